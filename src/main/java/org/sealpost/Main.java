@@ -1,0 +1,24 @@
+package org.sealpost;
+
+import org.sealpost.server.ServerCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point of the fat jar: {@code java -jar sealpost.jar <command>}. */
+@Command(name = "sealpost", mixinStandardHelpOptions = true, version = "Sealpost 0.1.0",
+    description = "Self-hosted end-to-end-encrypted messaging server.",
+    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Main()).execute(args);
+    if (exit != 0 || args.length == 0 || !"server".equals(args[0])) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}

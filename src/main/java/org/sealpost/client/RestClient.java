@@ -1,0 +1,81 @@
+package org.sealpost.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.sealpost.protocol.DeviceCredentials;
+import org.sealpost.protocol.ErrorBody;
+import org.sealpost.protocol.LinkDeviceRequest;
+import org.sealpost.protocol.RequestCodeRequest;
+import org.sealpost.protocol.RequestCodeResponse;
+import org.sealpost.protocol.VerifyCodeRequest;
+
+/** The HTTP side of the API (registration, linking, and any route with Basic auth), in protobuf. */
+public final class RestClient {
+  private static final String PROTOBUF = "application/x-protobuf";
+
+  private final HttpClient http;
+  private final String host;
+  private final int port;
+
+  public RestClient(Vertx vertx, URI server) {
+    this.http = vertx.createHttpClient(new HttpClientOptions());
+    this.host = server.getHost();
+    this.port = server.getPort() > 0 ? server.getPort() : 80;
+  }
+
+  public Future<RequestCodeResponse> requestCode(String number) {
+    return call(HttpMethod.POST, "/v1/registration/code", null,
+        RequestCodeRequest.newBuilder().setNumber(number).build(), RequestCodeResponse.parser());
+  }
+
+  public Future<DeviceCredentials> verify(String number, String code, int registrationId, String deviceName) {
+    return call(HttpMethod.POST, "/v1/registration/verify", null, VerifyCodeRequest.newBuilder().setNumber(number)
+        .setCode(code).setRegistrationId(registrationId).setDeviceName(deviceName).build(), DeviceCredentials.parser());
+  }
+
+  public Future<DeviceCredentials> link(String number, String linkCode, int registrationId, String deviceName) {
+    return call(HttpMethod.POST, "/v1/devices/link", null, LinkDeviceRequest.newBuilder().setNumber(number)
+        .setLinkCode(linkCode).setRegistrationId(registrationId).setDeviceName(deviceName).build(),
+        DeviceCredentials.parser());
+  }
+
+  /** Any route; {@code credentials} (may be null) authenticates as that device. */
+  public <T> Future<T> call(HttpMethod method, String path, DeviceCredentials credentials, MessageLite body,
+      Parser<T> parser) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
+        .putHeader("Content-Type", PROTOBUF).putHeader("Accept", PROTOBUF);
+    if (credentials != null) {
+      String basic = credentials.getNumber() + "." + credentials.getDeviceId() + ":" + credentials.getPassword();
+      options.putHeader("Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+    }
+    return http.request(options)
+        .compose(request -> request.send(Buffer.buffer(body.toByteArray())))
+        .compose(response -> response.body().compose(bytes -> {
+          try {
+            if (response.statusCode() == 200) {
+              return Future.succeededFuture(parser.parseFrom(bytes.getBytes()));
+            }
+            return Future.failedFuture(new RequestFailedException(response.statusCode(), ErrorBody.parseFrom(bytes.getBytes())));
+          } catch (InvalidProtocolBufferException e) {
+            return Future.failedFuture(new RequestFailedException(response.statusCode(),
+                ErrorBody.newBuilder().setMessage("unreadable response: " + bytes.toString(StandardCharsets.UTF_8)).build()));
+          }
+        }));
+  }
+
+  public Future<Void> close() {
+    return http.close();
+  }
+}

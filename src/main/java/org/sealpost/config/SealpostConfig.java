@@ -1,0 +1,59 @@
+package org.sealpost.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole configuration of a node, loaded once from {@code conf/sealpost.yaml} (and
+ * environment overrides) by {@link ConfigLoader}. Each verticle gets its own sub-record.
+ */
+public record SealpostConfig(
+    NodeConfig node,
+    GatewayConfig gateway,
+    AccountsConfig accounts,
+    MessagesConfig messages,
+    StoreConfig store,
+    MetricsConfig metrics,
+    Map<String, RateLimitConfig> limits) {
+
+  public SealpostConfig {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(gateway, "gateway");
+    Objects.requireNonNull(accounts, "accounts");
+    Objects.requireNonNull(messages, "messages");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(metrics, "metrics");
+    limits = limits == null ? Map.of() : Map.copyOf(limits);
+  }
+
+  public static SealpostConfig defaults() {
+    return new SealpostConfig(NodeConfig.defaults(), GatewayConfig.defaults(), AccountsConfig.defaults(),
+        MessagesConfig.defaults(), StoreConfig.defaults(), MetricsConfig.defaults(), Map.of());
+  }
+
+  public SealpostConfig withNode(NodeConfig value) {
+    return new SealpostConfig(value, gateway, accounts, messages, store, metrics, limits);
+  }
+
+  public SealpostConfig withGateway(GatewayConfig value) {
+    return new SealpostConfig(node, value, accounts, messages, store, metrics, limits);
+  }
+
+  public SealpostConfig withAccounts(AccountsConfig value) {
+    return new SealpostConfig(node, gateway, value, messages, store, metrics, limits);
+  }
+
+  public SealpostConfig withMessages(MessagesConfig value) {
+    return new SealpostConfig(node, gateway, accounts, value, store, metrics, limits);
+  }
+
+  public SealpostConfig withLimits(Map<String, RateLimitConfig> value) {
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value);
+  }
+
+  static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package org.sealpost.errors;
+
+/** Every error a client can see, with the status code it travels under (frames and HTTP alike). */
+public enum ErrorCode {
+  BAD_REQUEST(400),
+  UNAUTHORIZED(401),
+  FORBIDDEN(403),
+  NOT_FOUND(404),
+  MISMATCHED_DEVICES(409),
+  STALE_DEVICES(410),
+  TOO_LARGE(413),
+  UNPROCESSABLE(422),
+  RATE_LIMITED(429),
+  INTERNAL(500),
+  UNAVAILABLE(503);
+
+  private final int status;
+
+  ErrorCode(int status) {
+    this.status = status;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The code for a status received from elsewhere (an event-bus failure, a response). */
+  public static ErrorCode ofStatus(int status) {
+    for (ErrorCode code : values()) {
+      if (code.status == status) {
+        return code;
+      }
+    }
+    return status >= 500 ? INTERNAL : BAD_REQUEST;
+  }
+}

@@ -1,0 +1,29 @@
+package org.sealpost.gateway;
+
+import com.google.protobuf.Message;
+import java.util.List;
+import org.sealpost.store.DeviceKey;
+
+/**
+ * One API request as a handler sees it, whichever edge (frame connection or HTTP) it came by.
+ *
+ * @param device the authenticated device, or null on a public route
+ * @param params path parameters in order
+ * @param body the parsed request message (an empty message when the route takes none)
+ * @param clientIp the peer's address, for per-IP limits
+ */
+record Call(DeviceKey device, List<String> params, Message body, String clientIp) {
+
+  @SuppressWarnings("unchecked")
+  <T extends Message> T body(Class<T> type) {
+    return (T) body;
+  }
+
+  int intParam(int index) {
+    try {
+      return Integer.parseInt(params.get(index));
+    } catch (NumberFormatException e) {
+      throw org.sealpost.errors.SealpostException.badRequest("path parameter '" + params.get(index) + "' is not a number");
+    }
+  }
+}

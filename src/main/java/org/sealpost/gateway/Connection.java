@@ -1,0 +1,363 @@
+package org.sealpost.gateway;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.sealpost.bus.Addresses;
+import org.sealpost.bus.proto.DeviceEvent;
+import org.sealpost.errors.ErrorCode;
+import org.sealpost.errors.Errors;
+import org.sealpost.errors.SealpostException;
+import org.sealpost.protocol.AuthRequest;
+import org.sealpost.protocol.AuthResponse;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.ErrorBody;
+import org.sealpost.protocol.Frame;
+import org.sealpost.protocol.Request;
+import org.sealpost.protocol.Response;
+import org.sealpost.store.DeviceKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection, on either transport. Owned by the {@link ConnectionVerticle} instance
+ * that accepted it and touched only on that instance's event loop.
+ *
+ * <p>Life: AWAITING_AUTH (only {@code PUT /v1/auth} is served; a timer closes it) → OPEN
+ * (requests dispatch through {@link ApiRoutes}; deliveries flow through {@link DeviceDelivery})
+ * → CLOSED. Any frame that cannot be read gets an error response with id 0 and closes the
+ * connection; nothing it does reaches other connections.
+ */
+final class Connection {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+  static final String AUTH_PATH = "/v1/auth";
+
+  private enum State { AWAITING_AUTH, AUTHENTICATING, OPEN, CLOSED }
+
+  private final Vertx vertx;
+  private final GatewayContext ctx;
+  private final FrameTransport transport;
+  private State state = State.AWAITING_AUTH;
+  private DeviceKey device;
+  private long authTimer = -1;
+  private long nextRequestId = 1;
+  private final Map<Long, Promise<Response>> pending = new HashMap<>();
+  private MessageConsumer<DeviceEvent> consumer;
+  private DeviceDelivery delivery;
+  /** Requests dispatched and not yet answered. */
+  private int activeRequests;
+  /** Set when the connection must close once the requests in flight are answered. */
+  private String pendingClose;
+  /** Tail of the chain that runs ordered routes (message sends) one at a time. */
+  private Future<?> orderedTail = Future.succeededFuture();
+
+  Connection(Vertx vertx, GatewayContext ctx, FrameTransport transport) {
+    this.vertx = vertx;
+    this.ctx = ctx;
+    this.transport = transport;
+  }
+
+  void start() {
+    ctx.metrics().opened(transport.name());
+    authTimer = vertx.setTimer(ctx.config().authTimeout().toMillis(), id -> {
+      authTimer = -1;
+      if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
+        closeWithError(ErrorCode.UNAUTHORIZED, "authentication timed out");
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ inbound
+
+  void onFrame(Buffer bytes) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    ctx.metrics().frameIn();
+    Frame frame;
+    try {
+      frame = Frame.parseFrom(bytes.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      rejectFrame(400, "frame is not a valid protobuf Frame");
+      return;
+    }
+    switch (frame.getKindCase()) {
+      case REQUEST -> onRequest(frame.getRequest());
+      case RESPONSE -> onResponse(frame.getResponse());
+      default -> rejectFrame(400, "frame carries neither request nor response");
+    }
+  }
+
+  /** A frame that cannot be served: answer with id 0 and close. */
+  void rejectFrame(int status, String reason) {
+    ctx.metrics().rejected();
+    log.debug("{} - rejecting frame from {}: {}", transport.name(), transport.remoteIp(), reason);
+    closeWithError(ErrorCode.ofStatus(status), reason);
+  }
+
+  private void onRequest(Request request) {
+    if (state == State.OPEN) {
+      dispatch(request);
+    } else if (state == State.AWAITING_AUTH && request.getVerb().equals("PUT") && request.getPath().equals(AUTH_PATH)) {
+      authenticate(request);
+    } else {
+      respondError(request.getId(), SealpostException.unauthorized("authenticate first with PUT " + AUTH_PATH));
+      close();
+    }
+  }
+
+  private void onResponse(Response response) {
+    Promise<Response> waiting = pending.remove(response.getId());
+    if (waiting == null) {
+      log.debug("{} - response to unknown request {}", device, response.getId());
+      return;
+    }
+    waiting.complete(response);
+  }
+
+  private void authenticate(Request request) {
+    state = State.AUTHENTICATING;
+    AuthRequest auth;
+    try {
+      auth = AuthRequest.parseFrom(request.getBody());
+    } catch (InvalidProtocolBufferException e) {
+      respondError(request.getId(), SealpostException.badRequest("body is not an AuthRequest"));
+      close();
+      return;
+    }
+    ctx.accounts().authenticate(auth.getNumber(), auth.getDeviceId(), auth.getPassword(), transport.remoteIp())
+        .compose(account -> {
+          DeviceKey key = new DeviceKey(account.getNumber(), auth.getDeviceId());
+          return ctx.router().closeConnection(key, "connection replaced by a newer one").map(v -> key);
+        })
+        .compose(this::open)
+        .onSuccess(key -> {
+          respond(request.getId(), AuthResponse.newBuilder().setNumber(key.number()).setDeviceId(key.deviceId())
+              .setServerTime(System.currentTimeMillis()).build());
+          delivery.start();
+        })
+        .onFailure(err -> {
+          if (state != State.CLOSED) {
+            respondError(request.getId(), Errors.toSealpost(err, "auth"));
+            close();
+          }
+        });
+  }
+
+  /** Becomes the device's connection: local consumer, session directory entry, delivery. */
+  private Future<DeviceKey> open(DeviceKey key) {
+    if (state == State.CLOSED) {
+      return Future.failedFuture(SealpostException.unauthorized("connection closed during authentication"));
+    }
+    device = key;
+    consumer = vertx.eventBus().localConsumer(Addresses.device(key), msg -> onDeviceEvent(msg.body(), msg));
+    return consumer.completion()
+        .compose(v -> ctx.sessions().register(key, ctx.router().nodeId()))
+        .map(v -> {
+          if (authTimer >= 0) {
+            vertx.cancelTimer(authTimer);
+            authTimer = -1;
+          }
+          state = State.OPEN;
+          ctx.metrics().authenticated();
+          delivery = new DeviceDelivery(key, ctx.queues(), ctx.config().maxInflightDeliveries(), this);
+          log.debug("{} - authenticated {} over {}", ctx.router().nodeId(), key, transport.name());
+          return key;
+        });
+  }
+
+  private void onDeviceEvent(DeviceEvent event, io.vertx.core.eventbus.Message<DeviceEvent> msg) {
+    switch (event.getKindCase()) {
+      case ENVELOPE -> {
+        if (delivery != null && state == State.OPEN) {
+          delivery.onLive(event.getEnvelope());
+        }
+        msg.reply(Boolean.TRUE);
+      }
+      case CLOSE -> {
+        if (activeRequests > 0) {
+          // Answer what is in flight first (a device removing itself gets its 200), then close.
+          pendingClose = event.getClose();
+          msg.reply(Boolean.TRUE);
+        } else {
+          closeWithError(ErrorCode.UNAUTHORIZED, event.getClose());
+          release().onComplete(done -> msg.reply(Boolean.TRUE));
+        }
+      }
+      default -> msg.reply(Boolean.FALSE);
+    }
+  }
+
+  private void dispatch(Request request) {
+    if (request.getVerb().equals("PUT") && request.getPath().equals(AUTH_PATH)) {
+      respondError(request.getId(), SealpostException.badRequest("already authenticated"));
+      return;
+    }
+    Optional<ApiRoutes.Match> match = ctx.routes().find(request.getVerb(), request.getPath());
+    if (match.isEmpty()) {
+      respondError(request.getId(), SealpostException.notFound("no route " + request.getVerb() + " " + request.getPath()));
+      return;
+    }
+    Route route = match.get().route();
+    if (route.access() == Route.Access.PUBLIC) {
+      respondError(request.getId(), SealpostException.badRequest(request.getPath() + " is served over HTTP only"));
+      return;
+    }
+    Message body;
+    try {
+      body = route.requestType().getParserForType().parseFrom(request.getBody());
+    } catch (InvalidProtocolBufferException e) {
+      respondError(request.getId(), SealpostException.badRequest("body is not a " + route.requestType().getDescriptorForType().getName()));
+      return;
+    }
+    Call call = new Call(device, match.get().params(), body, transport.remoteIp());
+    Future<? extends Message> result;
+    if (route.ordered()) {
+      Future<? extends Message> next = orderedTail.transform(ignored -> ApiRoutes.invoke(route, call));
+      orderedTail = next;
+      result = next;
+    } else {
+      result = ApiRoutes.invoke(route, call);
+    }
+    activeRequests++;
+    result.onComplete(ar -> {
+      activeRequests--;
+      if (ar.succeeded()) {
+        respond(request.getId(), ar.result());
+      } else {
+        respondError(request.getId(), Errors.toSealpost(ar.cause(), device + " " + request.getVerb() + " " + request.getPath()));
+      }
+      if (pendingClose != null && activeRequests == 0) {
+        closeWithError(ErrorCode.UNAUTHORIZED, pendingClose);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ outbound
+
+  /** Sends a server-initiated request (a delivery or a marker); completes with the client's response. */
+  Future<Response> request(String verb, String path, Message body) {
+    if (state != State.OPEN) {
+      return Future.failedFuture(new IllegalStateException("connection closed"));
+    }
+    long id = nextRequestId++;
+    Promise<Response> promise = Promise.promise();
+    pending.put(id, promise);
+    write(Frame.newBuilder().setRequest(Request.newBuilder().setId(id).setVerb(verb).setPath(path)
+        .setBody(body.toByteString())).build());
+    return promise.future();
+  }
+
+  /** Sends a request whose response nobody waits for (ephemeral envelopes, markers). */
+  void notify(String verb, String path, Message body) {
+    if (state == State.OPEN) {
+      write(Frame.newBuilder().setRequest(Request.newBuilder().setId(nextRequestId++).setVerb(verb).setPath(path)
+          .setBody(body.toByteString())).build());
+    }
+  }
+
+  void acknowledge(Envelope envelope) {
+    ctx.metrics().acked();
+    ctx.messages().acknowledge(device, envelope)
+        .onFailure(err -> log.warn("{} - ack of envelope {} failed; it will be redelivered: {}", device,
+            envelope.getSeq(), err.getMessage()));
+  }
+
+  void delivered() {
+    ctx.metrics().delivered();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  boolean writeQueueFull() {
+    return transport.writeQueueFull();
+  }
+
+  private void respond(long id, Message body) {
+    write(Frame.newBuilder().setResponse(Response.newBuilder().setId(id).setStatus(200).setReason("OK")
+        .setBody(body.toByteString())).build());
+  }
+
+  private void respondError(long id, SealpostException error) {
+    ErrorBody body = error.toBody();
+    write(Frame.newBuilder().setResponse(Response.newBuilder().setId(id).setStatus(error.code().status())
+        .setReason(error.getMessage()).setBody(body.toByteString())).build());
+  }
+
+  private void write(Frame frame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    ctx.metrics().frameOut();
+    transport.write(Buffer.buffer(frame.toByteArray()));
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  private void closeWithError(ErrorCode code, String reason) {
+    if (state != State.CLOSED) {
+      respondError(0, new SealpostException(code, reason));
+      close();
+    }
+  }
+
+  private void close() {
+    if (state != State.CLOSED) {
+      transport.close();
+      onClosed();
+    }
+  }
+
+  void onTransportError(Throwable err) {
+    log.debug("{} - transport error from {}: {}", transport.name(), transport.remoteIp(), err.toString());
+  }
+
+  void onClosed() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean wasOpen = state == State.OPEN;
+    state = State.CLOSED;
+    ctx.metrics().closed(transport.name(), wasOpen);
+    if (authTimer >= 0) {
+      vertx.cancelTimer(authTimer);
+    }
+    if (delivery != null) {
+      delivery.stop();
+    }
+    pending.values().forEach(p -> p.tryFail("connection closed"));
+    pending.clear();
+    release();
+  }
+
+  private Future<Void> releasing;
+
+  /** Leaves the device's address and directory entry (once). */
+  private Future<Void> release() {
+    if (releasing != null) {
+      return releasing;
+    }
+    if (device == null || consumer == null) {
+      releasing = Future.succeededFuture();
+      return releasing;
+    }
+    releasing = consumer.unregister()
+        .compose(v -> ctx.sessions().unregister(device, ctx.router().nodeId()))
+        .onFailure(err -> log.warn("{} - leaving the session directory failed: {}", device, err.getMessage()));
+    return releasing;
+  }
+
+  @Override
+  public String toString() {
+    return transport.name() + ":" + (device == null ? "unauthenticated" : device);
+  }
+}

@@ -1,0 +1,19 @@
+package org.sealpost.gateway;
+
+import org.sealpost.accounts.AccountsService;
+import org.sealpost.config.GatewayConfig;
+import org.sealpost.routing.MessagesService;
+import org.sealpost.routing.Router;
+import org.sealpost.store.MessageQueueStore;
+import org.sealpost.store.SessionDirectory;
+
+/** What the gateway needs from the rest of the node, built once by server/. */
+public record GatewayContext(
+    GatewayConfig config,
+    ApiRoutes routes,
+    AccountsService accounts,
+    MessagesService messages,
+    MessageQueueStore queues,
+    SessionDirectory sessions,
+    Router router,
+    GatewayMetrics metrics) {}

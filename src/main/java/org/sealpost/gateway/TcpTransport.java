@@ -1,0 +1,76 @@
+package org.sealpost.gateway;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+
+/**
+ * Frames on TCP: a 4-byte big-endian length, then that many bytes of Frame. A length over the
+ * limit is answered with an error and the connection is closed before its body is read.
+ */
+final class TcpTransport implements FrameTransport {
+  private static final int LENGTH_BYTES = 4;
+
+  private final NetSocket socket;
+
+  TcpTransport(NetSocket socket) {
+    this.socket = socket;
+  }
+
+  /** Splits the socket's bytes into frames for {@code connection}. */
+  void bind(Connection connection, int maxFrameBytes) {
+    RecordParser parser = RecordParser.newFixed(LENGTH_BYTES);
+    parser.handler(new Handler<>() {
+      private boolean expectingLength = true;
+
+      @Override
+      public void handle(Buffer chunk) {
+        if (expectingLength) {
+          long length = chunk.getUnsignedInt(0);
+          if (length == 0 || length > maxFrameBytes) {
+            connection.rejectFrame(length == 0 ? 400 : 413,
+                length == 0 ? "empty frame" : "frame of " + length + " bytes exceeds the limit of " + maxFrameBytes);
+            parser.pause();
+            return;
+          }
+          expectingLength = false;
+          parser.fixedSizeMode((int) length);
+        } else {
+          expectingLength = true;
+          parser.fixedSizeMode(LENGTH_BYTES);
+          connection.onFrame(chunk);
+        }
+      }
+    });
+    socket.handler(parser);
+    socket.closeHandler(v -> connection.onClosed());
+    socket.exceptionHandler(connection::onTransportError);
+  }
+
+  @Override
+  public void write(Buffer frame) {
+    Buffer out = Buffer.buffer(LENGTH_BYTES + frame.length()).appendInt(frame.length()).appendBuffer(frame);
+    socket.write(out);
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+
+  @Override
+  public String remoteIp() {
+    return socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+  }
+
+  @Override
+  public String name() {
+    return "tcp";
+  }
+}

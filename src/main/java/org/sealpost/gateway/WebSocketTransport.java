@@ -1,0 +1,51 @@
+package org.sealpost.gateway;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+/** Frames on WebSocket: one binary message per frame; text messages are a protocol error. */
+final class WebSocketTransport implements FrameTransport {
+  private final ServerWebSocket socket;
+
+  WebSocketTransport(ServerWebSocket socket) {
+    this.socket = socket;
+  }
+
+  void bind(Connection connection, int maxFrameBytes) {
+    socket.binaryMessageHandler(message -> {
+      if (message.length() > maxFrameBytes) {
+        connection.rejectFrame(413, "frame of " + message.length() + " bytes exceeds the limit of " + maxFrameBytes);
+      } else {
+        connection.onFrame(message);
+      }
+    });
+    socket.textMessageHandler(text -> connection.rejectFrame(400, "text messages are not frames; send binary"));
+    socket.closeHandler(v -> connection.onClosed());
+    socket.exceptionHandler(connection::onTransportError);
+  }
+
+  @Override
+  public void write(Buffer frame) {
+    socket.writeBinaryMessage(frame);
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+
+  @Override
+  public String remoteIp() {
+    return socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+  }
+
+  @Override
+  public String name() {
+    return "websocket";
+  }
+}

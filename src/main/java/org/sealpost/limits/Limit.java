@@ -1,0 +1,41 @@
+package org.sealpost.limits;
+
+import java.time.Duration;
+import org.sealpost.config.RateLimitConfig;
+
+/**
+ * Every rate limit, with its default. {@code limits.<id>.bucketSize} and
+ * {@code limits.<id>.regenerateEvery} in the configuration override a default.
+ */
+public enum Limit {
+  /** Verification codes requested for one number. */
+  REGISTRATION_CODE_PER_NUMBER("registrationCodePerNumber", 3, Duration.ofMinutes(5)),
+  /** Verification codes requested from one client address. */
+  REGISTRATION_CODE_PER_IP("registrationCodePerIp", 20, Duration.ofMinutes(1)),
+  /** Code verification attempts for one number (wrong codes also void a code after accounts.maxCodeAttempts). */
+  VERIFY_PER_NUMBER("verifyPerNumber", 10, Duration.ofMinutes(1)),
+  /** Code verification attempts from one client address. */
+  VERIFY_PER_IP("verifyPerIp", 50, Duration.ofSeconds(10)),
+  /** Device link attempts for one account. */
+  LINK_DEVICE_PER_NUMBER("linkDevicePerNumber", 10, Duration.ofMinutes(1)),
+  /** Failed authentications from one client address. */
+  AUTH_FAILURE_PER_IP("authFailurePerIp", 50, Duration.ofSeconds(1)),
+  /** Messages sent by one device. */
+  MESSAGES_PER_DEVICE("messagesPerDevice", 2000, Duration.ofNanos(500_000));
+
+  private final String id;
+  private final RateLimitConfig defaults;
+
+  Limit(String id, int bucketSize, Duration regenerateEvery) {
+    this.id = id;
+    this.defaults = new RateLimitConfig(bucketSize, regenerateEvery);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public RateLimitConfig defaults() {
+    return defaults;
+  }
+}

@@ -1,0 +1,220 @@
+package org.sealpost.routing;
+
+import com.google.protobuf.ByteString;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.sealpost.config.MessagesConfig;
+import org.sealpost.errors.MismatchedDevicesException;
+import org.sealpost.errors.SealpostException;
+import org.sealpost.errors.StaleDevicesException;
+import org.sealpost.limits.Limit;
+import org.sealpost.limits.RateLimiters;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.MismatchedDevices;
+import org.sealpost.protocol.OutgoingMessage;
+import org.sealpost.protocol.ReadReceiptRequest;
+import org.sealpost.protocol.SendMessageRequest;
+import org.sealpost.protocol.SendMessageResponse;
+import org.sealpost.protocol.StaleDevices;
+import org.sealpost.store.AccountStore;
+import org.sealpost.store.DeviceKey;
+import org.sealpost.store.MessageQueueStore;
+import org.sealpost.store.MessageQueueStore.DedupeKey;
+import org.sealpost.store.proto.AccountRecord;
+import org.sealpost.store.proto.DeviceRecord;
+
+/**
+ * The store-and-forward path: checks a send against the destination's devices, stores one
+ * envelope per device durably (the single tick), hands them to the {@link Router}, and turns
+ * acks into delivery receipts (the double tick) and read reports into read receipts.
+ */
+public final class MessagesService {
+  static final int MESSAGE_ID_BYTES = 16;
+  private static final int MAX_RECEIPT_IDS = 100;
+
+  private final MessagesConfig config;
+  private final AccountStore accounts;
+  private final MessageQueueStore queues;
+  private final RateLimiters limits;
+  private final Router router;
+  private final Clock clock;
+
+  public MessagesService(MessagesConfig config, AccountStore accounts, MessageQueueStore queues, RateLimiters limits,
+      Router router, Clock clock) {
+    this.config = config;
+    this.accounts = accounts;
+    this.queues = queues;
+    this.limits = limits;
+    this.router = router;
+    this.clock = clock;
+  }
+
+  /** Accepts one logical message from {@code sender}; completes once every envelope is durable. */
+  public Future<SendMessageResponse> send(DeviceKey sender, SendMessageRequest request) {
+    try {
+      checkShape(request);
+    } catch (SealpostException e) {
+      return Future.failedFuture(e);
+    }
+    return limits.check(Limit.MESSAGES_PER_DEVICE, sender.id())
+        .compose(v -> destination(request.getDestination()))
+        .compose(account -> {
+          checkDevices(sender, account, request);
+          long now = clock.millis();
+          List<Envelope> envelopes = envelopes(sender, request, now);
+          if (request.getEphemeral()) {
+            envelopes.forEach(router::deliver);
+            return Future.succeededFuture(SendMessageResponse.newBuilder().setServerTimestamp(now).build());
+          }
+          DedupeKey key = new DedupeKey(sender.number(), request.getDestination(), request.getMessageId());
+          return queues.appendOnce(key, now, envelopes).map(result -> {
+            result.stored().forEach(router::deliver);
+            return SendMessageResponse.newBuilder()
+                .setServerTimestamp(result.serverTimestamp())
+                .setDuplicate(result.duplicate())
+                .build();
+          });
+        });
+  }
+
+  /**
+   * A device acked an envelope: delete it, and tell the sender's devices it was delivered
+   * (not for receipts, and not for copies among one account's own devices).
+   */
+  public Future<Void> acknowledge(DeviceKey device, Envelope envelope) {
+    return queues.delete(device, envelope.getSeq()).compose(deleted -> {
+      boolean wantsReceipt = deleted
+          && envelope.getType() == Envelope.Type.MESSAGE
+          && !envelope.getSource().equals(device.number());
+      if (!wantsReceipt) {
+        return Future.succeededFuture();
+      }
+      return receipts(Envelope.Type.DELIVERY_RECEIPT, device, envelope.getSource(),
+          List.of(envelope.getMessageId()), clock.millis());
+    });
+  }
+
+  /** The reader's device read these messages of {@code destination}: blue ticks on its devices. */
+  public Future<Void> markRead(DeviceKey reader, ReadReceiptRequest request) {
+    if (request.getMessageIdsCount() == 0 || request.getMessageIdsCount() > MAX_RECEIPT_IDS) {
+      return Future.failedFuture(SealpostException.badRequest("messageIds must hold 1.." + MAX_RECEIPT_IDS + " ids"));
+    }
+    for (ByteString id : request.getMessageIdsList()) {
+      if (id.size() != MESSAGE_ID_BYTES) {
+        return Future.failedFuture(SealpostException.badRequest("every message id must be 16 bytes"));
+      }
+    }
+    return destination(request.getDestination())
+        .compose(account -> receipts(Envelope.Type.READ_RECEIPT, reader, account.getNumber(),
+            request.getMessageIdsList(), request.getTimestamp() > 0 ? request.getTimestamp() : clock.millis()));
+  }
+
+  private Future<Void> receipts(Envelope.Type type, DeviceKey from, String to, List<ByteString> ids, long timestamp) {
+    return accounts.get(to).compose(account -> {
+      if (account.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<Envelope> envelopes = new ArrayList<>();
+      for (DeviceRecord device : account.get().getDevicesList()) {
+        envelopes.add(Envelope.newBuilder()
+            .setType(type)
+            .setSource(from.number())
+            .setSourceDevice(from.deviceId())
+            .setDestination(to)
+            .setDestinationDevice(device.getId())
+            .setServerTimestamp(timestamp)
+            .addAllReceiptMessageIds(ids)
+            .build());
+      }
+      return queues.append(envelopes).map(stored -> {
+        stored.forEach(router::deliver);
+        return null;
+      });
+    });
+  }
+
+  private Future<AccountRecord> destination(String number) {
+    return accounts.get(number).compose(account -> account
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(SealpostException.notFound("no such account"))));
+  }
+
+  private void checkShape(SendMessageRequest request) {
+    if (request.getMessageId().size() != MESSAGE_ID_BYTES) {
+      throw SealpostException.badRequest("messageId must be 16 bytes");
+    }
+    if (request.getDestination().isEmpty()) {
+      throw SealpostException.badRequest("destination is required");
+    }
+    Set<Integer> seen = new TreeSet<>();
+    for (OutgoingMessage message : request.getMessagesList()) {
+      if (!seen.add(message.getDeviceId())) {
+        throw SealpostException.badRequest("device " + message.getDeviceId() + " appears twice");
+      }
+      if (message.getContent().size() > config.maxContentBytes()) {
+        throw SealpostException.tooLarge("content for device " + message.getDeviceId() + " exceeds "
+            + config.maxContentBytes() + " bytes");
+      }
+      if (message.getContent().isEmpty()) {
+        throw SealpostException.badRequest("content for device " + message.getDeviceId() + " is empty");
+      }
+    }
+  }
+
+  /** The request must cover exactly the destination's devices (less the sending device itself). */
+  private static void checkDevices(DeviceKey sender, AccountRecord account, SendMessageRequest request) {
+    boolean toSelf = account.getNumber().equals(sender.number());
+    Set<Integer> expected = new TreeSet<>();
+    for (DeviceRecord device : account.getDevicesList()) {
+      if (!(toSelf && device.getId() == sender.deviceId())) {
+        expected.add(device.getId());
+      }
+    }
+    Set<Integer> provided = new TreeSet<>();
+    request.getMessagesList().forEach(m -> provided.add(m.getDeviceId()));
+    MismatchedDevices.Builder mismatch = MismatchedDevices.newBuilder();
+    expected.stream().filter(id -> !provided.contains(id)).forEach(mismatch::addMissingDevices);
+    provided.stream().filter(id -> !expected.contains(id)).forEach(mismatch::addExtraDevices);
+    if (mismatch.getMissingDevicesCount() > 0 || mismatch.getExtraDevicesCount() > 0) {
+      throw new MismatchedDevicesException(mismatch.build());
+    }
+    StaleDevices.Builder stale = StaleDevices.newBuilder();
+    for (OutgoingMessage message : request.getMessagesList()) {
+      int registrationId = account.getDevicesList().stream()
+          .filter(d -> d.getId() == message.getDeviceId()).findFirst().orElseThrow().getRegistrationId();
+      if (message.getRegistrationId() != 0 && message.getRegistrationId() != registrationId) {
+        stale.addStaleDevices(message.getDeviceId());
+      }
+    }
+    if (stale.getStaleDevicesCount() > 0) {
+      throw new StaleDevicesException(stale.build());
+    }
+    if (expected.isEmpty() && !toSelf) {
+      throw SealpostException.notFound("no such account");
+    }
+  }
+
+  private static List<Envelope> envelopes(DeviceKey sender, SendMessageRequest request, long now) {
+    List<Envelope> envelopes = new ArrayList<>(request.getMessagesCount());
+    for (OutgoingMessage message : request.getMessagesList()) {
+      envelopes.add(Envelope.newBuilder()
+          .setType(Envelope.Type.MESSAGE)
+          .setMessageId(request.getMessageId())
+          .setSource(sender.number())
+          .setSourceDevice(sender.deviceId())
+          .setDestination(request.getDestination())
+          .setDestinationDevice(message.getDeviceId())
+          .setClientTimestamp(request.getTimestamp())
+          .setServerTimestamp(now)
+          .setContentType(message.getType())
+          .setContent(message.getContent())
+          .setEphemeral(request.getEphemeral())
+          .build());
+    }
+    return envelopes;
+  }
+}

@@ -1,0 +1,104 @@
+package org.sealpost.routing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.time.Duration;
+import org.sealpost.bus.Addresses;
+import org.sealpost.bus.proto.DeviceEvent;
+import org.sealpost.bus.proto.NodeDelivery;
+import org.sealpost.bus.proto.PushRequest;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.store.DeviceKey;
+import org.sealpost.store.SessionDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides where an envelope goes once it is durable: the device's connection on this node,
+ * the inbox of the node that holds it, or nowhere yet (it stays queued and a push is raised).
+ * The event bus is only a hint that something is waiting: the queue stays the truth, so a
+ * lost hand-off delays an envelope until the next read, it never loses it.
+ */
+public final class Router {
+  private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+  private final Vertx vertx;
+  private final String nodeId;
+  private final SessionDirectory sessions;
+  private final DeliveryOptions remoteOptions;
+
+  public Router(Vertx vertx, String nodeId, SessionDirectory sessions, Duration remoteTimeout) {
+    this.vertx = vertx;
+    this.nodeId = nodeId;
+    this.sessions = sessions;
+    this.remoteOptions = new DeliveryOptions().setSendTimeout(remoteTimeout.toMillis());
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** Hands a stored (or ephemeral) envelope to its device's connection, or raises a push. */
+  public void deliver(Envelope envelope) {
+    DeviceKey device = new DeviceKey(envelope.getDestination(), envelope.getDestinationDevice());
+    DeviceEvent event = DeviceEvent.newBuilder().setEnvelope(envelope).build();
+    send(device, event).onComplete(ar -> {
+      boolean delivered = ar.succeeded() && ar.result();
+      if (!delivered && !envelope.getEphemeral()) {
+        vertx.eventBus().send(Addresses.PUSH_NOTIFY, PushRequest.newBuilder()
+            .setNumber(device.number()).setDeviceId(device.deviceId()).build());
+      }
+    });
+  }
+
+  /**
+   * Asks the device's current connection, wherever it is, to close (replaced by a newer one,
+   * or the device was removed). Completes when it closed or when there was none.
+   */
+  public Future<Void> closeConnection(DeviceKey device, String reason) {
+    DeviceEvent close = DeviceEvent.newBuilder().setClose(reason).build();
+    return sessions.lookup(device).compose(node -> {
+      if (node.isEmpty()) {
+        return Future.<Void>succeededFuture();
+      }
+      Future<?> reply = node.get().equals(nodeId)
+          ? vertx.eventBus().request(Addresses.device(device), close, remoteOptions)
+          : vertx.eventBus().request(Addresses.nodeInbox(node.get()), nodeDelivery(device, close), remoteOptions);
+      return reply.<Void>mapEmpty().recover(err -> isAbsent(err)
+          ? Future.<Void>succeededFuture()
+          : Future.<Void>failedFuture(err));
+    });
+  }
+
+  /** Sends an event to the device's connection; true when some node took it. */
+  private Future<Boolean> send(DeviceKey device, DeviceEvent event) {
+    return sessions.lookup(device).compose(node -> {
+      if (node.isEmpty()) {
+        return Future.succeededFuture(false);
+      }
+      EventBus bus = vertx.eventBus();
+      if (node.get().equals(nodeId)) {
+        bus.send(Addresses.device(device), event);
+        return Future.succeededFuture(true);
+      }
+      return bus.request(Addresses.nodeInbox(node.get()), nodeDelivery(device, event), remoteOptions)
+          .map(reply -> Boolean.TRUE.equals(reply.body()))
+          .otherwise(err -> {
+            log.debug("hand-off of an event for {} to node {} failed: {}", device, node.get(), err.getMessage());
+            return false;
+          });
+    });
+  }
+
+  private static NodeDelivery nodeDelivery(DeviceKey device, DeviceEvent event) {
+    return NodeDelivery.newBuilder().setNumber(device.number()).setDeviceId(device.deviceId()).setEvent(event).build();
+  }
+
+  private static boolean isAbsent(Throwable err) {
+    return err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+  }
+}

@@ -1,0 +1,31 @@
+package org.sealpost.store;
+
+import io.vertx.core.Future;
+import java.util.Optional;
+import org.sealpost.store.proto.AccountRecord;
+import org.sealpost.store.proto.DeviceRecord;
+
+/**
+ * Accounts and their devices, keyed by E.164 number. Every write is durable when its future
+ * completes.
+ */
+public interface AccountStore {
+
+  Future<Optional<AccountRecord>> get(String number);
+
+  /**
+   * Creates the account, replacing any account with the same number (re-registration).
+   * Returns the replaced account, if there was one, so its devices' data can be cleared.
+   */
+  Future<Optional<AccountRecord>> create(AccountRecord account);
+
+  /**
+   * Adds a device to an existing account, atomically: assigns the next device id (ids are
+   * never reused within an account) unless the account already has {@code maxDevices}.
+   * Fails with NOT_FOUND when the account does not exist and FORBIDDEN when it is full.
+   */
+  Future<DeviceRecord> addDevice(String number, DeviceRecord device, int maxDevices);
+
+  /** Removes a device; returns false when there was no such device. */
+  Future<Boolean> removeDevice(String number, int deviceId);
+}

@@ -1,0 +1,59 @@
+package org.sealpost.store;
+
+import io.vertx.core.Future;
+import java.util.List;
+import org.sealpost.protocol.Envelope;
+
+/**
+ * The durable offline queue: one ordered queue of envelopes per device.
+ *
+ * <p>Guarantees: a future returned by {@code append*} completes only after every envelope is
+ * durable (survives a crash of the process); positions ({@link Envelope#getSeq()}) are
+ * assigned by the store, strictly increasing per device in append order, and consecutive
+ * (each is the previous plus one) so a reader can tell a gap from the end.
+ */
+public interface MessageQueueStore {
+
+  /**
+   * Appends envelopes (each addressed by its destination and destination_device) atomically
+   * and returns them with their assigned positions.
+   */
+  Future<List<Envelope>> append(List<Envelope> envelopes);
+
+  /**
+   * Appends like {@link #append} unless {@code key} was appended before: then nothing is
+   * stored and the result carries the first append's server timestamp with {@code duplicate}
+   * set. Exactly one of several concurrent appends with one key stores its envelopes.
+   */
+  Future<AppendResult> appendOnce(DedupeKey key, long serverTimestamp, List<Envelope> envelopes);
+
+  /** Up to {@code limit} envelopes of a device with position greater than {@code afterSeq}, in order. */
+  Future<List<Envelope>> read(DeviceKey device, long afterSeq, int limit);
+
+  /** Deletes one envelope (an ack); returns false when it was not there. */
+  Future<Boolean> delete(DeviceKey device, long seq);
+
+  /** How many envelopes wait for a device. */
+  Future<Long> count(DeviceKey device);
+
+  /** Deletes a device's whole queue (device removed or account re-registered). */
+  Future<Void> clear(DeviceKey device);
+
+  /**
+   * Deletes envelopes accepted before {@code envelopesBefore} and dedupe records older than
+   * {@code dedupeBefore} (both ms since the epoch); returns how many envelopes went.
+   */
+  Future<Long> deleteExpired(long envelopesBefore, long dedupeBefore);
+
+  /** Who sent a message to whom with which id: what makes a send idempotent. */
+  record DedupeKey(String sender, String destination, com.google.protobuf.ByteString messageId) {}
+
+  /**
+   * What an append answered.
+   *
+   * @param serverTimestamp the timestamp of the first accepted append with this key
+   * @param duplicate true when nothing new was stored
+   * @param stored the stored envelopes with their positions (empty when duplicate)
+   */
+  record AppendResult(long serverTimestamp, boolean duplicate, List<Envelope> stored) {}
+}

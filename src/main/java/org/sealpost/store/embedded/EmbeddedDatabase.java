@@ -1,0 +1,380 @@
+package org.sealpost.store.embedded;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RocksDB database under the embedded stores, with one column family per {@link ColumnFamily},
+ * and the only way they touch it.
+ *
+ * <p><b>Reads</b> ({@link #read}) run on a shared Vert.x worker pool, each at one snapshot, and
+ * complete on the caller's context. Event-loop threads never call RocksDB.
+ *
+ * <p><b>Writes</b> ({@link #write}) all go through one dedicated thread. It takes the queued
+ * operations, up to {@value #MAX_GROUP} at a time, and runs them one after another against one
+ * indexed write batch, so each operation reads committed data plus everything the operations before
+ * it wrote. That makes every read-modify-write serializable without locks or retries, which the
+ * stores rely on: a dedupe key is stored once, a code matches once, a device limit holds, queue
+ * positions are consecutive. Each operation runs inside a save point: one that throws is rolled
+ * back and fails alone. The group is then written with one synced write — one fsync shared by the
+ * whole group, which is what makes durable writes cheap under load — and only after that do the
+ * operations' futures complete, so a completed write survives a crash. If that write fails, every
+ * operation of the group fails.
+ *
+ * <p>Futures complete on the Vert.x context that called {@code read} or {@code write}. A write
+ * called outside any context completes on the writer thread: callbacks must not block there.
+ *
+ * <p>{@link #close} blocks (it waits for queued writes and running reads): call it from a worker,
+ * not an event loop.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+
+  /** The most operations committed with one fsync; bounds batch memory and latency. */
+  public static final int MAX_GROUP = 1024;
+
+  private static final String READ_POOL_NAME = "sealpost-store-read";
+  private static final String WRITER_THREAD_NAME = "sealpost-store-writer";
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final RocksDB db;
+  private final List<ColumnFamilyHandle> allHandles;
+  private final Map<ColumnFamily, ColumnFamilyHandle> handles;
+  private final WorkerExecutor readers;
+  private final Thread writer;
+  private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
+
+  /** Marks the end of the queue; the writer stops after committing what came before it. */
+  private final PendingWrite<?> stop = new PendingWrite<>(txn -> null, Promise.promise(), null);
+
+  /** Guards {@link #accepting} so nothing is queued after {@link #stop}. */
+  private final Object submitLock = new Object();
+
+  private boolean accepting = true;
+
+  /**
+   * Guards {@link #closed} and {@link #activeReads}: close waits until every read it let in has
+   * run, because RocksDB must not close under a read and the read pool drops queued tasks when it
+   * shuts down.
+   */
+  private final Object readLock = new Object();
+
+  private boolean closed;
+  private int activeReads;
+
+  private EmbeddedDatabase(
+      Vertx vertx,
+      Path dir,
+      DBOptions dbOptions,
+      ColumnFamilyOptions cfOptions,
+      RocksDB db,
+      List<ColumnFamilyDescriptor> descriptors,
+      List<ColumnFamilyHandle> allHandles,
+      int readThreads) {
+    this.dir = dir;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.db = db;
+    this.allHandles = allHandles;
+    this.handles = byColumnFamily(descriptors, allHandles);
+    this.readers = vertx.createSharedWorkerExecutor(READ_POOL_NAME, readThreads);
+    this.writer = new Thread(this::runWriter, WRITER_THREAD_NAME);
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /** Opens (creating if needed) the database in {@code dir}; blocks while RocksDB opens. */
+  public static EmbeddedDatabase open(Vertx vertx, Path dir) {
+    return open(vertx, dir, Math.max(4, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Like {@link #open(Vertx, Path)} with {@code readThreads} threads for reads. */
+  public static EmbeddedDatabase open(Vertx vertx, Path dir, int readThreads) {
+    Objects.requireNonNull(vertx, "vertx");
+    if (readThreads < 1) {
+      throw new IllegalArgumentException("readThreads must be >= 1");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    DBOptions dbOptions =
+        new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    List<ColumnFamilyHandle> allHandles = new ArrayList<>();
+    try {
+      List<ColumnFamilyDescriptor> descriptors = descriptors(dir, cfOptions);
+      RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, allHandles);
+      log.info("opened embedded database in {}", dir);
+      return new EmbeddedDatabase(
+          vertx, dir, dbOptions, cfOptions, db, descriptors, allHandles, readThreads);
+    } catch (RocksDBException | RuntimeException e) {
+      allHandles.forEach(ColumnFamilyHandle::close);
+      cfOptions.close();
+      dbOptions.close();
+      throw new StorageException("cannot open the database in " + dir, e);
+    }
+  }
+
+  /**
+   * Runs {@code op} on a read worker against committed data at one snapshot. The reader is valid
+   * only inside {@code op}.
+   */
+  public <T> Future<T> read(Function<KeyValueReader, T> op) {
+    Objects.requireNonNull(op, "op");
+    synchronized (readLock) {
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("database closed"));
+      }
+      activeReads++;
+    }
+    try {
+      return readers.executeBlocking(
+          () -> {
+            try (DbReader reader = new DbReader(db, handles)) {
+              return op.apply(reader);
+            } finally {
+              readDone();
+            }
+          },
+          false);
+    } catch (RuntimeException e) {
+      readDone();
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void readDone() {
+    synchronized (readLock) {
+      if (--activeReads == 0) {
+        readLock.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Queues {@code op} for the writer thread and returns its result once its group commit is
+   * durable. {@code op} runs serialized with every other write; it must be quick and must not block
+   * (it holds up the whole group). When it throws, its writes are rolled back and the future fails
+   * with what it threw.
+   */
+  public <T> Future<T> write(Function<Txn, T> op) {
+    Objects.requireNonNull(op, "op");
+    Promise<T> promise = Promise.promise();
+    PendingWrite<T> write = new PendingWrite<>(op, promise, Vertx.currentContext());
+    synchronized (submitLock) {
+      if (!accepting) {
+        return Future.failedFuture(new IllegalStateException("database closed"));
+      }
+      queue.add(write);
+    }
+    return promise.future();
+  }
+
+  /** Where the database lives. */
+  public Path directory() {
+    return dir;
+  }
+
+  /**
+   * Commits every write queued so far, then stops the writer and closes RocksDB once running reads
+   * finish. Later reads and writes fail. Blocks; idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (submitLock) {
+      if (!accepting) {
+        return;
+      }
+      accepting = false;
+      queue.add(stop);
+    }
+    joinWriter();
+    awaitReads();
+    readers.close();
+    // Handles go before the database, options after it.
+    allHandles.forEach(ColumnFamilyHandle::close);
+    try {
+      db.closeE();
+    } catch (RocksDBException e) {
+      log.warn("closing the embedded database in {} failed", dir, e);
+    }
+    cfOptions.close();
+    dbOptions.close();
+    log.info("closed embedded database in {}", dir);
+  }
+
+  /** Refuses new reads and waits for the admitted ones to finish. */
+  private void awaitReads() {
+    boolean interrupted = false;
+    synchronized (readLock) {
+      closed = true;
+      while (activeReads > 0) {
+        try {
+          readLock.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void joinWriter() {
+    boolean interrupted = false;
+    while (writer.isAlive()) {
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void runWriter() {
+    List<PendingWrite<?>> group = new ArrayList<>(MAX_GROUP);
+    boolean stopping = false;
+    try (WriteOptions sync = new WriteOptions().setSync(true);
+        ReadOptions readOptions = new ReadOptions()) {
+      while (!stopping) {
+        group.add(takeIgnoringInterrupts());
+        queue.drainTo(group, MAX_GROUP - 1);
+        // stop is queued last of all, so it can only be the last of a group.
+        if (group.get(group.size() - 1) == stop) {
+          group.remove(group.size() - 1);
+          stopping = true;
+        }
+        commit(group, sync, readOptions);
+        group.clear();
+      }
+    }
+    log.debug("writer of {} stopped", dir);
+  }
+
+  /** The writer belongs to the database: only close stops it, so interrupts are ignored. */
+  private PendingWrite<?> takeIgnoringInterrupts() {
+    while (true) {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        log.warn("ignored an interrupt of the writer thread of {}", dir);
+      }
+    }
+  }
+
+  private void commit(List<PendingWrite<?>> group, WriteOptions sync, ReadOptions readOptions) {
+    if (group.isEmpty()) {
+      return;
+    }
+    try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
+      Txn txn = new Txn(db, handles, batch, readOptions);
+      for (PendingWrite<?> write : group) {
+        batch.setSavePoint();
+        if (write.run(txn)) {
+          batch.popSavePoint();
+        } else {
+          batch.rollbackToSavePoint();
+        }
+      }
+      if (batch.count() > 0) {
+        db.write(sync, batch);
+      }
+    } catch (Throwable t) {
+      log.error("group commit of {} writes in {} failed", group.size(), dir, t);
+      StorageException failure = new StorageException("write failed", t);
+      group.forEach(write -> write.fail(failure));
+      return;
+    }
+    group.forEach(PendingWrite::complete);
+  }
+
+  /**
+   * The descriptors to open: the default column family, every {@link ColumnFamily}, and any other
+   * the database already has (RocksDB refuses to open without all of them).
+   */
+  private static List<ColumnFamilyDescriptor> descriptors(Path dir, ColumnFamilyOptions options)
+      throws RocksDBException {
+    List<byte[]> names = new ArrayList<>();
+    names.add(RocksDB.DEFAULT_COLUMN_FAMILY);
+    for (ColumnFamily cf : ColumnFamily.values()) {
+      names.add(cf.rocksNameBytes());
+    }
+    for (byte[] existing : existingColumnFamilies(dir)) {
+      if (names.stream().noneMatch(name -> Arrays.equals(name, existing))) {
+        log.warn(
+            "{} has column family {} that no store uses",
+            dir,
+            new String(existing, StandardCharsets.UTF_8));
+        names.add(existing);
+      }
+    }
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    for (byte[] name : names) {
+      descriptors.add(new ColumnFamilyDescriptor(name, options));
+    }
+    return descriptors;
+  }
+
+  private static List<byte[]> existingColumnFamilies(Path dir) throws RocksDBException {
+    if (!Files.exists(dir.resolve("CURRENT"))) {
+      return Collections.emptyList();
+    }
+    try (Options options = new Options()) {
+      return RocksDB.listColumnFamilies(options, dir.toString());
+    }
+  }
+
+  private static Map<ColumnFamily, ColumnFamilyHandle> byColumnFamily(
+      List<ColumnFamilyDescriptor> descriptors, List<ColumnFamilyHandle> handles) {
+    Map<ColumnFamily, ColumnFamilyHandle> byCf = new EnumMap<>(ColumnFamily.class);
+    for (ColumnFamily cf : ColumnFamily.values()) {
+      for (int i = 0; i < descriptors.size(); i++) {
+        if (Arrays.equals(descriptors.get(i).getName(), cf.rocksNameBytes())) {
+          byCf.put(cf, handles.get(i));
+        }
+      }
+    }
+    return Collections.unmodifiableMap(byCf);
+  }
+}

@@ -1,0 +1,178 @@
+package org.sealpost.store.embedded;
+
+import static org.sealpost.store.embedded.ColumnFamily.DEDUPE;
+import static org.sealpost.store.embedded.ColumnFamily.QUEUE;
+import static org.sealpost.store.embedded.ColumnFamily.QUEUE_META;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiPredicate;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.store.DeviceKey;
+import org.sealpost.store.MessageQueueStore;
+import org.sealpost.store.proto.DedupeRecord;
+
+/**
+ * Device queues in the {@link ColumnFamily#QUEUE} column family under number, 0x00, device id,
+ * big-endian seq, so one prefix scan reads a device's queue in order. The last seq given to each
+ * device is kept in {@link ColumnFamily#QUEUE_META} and never deleted, so positions keep increasing
+ * by one across deletes, clears and restarts. Dedupe records live in {@link ColumnFamily#DEDUPE},
+ * written in the same operation as the envelopes they guard.
+ */
+public final class EmbeddedMessageQueueStore implements MessageQueueStore {
+  private final EmbeddedDatabase db;
+
+  public EmbeddedMessageQueueStore(EmbeddedDatabase db) {
+    this.db = db;
+  }
+
+  @Override
+  public Future<List<Envelope>> append(List<Envelope> envelopes) {
+    if (envelopes.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Envelope> copy = List.copyOf(envelopes);
+    return db.write(txn -> appendAll(txn, copy));
+  }
+
+  @Override
+  public Future<AppendResult> appendOnce(
+      DedupeKey key, long serverTimestamp, List<Envelope> envelopes) {
+    List<Envelope> copy = List.copyOf(envelopes);
+    return db.write(
+        txn -> {
+          byte[] dedupeKey = Keys.dedupe(key);
+          byte[] existing = txn.get(DEDUPE, dedupeKey);
+          if (existing != null) {
+            long first = Keys.parse(DedupeRecord.parser(), existing).getServerTimestamp();
+            return new AppendResult(first, true, List.of());
+          }
+          DedupeRecord record =
+              DedupeRecord.newBuilder().setServerTimestamp(serverTimestamp).build();
+          txn.put(DEDUPE, dedupeKey, record.toByteArray());
+          return new AppendResult(serverTimestamp, false, appendAll(txn, copy));
+        });
+  }
+
+  @Override
+  public Future<List<Envelope>> read(DeviceKey device, long afterSeq, int limit) {
+    if (limit <= 0 || afterSeq == Long.MAX_VALUE) {
+      return Future.succeededFuture(List.of());
+    }
+    return db.read(
+        reader -> {
+          byte[] prefix = Keys.device(device);
+          byte[] from = Keys.queueEntry(device, Math.max(afterSeq + 1, 0));
+          List<Envelope> envelopes = new ArrayList<>();
+          reader.scan(
+              QUEUE,
+              prefix,
+              from,
+              (key, value) -> {
+                envelopes.add(Keys.parse(Envelope.parser(), value));
+                return envelopes.size() < limit;
+              });
+          return envelopes;
+        });
+  }
+
+  @Override
+  public Future<Boolean> delete(DeviceKey device, long seq) {
+    return db.write(
+        txn -> {
+          byte[] key = Keys.queueEntry(device, seq);
+          if (txn.get(QUEUE, key) == null) {
+            return false;
+          }
+          txn.delete(QUEUE, key);
+          return true;
+        });
+  }
+
+  @Override
+  public Future<Long> count(DeviceKey device) {
+    return db.read(
+        reader -> {
+          byte[] prefix = Keys.device(device);
+          long[] count = {0};
+          reader.scanKeys(
+              QUEUE,
+              prefix,
+              prefix,
+              key -> {
+                count[0]++;
+                return true;
+              });
+          return count[0];
+        });
+  }
+
+  /**
+   * Deletes what was queued when the call was made, page by page; envelopes appended while it runs
+   * have higher seqs and stay.
+   */
+  @Override
+  public Future<Void> clear(DeviceKey device) {
+    return db.read(reader -> lastSeq(reader, Keys.device(device)))
+        .compose(
+            last -> {
+              BiPredicate<byte[], byte[]> queuedBefore = (key, value) -> Keys.seqOf(key) <= last;
+              return new PagedDeletion(db, QUEUE, Keys.device(device), queuedBefore, value -> true)
+                  .run();
+            })
+        .mapEmpty();
+  }
+
+  /**
+   * Envelopes are judged by their server_timestamp, dedupe records by theirs. Queue keys are never
+   * reused, so an envelope selected on the read page needs no re-check in the write.
+   */
+  @Override
+  public Future<Long> deleteExpired(long envelopesBefore, long dedupeBefore) {
+    PagedDeletion envelopes =
+        new PagedDeletion(
+            db,
+            QUEUE,
+            Keys.EMPTY,
+            (key, value) ->
+                Keys.parse(Envelope.parser(), value).getServerTimestamp() < envelopesBefore,
+            value -> true);
+    PagedDeletion dedupes =
+        new PagedDeletion(
+            db,
+            DEDUPE,
+            Keys.EMPTY,
+            (key, value) -> dedupeTimestamp(value) < dedupeBefore,
+            value -> dedupeTimestamp(value) < dedupeBefore);
+    return envelopes.run().compose(deleted -> dedupes.run().map(deleted));
+  }
+
+  /** Stores envelopes after the last seq of their destination devices; returns them with seqs. */
+  private static List<Envelope> appendAll(Txn txn, List<Envelope> envelopes) {
+    Map<DeviceKey, Long> lastSeqs = new HashMap<>();
+    List<Envelope> stored = new ArrayList<>(envelopes.size());
+    for (Envelope envelope : envelopes) {
+      DeviceKey device = new DeviceKey(envelope.getDestination(), envelope.getDestinationDevice());
+      long seq = lastSeqs.computeIfAbsent(device, d -> lastSeq(txn, Keys.device(d))) + 1;
+      lastSeqs.put(device, seq);
+      Envelope positioned = envelope.toBuilder().setSeq(seq).build();
+      txn.put(QUEUE, Keys.queueEntry(device, seq), positioned.toByteArray());
+      stored.add(positioned);
+    }
+    lastSeqs.forEach(
+        (device, seq) -> txn.put(QUEUE_META, Keys.device(device), Keys.longValue(seq)));
+    return List.copyOf(stored);
+  }
+
+  private static long lastSeq(KeyValueReader reader, byte[] devicePrefix) {
+    byte[] value = reader.get(QUEUE_META, devicePrefix);
+    return value == null ? 0 : Keys.longValue(value);
+  }
+
+  private static long dedupeTimestamp(byte[] value) {
+    return Keys.parse(DedupeRecord.parser(), value).getServerTimestamp();
+  }
+}

@@ -1,0 +1,261 @@
+package org.sealpost.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealpost.store.Awaits.await;
+import static org.sealpost.store.Awaits.inParallel;
+
+import com.google.protobuf.ByteString;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.store.MessageQueueStore.AppendResult;
+import org.sealpost.store.MessageQueueStore.DedupeKey;
+
+/** What every {@link MessageQueueStore} must do; a backend's test extends this. */
+@ExtendWith(VertxExtension.class)
+public abstract class MessageQueueStoreContract {
+  protected static final String ALICE = "+15550001111";
+  protected static final String BOB = "+15550002222";
+  protected static final DeviceKey BOB_1 = new DeviceKey(BOB, 1);
+  protected static final DeviceKey BOB_2 = new DeviceKey(BOB, 2);
+  protected static final long NOW = 1_700_000_000_000L;
+
+  protected MessageQueueStore store;
+
+  /** A new, empty store. The subclass releases what it opened (e.g. in an @AfterEach). */
+  protected abstract MessageQueueStore newStore(Vertx vertx) throws Exception;
+
+  @BeforeEach
+  void createStore(Vertx vertx) throws Exception {
+    store = newStore(vertx);
+  }
+
+  protected static Envelope envelope(DeviceKey to, String content, long serverTimestamp) {
+    return Envelope.newBuilder()
+        .setType(Envelope.Type.MESSAGE)
+        .setMessageId(ByteString.copyFromUtf8("id-" + content))
+        .setSource(ALICE)
+        .setSourceDevice(1)
+        .setDestination(to.number())
+        .setDestinationDevice(to.deviceId())
+        .setServerTimestamp(serverTimestamp)
+        .setContent(ByteString.copyFromUtf8(content))
+        .build();
+  }
+
+  protected static DedupeKey dedupeKey(String messageId) {
+    return new DedupeKey(ALICE, BOB, ByteString.copyFromUtf8(messageId));
+  }
+
+  protected static List<String> contents(List<Envelope> envelopes) {
+    return envelopes.stream().map(e -> e.getContent().toStringUtf8()).toList();
+  }
+
+  protected static List<Long> seqs(List<Envelope> envelopes) {
+    return envelopes.stream().map(Envelope::getSeq).toList();
+  }
+
+  @Test
+  void appendAssignsConsecutiveSeqsPerDevice() {
+    List<Envelope> stored =
+        await(
+            store.append(
+                List.of(
+                    envelope(BOB_1, "a", NOW),
+                    envelope(BOB_2, "b", NOW),
+                    envelope(BOB_1, "c", NOW))));
+    assertThat(seqs(stored)).containsExactly(1L, 1L, 2L);
+    assertThat(stored.get(0).toBuilder().clearSeq().build()).isEqualTo(envelope(BOB_1, "a", NOW));
+    List<Envelope> more = await(store.append(List.of(envelope(BOB_1, "d", NOW))));
+    assertThat(seqs(more)).containsExactly(3L);
+    assertThat(await(store.read(BOB_1, 0, 10)))
+        .isEqualTo(List.of(stored.get(0), stored.get(2), more.get(0)));
+    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("b");
+  }
+
+  @Test
+  void appendingNothingStoresNothing() {
+    assertThat(await(store.append(List.of()))).isEmpty();
+    assertThat(await(store.count(BOB_1))).isZero();
+  }
+
+  @Test
+  void readPagesAfterASeq() {
+    await(
+        store.append(IntStream.range(0, 10).mapToObj(i -> envelope(BOB_1, "m" + i, NOW)).toList()));
+    assertThat(seqs(await(store.read(BOB_1, 0, 3)))).containsExactly(1L, 2L, 3L);
+    assertThat(seqs(await(store.read(BOB_1, 3, 3)))).containsExactly(4L, 5L, 6L);
+    assertThat(seqs(await(store.read(BOB_1, 8, 100)))).containsExactly(9L, 10L);
+    assertThat(await(store.read(BOB_1, 10, 100))).isEmpty();
+    assertThat(await(store.read(BOB_1, 0, 0))).isEmpty();
+    assertThat(await(store.read(new DeviceKey(BOB, 3), 0, 10))).isEmpty();
+    assertThat(await(store.read(new DeviceKey(ALICE, 1), 0, 10))).isEmpty();
+  }
+
+  @Test
+  void aThousandAppendsReadBackInSeqOrder() {
+    List<Future<List<Envelope>>> appends = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      appends.add(store.append(List.of(envelope(BOB_1, "m" + i, NOW))));
+    }
+    List<Envelope> appended = new ArrayList<>();
+    for (Future<List<Envelope>> append : appends) {
+      appended.addAll(await(append));
+    }
+    assertThat(seqs(appended))
+        .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 1_000).boxed().toList());
+    List<Envelope> read = await(store.read(BOB_1, 0, 2_000));
+    assertThat(seqs(read)).isEqualTo(LongStream.rangeClosed(1, 1_000).boxed().toList());
+    assertThat(read).containsExactlyInAnyOrderElementsOf(appended);
+    assertThat(await(store.count(BOB_1))).isEqualTo(1_000);
+  }
+
+  @Test
+  void sequentialAppendsKeepTheirOrder() {
+    for (int i = 0; i < 20; i++) {
+      await(store.append(List.of(envelope(BOB_1, "m" + i, NOW))));
+    }
+    assertThat(contents(await(store.read(BOB_1, 0, 100))))
+        .isEqualTo(IntStream.range(0, 20).mapToObj(i -> "m" + i).toList());
+  }
+
+  @Test
+  void deleteAcksOneEnvelope() {
+    await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW))));
+    assertThat(await(store.delete(BOB_1, 1))).isTrue();
+    assertThat(await(store.delete(BOB_1, 1))).isFalse();
+    assertThat(await(store.delete(BOB_1, 99))).isFalse();
+    assertThat(await(store.delete(BOB_2, 2))).isFalse();
+    assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("b");
+    assertThat(await(store.count(BOB_1))).isEqualTo(1);
+  }
+
+  @Test
+  void seqsKeepIncreasingAfterEverythingIsDeleted() {
+    await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW))));
+    await(store.delete(BOB_1, 1));
+    await(store.delete(BOB_1, 2));
+    assertThat(await(store.count(BOB_1))).isZero();
+    assertThat(seqs(await(store.append(List.of(envelope(BOB_1, "c", NOW)))))).containsExactly(3L);
+    await(store.clear(BOB_1));
+    assertThat(seqs(await(store.append(List.of(envelope(BOB_1, "d", NOW)))))).containsExactly(4L);
+  }
+
+  @Test
+  void clearEmptiesOneDevicesQueue() {
+    await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_2, "b", NOW))));
+    await(
+        store.append(
+            IntStream.range(0, 2_500).mapToObj(i -> envelope(BOB_1, "m" + i, NOW)).toList()));
+    await(store.clear(BOB_1));
+    assertThat(await(store.count(BOB_1))).isZero();
+    assertThat(await(store.read(BOB_1, 0, 10))).isEmpty();
+    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("b");
+  }
+
+  @Test
+  void appendOnceStoresOnce() {
+    AppendResult first =
+        await(store.appendOnce(dedupeKey("m1"), NOW, List.of(envelope(BOB_1, "a", NOW))));
+    assertThat(first.duplicate()).isFalse();
+    assertThat(first.serverTimestamp()).isEqualTo(NOW);
+    assertThat(seqs(first.stored())).containsExactly(1L);
+
+    AppendResult again =
+        await(store.appendOnce(dedupeKey("m1"), NOW + 5, List.of(envelope(BOB_1, "a", NOW + 5))));
+    assertThat(again).isEqualTo(new AppendResult(NOW, true, List.of()));
+    assertThat(await(store.count(BOB_1))).isEqualTo(1);
+
+    AppendResult other =
+        await(store.appendOnce(dedupeKey("m2"), NOW + 6, List.of(envelope(BOB_1, "b", NOW + 6))));
+    assertThat(other.duplicate()).isFalse();
+    assertThat(seqs(other.stored())).containsExactly(2L);
+  }
+
+  @Test
+  void dedupeKeysDifferBySenderAndDestination() {
+    ByteString id = ByteString.copyFromUtf8("same");
+    List<DedupeKey> keys =
+        List.of(
+            new DedupeKey(ALICE, BOB, id),
+            new DedupeKey(BOB, ALICE, id),
+            new DedupeKey(ALICE, ALICE, id));
+    for (DedupeKey key : keys) {
+      assertThat(await(store.appendOnce(key, NOW, List.of(envelope(BOB_1, "x", NOW)))).duplicate())
+          .isFalse();
+    }
+  }
+
+  @Test
+  void concurrentAppendOnceWithOneKeyStoresOnce() {
+    List<AppendResult> results =
+        inParallel(
+            20,
+            i ->
+                store.appendOnce(
+                    dedupeKey("m1"),
+                    NOW + i,
+                    List.of(envelope(BOB_1, "a" + i, NOW + i), envelope(BOB_2, "b" + i, NOW + i))));
+    List<AppendResult> stored = results.stream().filter(r -> !r.duplicate()).toList();
+    assertThat(stored).hasSize(1);
+    long winner = stored.get(0).serverTimestamp();
+    assertThat(results).allSatisfy(r -> assertThat(r.serverTimestamp()).isEqualTo(winner));
+    assertThat(results)
+        .filteredOn(AppendResult::duplicate)
+        .allSatisfy(r -> assertThat(r.stored()).isEmpty());
+    assertThat(await(store.count(BOB_1))).isEqualTo(1);
+    assertThat(await(store.count(BOB_2))).isEqualTo(1);
+    assertThat(await(store.read(BOB_1, 0, 10))).containsExactly(stored.get(0).stored().get(0));
+  }
+
+  @Test
+  void deleteExpiredRemovesOldEnvelopesAndDedupeRecords() {
+    await(
+        store.appendOnce(
+            dedupeKey("old"), NOW - 2_000, List.of(envelope(BOB_1, "old", NOW - 2_000))));
+    await(store.appendOnce(dedupeKey("new"), NOW, List.of(envelope(BOB_1, "new", NOW))));
+    await(
+        store.append(List.of(envelope(BOB_2, "old2", NOW - 2_000), envelope(BOB_2, "new2", NOW))));
+
+    assertThat(await(store.deleteExpired(NOW - 1_000, NOW - 1_000))).isEqualTo(2);
+
+    assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("new");
+    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("new2");
+    assertThat(await(store.appendOnce(dedupeKey("old"), NOW, List.of())).duplicate()).isFalse();
+    assertThat(await(store.appendOnce(dedupeKey("new"), NOW + 1, List.of())).duplicate()).isTrue();
+    assertThat(await(store.deleteExpired(NOW - 1_000, NOW - 1_000))).isZero();
+  }
+
+  @Test
+  void deleteExpiredKeepsDedupeRecordsLongerThanEnvelopes() {
+    await(
+        store.appendOnce(dedupeKey("m1"), NOW - 2_000, List.of(envelope(BOB_1, "a", NOW - 2_000))));
+    assertThat(await(store.deleteExpired(NOW, NOW - 10_000))).isEqualTo(1);
+    assertThat(await(store.count(BOB_1))).isZero();
+    AppendResult retry =
+        await(store.appendOnce(dedupeKey("m1"), NOW, List.of(envelope(BOB_1, "a", NOW))));
+    assertThat(retry).isEqualTo(new AppendResult(NOW - 2_000, true, List.of()));
+  }
+
+  @Test
+  void deleteExpiredWorksThroughManyPages() {
+    await(
+        store.append(
+            IntStream.range(0, 2_500)
+                .mapToObj(
+                    i ->
+                        envelope(
+                            i % 2 == 0 ? BOB_1 : BOB_2, "m" + i, i < 2_000 ? NOW - 5_000 : NOW))
+                .toList()));
+    assertThat(await(store.deleteExpired(NOW - 1, 0))).isEqualTo(2_000);
+    assertThat(await(store.count(BOB_1)) + await(store.count(BOB_2))).isEqualTo(500);
+  }
+}

@@ -1,0 +1,132 @@
+package org.sealpost.testing;
+
+import static org.sealpost.testing.Await.await;
+
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.sealpost.client.RestClient;
+import org.sealpost.client.WireConnection;
+import org.sealpost.config.SealpostConfig;
+import org.sealpost.limits.RateLimiters;
+import org.sealpost.protocol.DeviceCredentials;
+import org.sealpost.server.Server;
+
+/**
+ * A real node on random ports over a data directory, plus the client side tests need: a
+ * Vert.x for clients, registration through the REST API, and authenticated connections.
+ */
+public final class TestServer implements AutoCloseable {
+  public static final String TEST_CODE = "123456";
+  private static final AtomicInteger NUMBERS = new AtomicInteger();
+
+  private final Path dataDir;
+  private final UnaryOperator<SealpostConfig> customize;
+  private final Vertx clients = Vertx.vertx();
+  private final Map<String, String> testNumbers = new HashMap<>();
+  private Server server;
+  private RestClient rest;
+
+  public TestServer(Path dataDir) {
+    this(dataDir, UnaryOperator.identity());
+  }
+
+  public TestServer(Path dataDir, UnaryOperator<SealpostConfig> customize) {
+    this.dataDir = dataDir;
+    this.customize = customize;
+    for (int i = 0; i < 200; i++) {
+      testNumbers.put(number(i), TEST_CODE);
+    }
+    start();
+  }
+
+  /** A test number with a fixed code; unique per call across the JVM. */
+  public static String newNumber() {
+    return number(NUMBERS.getAndIncrement() % 200);
+  }
+
+  private static String number(int i) {
+    return String.format("+1555%07d", 1000 + i);
+  }
+
+  public void start() {
+    SealpostConfig base = SealpostConfig.defaults();
+    SealpostConfig config = base
+        .withNode(base.node().withDataDir(dataDir.toString()))
+        .withGateway(base.gateway().withPorts(0, 0))
+        .withAccounts(base.accounts().withTestNumbers(testNumbers))
+        .withLimits(RateLimiters.unlimited());
+    server = await(Server.start(customize.apply(config)), 30);
+    rest = new RestClient(clients, URI.create("http://127.0.0.1:" + server.httpPort()));
+  }
+
+  public void stop() {
+    if (server != null) {
+      await(server.stop(), 30);
+      server = null;
+    }
+  }
+
+  public void restart() {
+    stop();
+    start();
+  }
+
+  public Server server() {
+    return server;
+  }
+
+  public Vertx clients() {
+    return clients;
+  }
+
+  public RestClient rest() {
+    return rest;
+  }
+
+  public URI httpUri() {
+    return URI.create("http://127.0.0.1:" + server.httpPort());
+  }
+
+  /** Registers a fresh account (primary device) with a test number. */
+  public DeviceCredentials register() {
+    return register(newNumber());
+  }
+
+  public DeviceCredentials register(String number) {
+    await(rest.requestCode(number));
+    return await(rest.verify(number, TEST_CODE, 1 + Math.abs(number.hashCode() % 16000), "test"));
+  }
+
+  public WireConnection connect(Transport transport) {
+    return await(transport == Transport.TCP
+        ? WireConnection.tcp(clients, "127.0.0.1", server.tcpPort())
+        : WireConnection.webSocket(clients, "127.0.0.1", server.httpPort()));
+  }
+
+  /** Connects and authenticates; deliveries go to the returned device's inbox. */
+  public TestDevice device(DeviceCredentials credentials, Transport transport) {
+    return new TestDevice(credentials, connect(transport));
+  }
+
+  public TestDevice device(DeviceCredentials credentials) {
+    return device(credentials, Transport.TCP);
+  }
+
+  @Override
+  public void close() {
+    stop();
+    await(clients.close(), 30);
+  }
+
+  public static Duration shortly() {
+    return Duration.ofSeconds(5);
+  }
+
+  public enum Transport { TCP, WEBSOCKET }
+}
