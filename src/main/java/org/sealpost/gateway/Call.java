@@ -12,14 +12,14 @@ import org.sealpost.store.DeviceKey;
  * @param body the parsed request message (an empty message when the route takes none)
  * @param clientIp the peer's address, for per-IP limits
  */
-record Call(DeviceKey device, List<String> params, Message body, String clientIp) {
+public record Call(DeviceKey device, List<String> params, Message body, String clientIp) {
 
   @SuppressWarnings("unchecked")
-  <T extends Message> T body(Class<T> type) {
+  public <T extends Message> T body(Class<T> type) {
     return (T) body;
   }
 
-  int intParam(int index) {
+  public int intParam(int index) {
     try {
       return Integer.parseInt(params.get(index));
     } catch (NumberFormatException e) {

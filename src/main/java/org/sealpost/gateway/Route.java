@@ -13,9 +13,9 @@ import java.util.Optional;
  * @param ordered requests of one connection on ordered routes run one after another, so
  *     messages from one device keep their order
  */
-record Route(String verb, String path, Message requestType, Access access, boolean ordered, Handler handler) {
+public record Route(String verb, String path, Message requestType, Access access, boolean ordered, Handler handler) {
 
-  enum Access {
+  public enum Access {
     /** No credentials: registration and linking, over HTTP only. */
     PUBLIC,
     /** An authenticated device. */
@@ -23,12 +23,12 @@ record Route(String verb, String path, Message requestType, Access access, boole
   }
 
   @FunctionalInterface
-  interface Handler {
+  public interface Handler {
     Future<? extends Message> handle(Call call);
   }
 
   /** The path parameters when {@code actualPath} matches this route's pattern. */
-  Optional<List<String>> match(String actualVerb, String actualPath) {
+  public Optional<List<String>> match(String actualVerb, String actualPath) {
     if (!verb.equals(actualVerb)) {
       return Optional.empty();
     }

@@ -25,6 +25,7 @@ import org.sealpost.bus.Codecs;
 import org.sealpost.config.SealpostConfig;
 import org.sealpost.gateway.ApiRoutes;
 import org.sealpost.gateway.ConnectionVerticle;
+import org.sealpost.gateway.CoreRoutes;
 import org.sealpost.gateway.GatewayContext;
 import org.sealpost.gateway.GatewayMetrics;
 import org.sealpost.limits.RateLimiters;
@@ -95,7 +96,7 @@ public final class Server {
               stores.messages(), limits, new ConsoleVerificationSender(), router, clock, new SecureRandom());
           MessagesService messages = new MessagesService(config.messages(), stores.accounts(), stores.messages(),
               limits, router, clock);
-          GatewayContext gateway = new GatewayContext(config.gateway(), new ApiRoutes(accounts, messages), accounts,
+          GatewayContext gateway = new GatewayContext(config.gateway(), new ApiRoutes(CoreRoutes.of(accounts, messages)), accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry));
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(new LogPushProvider(), registry)))
