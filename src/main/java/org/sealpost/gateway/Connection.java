@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   static final String AUTH_PATH = "/v1/auth";
+  static final String KEYS_LOW_PATH = "/v1/keys/low";
 
   private enum State { AWAITING_AUTH, AUTHENTICATING, OPEN, CLOSED }
 
@@ -190,6 +191,10 @@ final class Connection {
           closeWithError(ErrorCode.UNAUTHORIZED, event.getClose());
           release().onComplete(done -> msg.reply(Boolean.TRUE));
         }
+      }
+      case KEYS_LOW -> {
+        notify("PUT", KEYS_LOW_PATH, event.getKeysLow());
+        msg.reply(Boolean.TRUE);
       }
       default -> msg.reply(Boolean.FALSE);
     }

@@ -74,8 +74,8 @@ public final class Router {
     });
   }
 
-  /** Sends an event to the device's connection; true when some node took it. */
-  private Future<Boolean> send(DeviceKey device, DeviceEvent event) {
+  /** Sends an event to the device's connection wherever it is; true when some node took it. */
+  public Future<Boolean> send(DeviceKey device, DeviceEvent event) {
     return sessions.lookup(device).compose(node -> {
       if (node.isEmpty()) {
         return Future.succeededFuture(false);
