@@ -1,0 +1,183 @@
+package org.sealpost.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealpost.testing.Await.await;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sealpost.protocol.DeviceCredentials;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.LinkCode;
+import org.sealpost.protocol.ReadReceiptRequest;
+import org.sealpost.protocol.SendMessageResponse;
+import org.sealpost.testing.TestDevice;
+import org.sealpost.testing.TestServer;
+import org.sealpost.testing.TestServer.Transport;
+
+/** The tick system end to end, over both transports: single, double and blue ticks. */
+class MessageDeliveryTest {
+  @TempDir Path dataDir;
+  private TestServer server;
+
+  @BeforeEach
+  void start() {
+    server = new TestServer(dataDir);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void onlineMessageIsDeliveredAndTheSenderGetsTheDoubleTick(Transport transport) {
+    TestDevice alice = server.device(server.register(), transport);
+    TestDevice bob = server.device(server.register(), transport);
+    bob.awaitQueueEmpty(5);
+    ByteString id = TestDevice.newMessageId();
+
+    SendMessageResponse tick = alice.send(bob.number(), List.of(1), id, "hello bob");
+    Envelope received = bob.next();
+    Envelope receipt = alice.next();
+
+    assertThat(tick.getServerTimestamp()).isPositive();
+    assertThat(tick.getDuplicate()).isFalse();
+    assertThat(received.getType()).isEqualTo(Envelope.Type.MESSAGE);
+    assertThat(received.getMessageId()).isEqualTo(id);
+    assertThat(received.getSource()).isEqualTo(alice.number());
+    assertThat(received.getSourceDevice()).isEqualTo(1);
+    assertThat(received.getContent().toStringUtf8()).isEqualTo("hello bob@1");
+    assertThat(received.getServerTimestamp()).isEqualTo(tick.getServerTimestamp());
+    assertThat(receipt.getType()).isEqualTo(Envelope.Type.DELIVERY_RECEIPT);
+    assertThat(receipt.getReceiptMessageIdsList()).containsExactly(id);
+    assertThat(receipt.getSource()).isEqualTo(bob.number());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void offlineRecipientDrainsInOrderThenGetsQueueEmptyThenLiveTraffic(Transport transport) {
+    TestDevice alice = server.device(server.register(), transport);
+    DeviceCredentials bobCredentials = server.register();
+    List<ByteString> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(TestDevice.newMessageId());
+      alice.send(bobCredentials.getNumber(), List.of(1), ids.get(i), "offline " + i);
+    }
+
+    TestDevice bob = server.device(bobCredentials, transport);
+    List<Envelope> drained = bob.take(20, 10);
+    bob.awaitQueueEmpty(5);
+    ByteString live = TestDevice.newMessageId();
+    alice.send(bob.number(), List.of(1), live, "live");
+
+    assertThat(drained).extracting(Envelope::getMessageId).containsExactlyElementsOf(ids);
+    assertThat(bob.next().getMessageId()).isEqualTo(live);
+    assertThat(alice.take(21, 10)).allMatch(e -> e.getType() == Envelope.Type.DELIVERY_RECEIPT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void readReceiptsBecomeBlueTicksForTheSender(Transport transport) {
+    TestDevice alice = server.device(server.register(), transport);
+    DeviceCredentials bobCredentials = server.register();
+    ByteString first = TestDevice.newMessageId();
+    ByteString second = TestDevice.newMessageId();
+    alice.send(bobCredentials.getNumber(), List.of(1), first, "one");
+    alice.send(bobCredentials.getNumber(), List.of(1), second, "two");
+    alice.close();
+    TestDevice bob = server.device(bobCredentials, transport);
+    bob.take(2, 10);
+
+    await(bob.connection().call("PUT", "/v1/receipts/read", ReadReceiptRequest.newBuilder()
+        .setDestination(alice.number()).addMessageIds(first).addMessageIds(second).setTimestamp(1234).build(),
+        Empty.parser()));
+    TestDevice aliceAgain = server.device(alice.credentials(), transport);
+    List<Envelope> receipts = aliceAgain.take(3, 10);
+
+    assertThat(receipts).filteredOn(e -> e.getType() == Envelope.Type.DELIVERY_RECEIPT)
+        .flatExtracting(Envelope::getReceiptMessageIdsList).containsExactlyInAnyOrder(first, second);
+    Envelope read = receipts.stream().filter(e -> e.getType() == Envelope.Type.READ_RECEIPT).findFirst().orElseThrow();
+    assertThat(read.getReceiptMessageIdsList()).containsExactly(first, second);
+    assertThat(read.getSource()).isEqualTo(bob.number());
+    assertThat(read.getServerTimestamp()).isEqualTo(1234);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void resendOfOneMessageIdIsStoredAndDeliveredOnce(Transport transport) {
+    TestDevice alice = server.device(server.register(), transport);
+    DeviceCredentials bobCredentials = server.register();
+    ByteString id = TestDevice.newMessageId();
+
+    SendMessageResponse first = alice.send(bobCredentials.getNumber(), List.of(1), id, "once");
+    SendMessageResponse retry = alice.send(bobCredentials.getNumber(), List.of(1), id, "once");
+    ByteString next = TestDevice.newMessageId();
+    alice.send(bobCredentials.getNumber(), List.of(1), next, "after");
+    TestDevice bob = server.device(bobCredentials, transport);
+
+    assertThat(retry.getDuplicate()).isTrue();
+    assertThat(retry.getServerTimestamp()).isEqualTo(first.getServerTimestamp());
+    assertThat(bob.take(2, 10)).extracting(Envelope::getMessageId).containsExactly(id, next);
+    bob.awaitQueueEmpty(5);
+    assertThat(bob.receivesNothingFor(300)).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void thousandMessagesArriveInOrder(Transport transport) {
+    TestDevice alice = server.device(server.register(), transport);
+    TestDevice bob = server.device(server.register(), transport);
+    List<ByteString> ids = new ArrayList<>();
+    List<io.vertx.core.Future<SendMessageResponse>> sends = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      ByteString id = TestDevice.newMessageId();
+      ids.add(id);
+      sends.add(alice.sendAsync(bob.number(), List.of(1), id, "m" + i));
+    }
+    await(io.vertx.core.Future.all(sends), 60);
+
+    assertThat(bob.take(1000, 60)).extracting(Envelope::getMessageId).containsExactlyElementsOf(ids);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void everyRecipientDeviceAndTheSendersOtherDeviceGetTheirCopy(Transport transport) {
+    DeviceCredentials aliceCredentials = server.register();
+    TestDevice alice = server.device(aliceCredentials, transport);
+    TestDevice aliceLaptop = server.device(link(alice), transport);
+    TestDevice bob = server.device(server.register(), transport);
+    TestDevice bob2 = server.device(link(bob), transport);
+    TestDevice bob3 = server.device(link(bob), transport);
+    ByteString id = TestDevice.newMessageId();
+
+    alice.send(bob.number(), List.of(1, 2, 3), id, "to all of bob");
+    alice.send(alice.number(), List.of(2), id, "transcript");
+
+    for (TestDevice device : List.of(bob, bob2, bob3)) {
+      Envelope copy = device.next();
+      assertThat(copy.getMessageId()).isEqualTo(id);
+      assertThat(copy.getContent().toStringUtf8()).isEqualTo("to all of bob@" + device.deviceId());
+    }
+    Envelope transcript = aliceLaptop.next();
+    assertThat(transcript.getContent().toStringUtf8()).isEqualTo("transcript@2");
+    assertThat(transcript.getDestination()).isEqualTo(alice.number());
+    // Three delivery receipts (one per bob device) reach both of alice's devices; none for the transcript.
+    assertThat(alice.take(3, 10)).allMatch(e -> e.getType() == Envelope.Type.DELIVERY_RECEIPT);
+    assertThat(aliceLaptop.take(3, 10)).allMatch(e -> e.getType() == Envelope.Type.DELIVERY_RECEIPT);
+    assertThat(alice.receivesNothingFor(300)).isTrue();
+  }
+
+  private DeviceCredentials link(TestDevice primary) {
+    LinkCode code = await(primary.connection().call("POST", "/v1/devices/link-code", Empty.getDefaultInstance(), LinkCode.parser()));
+    return await(server.rest().link(primary.number(), code.getCode(), 77, "linked"));
+  }
+}

@@ -1,0 +1,110 @@
+package org.sealpost.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Sealpost node in its own JVM (the test classpath, {@code org.sealpost.Main server}), so a
+ * test can kill it with SIGKILL and start it again on the same data directory.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private final Path dir;
+  private final Path config;
+  private final int httpPort;
+  private final int tcpPort;
+  private Process process;
+
+  public ServerProcess(Path dir, String extraYaml) throws IOException {
+    this.dir = dir;
+    this.httpPort = freePort();
+    this.tcpPort = freePort();
+    this.config = dir.resolve("sealpost.yaml");
+    StringBuilder numbers = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      numbers.append(String.format("    \"+1555%07d\": \"%s\"%n", 1000 + i, TestServer.TEST_CODE));
+    }
+    Files.writeString(config, "node:\n  dataDir: " + dir.resolve("data") + "\n"
+        + "gateway:\n  httpPort: " + httpPort + "\n  tcpPort: " + tcpPort + "\n"
+        + "accounts:\n  testNumbers:\n" + numbers + extraYaml);
+  }
+
+  public static String number(int i) {
+    return String.format("+1555%07d", 1000 + i);
+  }
+
+  public void start() throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        "org.sealpost.Main", "server", "--config", config.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
+        .start();
+    awaitHealthy(Duration.ofSeconds(60));
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("server process did not die");
+    }
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  public Path log() {
+    return dir.resolve("server.log");
+  }
+
+  private void awaitHealthy(Duration timeout) throws InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+        .timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("server process exited with " + process.exitValue() + "; see " + log());
+      }
+      try {
+        if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      process.waitFor(100, TimeUnit.MILLISECONDS);
+    }
+    throw new IllegalStateException("server not healthy within " + timeout + "; see " + log());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
