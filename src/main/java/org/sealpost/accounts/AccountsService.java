@@ -22,6 +22,7 @@ import org.sealpost.store.AccountStore;
 import org.sealpost.store.CodeStore;
 import org.sealpost.store.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
+import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.proto.AccountRecord;
 import org.sealpost.store.proto.CodeRecord;
 import org.sealpost.store.proto.DeviceRecord;
@@ -41,6 +42,7 @@ public final class AccountsService {
   private final AccountStore accounts;
   private final CodeStore codes;
   private final MessageQueueStore queues;
+  private final PreKeyStore preKeys;
   private final RateLimiters limits;
   private final VerificationSender sender;
   private final Router router;
@@ -49,11 +51,13 @@ public final class AccountsService {
   private final Credentials credentials;
 
   public AccountsService(AccountsConfig config, AccountStore accounts, CodeStore codes, MessageQueueStore queues,
-      RateLimiters limits, VerificationSender sender, Router router, Clock clock, SecureRandom random) {
+      PreKeyStore preKeys, RateLimiters limits, VerificationSender sender, Router router, Clock clock,
+      SecureRandom random) {
     this.config = config;
     this.accounts = accounts;
     this.codes = codes;
     this.queues = queues;
+    this.preKeys = preKeys;
     this.limits = limits;
     this.sender = sender;
     this.router = router;
@@ -68,7 +72,7 @@ public final class AccountsService {
         .compose(n -> limits.check(Limit.REGISTRATION_CODE_PER_IP, clientIp))
         .compose(v -> limits.check(Limit.REGISTRATION_CODE_PER_NUMBER, number))
         .compose(v -> {
-          String fixed = config.testNumbers().get(number);
+          String fixed = config.testCode(number).orElse(null);
           String code = fixed != null ? fixed : String.format("%06d", random.nextInt(1_000_000));
           long expiresAt = clock.millis() + config.codeTtl().toMillis();
           CodeRecord record = CodeRecord.newBuilder().setCode(code).setNumber(number).setExpiresAt(expiresAt).build();
@@ -81,7 +85,8 @@ public final class AccountsService {
   /**
    * Checks the code and creates the account with its primary device, replacing any previous
    * account of the number: the old devices' credentials stop working, their connections are
-   * closed and their queues (ciphertext for keys that no longer exist) are cleared.
+   * closed and their queues (ciphertext for keys that no longer exist) and prekeys (which senders
+   * would otherwise keep encrypting to) are cleared.
    */
   public Future<DeviceCredentials> verify(VerifyCodeRequest request, String clientIp) {
     String number = request.getNumber();
@@ -190,7 +195,8 @@ public final class AccountsService {
         .compose(existed -> existed
             ? Future.succeededFuture()
             : Future.failedFuture(SealpostException.notFound("no device " + deviceId)))
-        .compose(v -> Future.all(router.closeConnection(removed, "device removed"), queues.clear(removed)))
+        .compose(v -> Future.all(router.closeConnection(removed, "device removed"), queues.clear(removed),
+            preKeys.clear(removed)))
         .mapEmpty();
   }
 
@@ -215,6 +221,7 @@ public final class AccountsService {
       DeviceKey key = new DeviceKey(old.getNumber(), d.getId());
       work.add(router.closeConnection(key, "account re-registered"));
       work.add(queues.clear(key));
+      work.add(preKeys.clear(key));
     }
     return Future.all(work).mapEmpty();
   }

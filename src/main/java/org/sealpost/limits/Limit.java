@@ -21,7 +21,12 @@ public enum Limit {
   /** Failed authentications from one client address. */
   AUTH_FAILURE_PER_IP("authFailurePerIp", 50, Duration.ofSeconds(1)),
   /** Messages sent by one device. */
-  MESSAGES_PER_DEVICE("messagesPerDevice", 2000, Duration.ofNanos(500_000));
+  MESSAGES_PER_DEVICE("messagesPerDevice", 2000, Duration.ofNanos(500_000)),
+  /**
+   * Prekey bundle fetches by one device. Each fetch consumes another device's one-time keys, so
+   * this bounds how fast one device can drain them: a burst for a group, then ten a second.
+   */
+  KEY_FETCH_PER_DEVICE("keyFetchPerDevice", 100, Duration.ofMillis(100));
 
   private final String id;
   private final RateLimitConfig defaults;

@@ -7,6 +7,7 @@ public record Stores(
     AccountStore accounts,
     CodeStore codes,
     MessageQueueStore messages,
+    PreKeyStore preKeys,
     RateLimitStore rateLimits,
     SessionDirectory sessions,
     AutoCloseable resources) {

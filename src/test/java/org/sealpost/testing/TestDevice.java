@@ -18,20 +18,24 @@ import org.sealpost.protocol.ContentType;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.OutgoingMessage;
+import org.sealpost.protocol.Request;
 import org.sealpost.protocol.Response;
 import org.sealpost.protocol.SendMessageRequest;
 import org.sealpost.protocol.SendMessageResponse;
 
 /**
  * An authenticated test device: collects every delivery in an inbox (acking each, unless
- * told not to) and notices the queue-empty marker.
+ * told not to), notices the queue-empty marker, and keeps any other server request (such as
+ * PUT /v1/keys/low), answered 200, for {@link #nextRequest}.
  */
 public final class TestDevice implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String DELIVERY_PATH = "/v1/message";
 
   private final DeviceCredentials credentials;
   private final WireConnection connection;
   private final BlockingQueue<Envelope> inbox = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Request> otherRequests = new LinkedBlockingQueue<>();
   private final CountDownLatch queueEmpty = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger ackStatus = new AtomicInteger(200);
@@ -42,6 +46,10 @@ public final class TestDevice implements AutoCloseable {
     connection.onClose(closed::countDown).onRequest(request -> {
       if (request.getPath().equals("/v1/queue/empty")) {
         queueEmpty.countDown();
+        return Future.succeededFuture(200);
+      }
+      if (!request.getPath().equals(DELIVERY_PATH)) {
+        otherRequests.add(request);
         return Future.succeededFuture(200);
       }
       try {
@@ -147,6 +155,20 @@ public final class TestDevice implements AutoCloseable {
   public boolean receivesNothingFor(long millis) {
     try {
       return inbox.poll(millis, TimeUnit.MILLISECONDS) == null;
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The next server request other than a delivery or the queue-empty marker, or fails after {@code seconds}. */
+  public Request nextRequest(int seconds) {
+    try {
+      Request request = otherRequests.poll(seconds, TimeUnit.SECONDS);
+      if (request == null) {
+        throw new AssertionError(credentials.getNumber() + "." + credentials.getDeviceId()
+            + " received no server request within " + seconds + " s");
+      }
+      return request;
     } catch (InterruptedException e) {
       throw new IllegalStateException(e);
     }

@@ -17,7 +17,13 @@ public enum ColumnFamily {
   /** The last seq assigned to a device's queue (8 bytes) by number, 0x00, device id. */
   QUEUE_META("queue_meta"),
   /** DedupeRecord by sender, 0x00, destination, 0x00, message id. */
-  DEDUPE("dedupe");
+  DEDUPE("dedupe"),
+  /** DeviceKeysRecord (identity, signed and last-resort keys) by number, 0x00, device id. */
+  PREKEYS("prekeys"),
+  /** One-time EC PreKeys by number, 0x00, device id (4 bytes), key id (4 bytes big-endian). */
+  ONE_TIME_EC_PREKEYS("prekeys_ec"),
+  /** One-time Kyber SignedPreKeys by number, 0x00, device id (4 bytes), key id (4 bytes). */
+  ONE_TIME_KYBER_PREKEYS("prekeys_kyber");
 
   private final String rocksName;
 

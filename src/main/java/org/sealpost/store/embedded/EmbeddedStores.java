@@ -6,8 +6,8 @@ import java.time.Clock;
 import org.sealpost.store.Stores;
 
 /**
- * The stores of a single node that needs no external service: accounts, codes and queues in an
- * embedded RocksDB database, rate limits and sessions in memory (they only matter while this
+ * The stores of a single node that needs no external service: accounts, codes, queues and prekeys
+ * in an embedded RocksDB database, rate limits and sessions in memory (they only matter while this
  * process runs).
  */
 public final class EmbeddedStores {
@@ -26,6 +26,7 @@ public final class EmbeddedStores {
         new EmbeddedAccountStore(db),
         new EmbeddedCodeStore(db),
         new EmbeddedMessageQueueStore(db),
+        new EmbeddedPreKeyStore(db),
         new InMemoryRateLimitStore(clock),
         new InMemorySessionDirectory(),
         db);

@@ -42,6 +42,12 @@ final class Keys {
     return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(seq).array();
   }
 
+  /** A one-time prekey: the device prefix, then the key id (4 bytes big-endian). */
+  static byte[] preKey(DeviceKey device, int keyId) {
+    byte[] prefix = device(device);
+    return ByteBuffer.allocate(prefix.length + Integer.BYTES).put(prefix).putInt(keyId).array();
+  }
+
   /** The seq of a queue key: its last eight bytes. */
   static long seqOf(byte[] queueKey) {
     return ByteBuffer.wrap(queueKey, queueKey.length - Long.BYTES, Long.BYTES).getLong();
