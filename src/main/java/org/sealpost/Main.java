@@ -1,5 +1,12 @@
 package org.sealpost;
 
+import org.sealpost.bench.BenchCommand;
+import org.sealpost.cli.ChatCommand;
+import org.sealpost.cli.ReceiveCommand;
+import org.sealpost.cli.RegisterCommand;
+import org.sealpost.cli.SafetyNumberCommand;
+import org.sealpost.cli.SendCommand;
+import org.sealpost.cli.TrustCommand;
 import org.sealpost.server.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +14,9 @@ import picocli.CommandLine.Command;
 /** The one entry point of the fat jar: {@code java -jar sealpost.jar <command>}. */
 @Command(name = "sealpost", mixinStandardHelpOptions = true, version = "Sealpost 0.1.0",
     description = "Self-hosted end-to-end-encrypted messaging server.",
-    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, RegisterCommand.class, SendCommand.class, ReceiveCommand.class,
+        ChatCommand.class, SafetyNumberCommand.class, TrustCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -8,8 +8,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -66,7 +68,8 @@ public final class WireConnection {
 
   /** Connects over TCP (length-prefixed frames). */
   public static Future<WireConnection> tcp(Vertx vertx, String host, int port) {
-    return vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)).connect(port, host).map(socket -> {
+    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    return client.connect(port, host).onFailure(err -> client.close()).map(socket -> {
       WireConnection connection = new WireConnection(vertx, new TcpTransport(socket));
       RecordParser parser = RecordParser.newFixed(LENGTH_BYTES);
       parser.handler(new io.vertx.core.Handler<>() {
@@ -85,20 +88,28 @@ public final class WireConnection {
         }
       });
       socket.handler(parser);
-      socket.closeHandler(v -> connection.onClosed());
+      // One client per connection: closing it with the connection frees its resources.
+      socket.closeHandler(v -> {
+        connection.onClosed();
+        client.close();
+      });
       return connection;
     });
   }
 
   /** Connects over WebSocket ({@code ws://host:port/v1/websocket}). */
   public static Future<WireConnection> webSocket(Vertx vertx, String host, int port) {
-    return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024)
-            .setMaxFrameSize(4 * 1024 * 1024))
-        .connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/v1/websocket"))
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024));
+    return client.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/v1/websocket"))
+        .onFailure(err -> client.close())
         .map(ws -> {
           WireConnection connection = new WireConnection(vertx, new WebSocketTransport(ws));
           ws.binaryMessageHandler(connection::onFrame);
-          ws.closeHandler(v -> connection.onClosed());
+          ws.closeHandler(v -> {
+            connection.onClosed();
+            client.close();
+          });
           return connection;
         });
   }

@@ -1,0 +1,175 @@
+package org.sealpost.cli;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.sealpost.client.ClientListener;
+import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.MessageId;
+import org.sealpost.client.Receipt;
+import org.sealpost.client.SafetyNumber;
+import org.sealpost.client.SealpostClient;
+import org.sealpost.client.SentMessage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sealpost chat}: an interactive conversation in the terminal. Each typed line is sent;
+ * incoming messages print as they arrive (and are marked read, since they were shown); each
+ * sent message prints its tick again whenever it advances: sent ✓, delivered ✓✓, read ✓✓ (blue
+ * on a terminal). Ends at end of input or {@code /quit}, after the sends in flight are stored.
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+    description = "Chat with one number: type lines to send them; /safety, /trust, /quit.")
+public final class ChatCommand extends ClientCommand {
+  private static final String BLUE = "\u001b[34m";
+  private static final String RESET = "\u001b[0m";
+  private static final Duration QUEUE_DRAIN = Duration.ofMinutes(5);
+
+  @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
+  Path state;
+
+  @Option(names = "--to", required = true, paramLabel = "+E164", description = "Whom to chat with.")
+  String to;
+
+  @Option(names = "--read-receipts", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Send read receipts for the messages shown (default: on).")
+  boolean readReceipts;
+
+  private final boolean colors = System.console() != null;
+  /** Messages sent in this chat and the best tick each has reached. */
+  private final Map<MessageId, Tick> ticks = new ConcurrentHashMap<>();
+
+  private enum Tick { SENT, DELIVERED, READ }
+
+  @Override
+  int run(ClientRuntime runtime) throws Exception {
+    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
+    try {
+      Promise<Void> drained = Promise.promise();
+      client.listener(new Screen(client, drained));
+      runtime.await(client.connect());
+      runtime.await(drained.future(), QUEUE_DRAIN);
+      out().println("Chatting with " + to + " as " + client.number() + ". Type a message and press Enter;"
+          + " /safety shows the safety number, /trust accepts a changed one, /quit ends.");
+      out().flush();
+      List<Future<SentMessage>> sends = converse(runtime, client);
+      runtime.await(Future.join(sends));
+      return sends.stream().allMatch(Future::succeeded) ? 0 : 1;
+    } finally {
+      runtime.await(client.close());
+    }
+  }
+
+  private List<Future<SentMessage>> converse(ClientRuntime runtime, SealpostClient client) throws Exception {
+    List<Future<SentMessage>> sends = new ArrayList<>();
+    BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = input.readLine(); line != null && !line.equals("/quit"); line = input.readLine()) {
+      if (line.equals("/safety")) {
+        for (SafetyNumber number : runtime.await(client.safetyNumbers(to))) {
+          out().println(SafetyNumberCommand.line(number));
+        }
+      } else if (line.equals("/trust")) {
+        int changed = runtime.await(client.trust(to));
+        out().println(changed == 0 ? "Nothing to accept: the safety number with " + to + " did not change."
+            : "Accepted the new safety number with " + to + ".");
+      } else if (!line.isBlank()) {
+        String text = line;
+        sends.add(client.send(to, text)
+            .onSuccess(sent -> advance(sent.id(), Tick.SENT, text))
+            .onFailure(err -> {
+              err().println("! not sent: " + err.getMessage());
+              err().flush();
+            }));
+      }
+      out().flush();
+    }
+    return sends;
+  }
+
+  /** Prints a tick when it is better than the one shown before (receipts can overtake the send's answer). */
+  private void advance(MessageId id, Tick tick, String text) {
+    Tick before = ticks.get(id);
+    if (before != null && before.compareTo(tick) >= 0) {
+      return;
+    }
+    ticks.put(id, tick);
+    String label = "[" + id.hex().substring(0, 8) + "]" + (text == null ? "" : " " + preview(text));
+    switch (tick) {
+      case SENT -> out().println("  " + Lines.SENT + "  sent      " + label);
+      case DELIVERED -> out().println("  " + Lines.DELIVERED + " delivered " + label);
+      case READ -> out().println("  " + (colors ? BLUE + Lines.DELIVERED + RESET : Lines.DELIVERED) + " read      "
+          + label);
+      default -> throw new IllegalStateException(tick.name());
+    }
+    out().flush();
+  }
+
+  private static String preview(String text) {
+    return text.length() <= 24 ? text : text.substring(0, 23) + "…";
+  }
+
+  /** Shows what the server pushes. */
+  private final class Screen implements ClientListener {
+    private final SealpostClient client;
+    private final Promise<Void> drained;
+
+    Screen(SealpostClient client, Promise<Void> drained) {
+      this.client = client;
+      this.drained = drained;
+    }
+
+    @Override
+    public Future<Void> onMessage(IncomingMessage message) {
+      out().println(Lines.message(message));
+      out().flush();
+      if (readReceipts && !message.isSentTranscript()) {
+        client.markRead(message.sender(), List.of(message.id()))
+            .onFailure(err -> err().println("! read receipt not sent: " + err.getMessage()));
+      }
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public void onReceipt(Receipt receipt) {
+      Tick tick = receipt.kind() == Receipt.Kind.READ ? Tick.READ : Tick.DELIVERED;
+      for (MessageId id : receipt.messageIds()) {
+        if (ticks.containsKey(id)) {
+          advance(id, tick, null);
+        }
+      }
+    }
+
+    @Override
+    public void onIdentityChanged(String number) {
+      out().println(Lines.identityChanged(number));
+      out().flush();
+    }
+
+    @Override
+    public void onUndecryptable(String sender, int senderDevice, MessageId id) {
+      out().println("! a message from " + sender + " could not be decrypted");
+      out().flush();
+    }
+
+    @Override
+    public void onQueueEmpty() {
+      drained.tryComplete();
+    }
+
+    @Override
+    public void onDisconnected() {
+      out().println("! connection to the server lost; messages typed now are sent over HTTP, none arrive");
+      out().flush();
+      drained.tryComplete();
+    }
+  }
+}

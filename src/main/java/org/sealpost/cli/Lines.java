@@ -1,0 +1,31 @@
+package org.sealpost.cli;
+
+import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.MessageId;
+import org.sealpost.client.Receipt;
+
+/** How messages and ticks print, one line each, the same in {@code receive} and {@code chat}. */
+final class Lines {
+  static final String SENT = "✓";
+  static final String DELIVERED = "✓✓";
+
+  private Lines() {}
+
+  /** {@code sender: text}; a copy of this account's own message shows whom it went to. */
+  static String message(IncomingMessage message) {
+    if (message.isSentTranscript()) {
+      return message.sender() + " (to " + message.sentTo().orElseThrow() + "): " + message.text();
+    }
+    return message.sender() + ": " + message.text();
+  }
+
+  static String receipt(Receipt receipt, MessageId id) {
+    String what = receipt.kind() == Receipt.Kind.READ ? "read" : "delivered";
+    return DELIVERED + " " + what + " " + id.hex() + " by " + receipt.by();
+  }
+
+  static String identityChanged(String number) {
+    return "! The safety number with " + number + " changed. Its messages wait until you compare the new number"
+        + " (sealpost safety-number --with " + number + ") and accept it (sealpost trust --with " + number + ").";
+  }
+}

@@ -1,0 +1,121 @@
+package org.sealpost.cli;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.sealpost.client.ClientListener;
+import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.MessageId;
+import org.sealpost.client.Receipt;
+import org.sealpost.client.SealpostClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sealpost receive}: connects, prints every message and tick waiting for this device
+ * (one line each), acks each once printed, and exits when the server says the queue is
+ * drained, or, with {@code --timeout}, once nothing more arrived for that long after it.
+ */
+@Command(name = "receive", mixinStandardHelpOptions = true,
+    description = "Print the messages waiting for this device, then exit.")
+public final class ReceiveCommand extends ClientCommand {
+  /** Draining a long queue takes a while; this bounds a server that never says it is done. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+
+  @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
+  Path state;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
+      description = "After the queue is drained, keep waiting for new messages until none came for this long.")
+  long timeoutSeconds;
+
+  @Override
+  int run(ClientRuntime runtime) throws Exception {
+    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
+    try {
+      Printer printer = new Printer(runtime.vertx(), Duration.ofSeconds(timeoutSeconds));
+      client.listener(printer);
+      runtime.await(client.connect());
+      return runtime.await(printer.done(), DRAIN_TIMEOUT.plusSeconds(Math.max(0, timeoutSeconds)));
+    } finally {
+      runtime.await(client.close());
+    }
+  }
+
+  /** Prints what arrives; completes {@link #done()} with the exit code. */
+  private final class Printer implements ClientListener {
+    private final Vertx vertx;
+    private final Duration idle;
+    private final Promise<Integer> done = Promise.promise();
+    private boolean drained;
+    private long idleTimer = -1;
+
+    Printer(Vertx vertx, Duration idle) {
+      this.vertx = vertx;
+      this.idle = idle;
+    }
+
+    Future<Integer> done() {
+      return done.future();
+    }
+
+    @Override
+    public Future<Void> onMessage(IncomingMessage message) {
+      out().println(Lines.message(message));
+      out().flush();
+      activity();
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public void onReceipt(Receipt receipt) {
+      for (MessageId id : receipt.messageIds()) {
+        out().println(Lines.receipt(receipt, id));
+      }
+      out().flush();
+      activity();
+    }
+
+    @Override
+    public void onIdentityChanged(String number) {
+      out().println(Lines.identityChanged(number));
+      out().flush();
+    }
+
+    @Override
+    public void onUndecryptable(String sender, int senderDevice, MessageId id) {
+      err().println("! a message " + id.hex() + " from " + sender + " could not be decrypted");
+      err().flush();
+    }
+
+    @Override
+    public void onQueueEmpty() {
+      drained = true;
+      activity();
+    }
+
+    @Override
+    public void onDisconnected() {
+      err().println("sealpost: the server closed the connection");
+      err().flush();
+      done.tryComplete(1);
+    }
+
+    /** Called on the client's context, so the timer bookkeeping needs no lock. */
+    private void activity() {
+      if (!drained) {
+        return;
+      }
+      if (idle.isZero()) {
+        done.tryComplete(0);
+        return;
+      }
+      if (idleTimer >= 0) {
+        vertx.cancelTimer(idleTimer);
+      }
+      idleTimer = vertx.setTimer(idle.toMillis(), id -> done.tryComplete(0));
+    }
+  }
+}

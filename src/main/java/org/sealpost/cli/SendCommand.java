@@ -1,0 +1,38 @@
+package org.sealpost.cli;
+
+import java.nio.file.Path;
+import org.sealpost.client.SealpostClient;
+import org.sealpost.client.SentMessage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sealpost send}: encrypts one message for every device of the recipient (and a copy for
+ * this account's other devices), prints its id once the server stored it (the single tick), and
+ * exits. It opens no connection, so messages waiting for this device stay queued for
+ * {@code receive} or {@code chat}.
+ */
+@Command(name = "send", mixinStandardHelpOptions = true,
+    description = "Send one end-to-end encrypted message; prints the message id once the server stored it.")
+public final class SendCommand extends ClientCommand {
+  @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
+  Path state;
+
+  @Option(names = "--to", required = true, paramLabel = "+E164", description = "The recipient's number.")
+  String to;
+
+  @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The message.")
+  String text;
+
+  @Override
+  int run(ClientRuntime runtime) throws Exception {
+    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
+    try {
+      SentMessage sent = runtime.await(client.send(to, text));
+      out().println(sent.id().hex());
+      return 0;
+    } finally {
+      runtime.await(client.close());
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package org.sealpost.client;
+
+import java.util.Optional;
+
+/**
+ * A decrypted message handed to the application.
+ *
+ * @param sender the account that sent it (this device's own number for a sent transcript)
+ * @param senderDevice the sending device
+ * @param id the sender's message id; a redelivery of the same (sender, id) is never handed over twice
+ * @param text the message text
+ * @param sentAt the sender's clock when it was composed, ms since the epoch
+ * @param serverTimestamp when the server accepted it, ms since the epoch
+ * @param sentTo set on a sent transcript: another device of this account sent the message to
+ *     this number, and this is that device's copy
+ */
+public record IncomingMessage(String sender, int senderDevice, MessageId id, String text, long sentAt,
+    long serverTimestamp, Optional<String> sentTo) {
+
+  /** True for the copy of a message this account's other device sent. */
+  public boolean isSentTranscript() {
+    return sentTo.isPresent();
+  }
+
+  /** The other party of the conversation: the sender, or for a transcript the recipient. */
+  public String conversation() {
+    return sentTo.orElse(sender);
+  }
+}

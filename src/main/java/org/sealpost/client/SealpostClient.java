@@ -1,0 +1,443 @@
+package org.sealpost.client;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.sealpost.client.proto.Content;
+import org.sealpost.client.proto.LocalAccount;
+import org.sealpost.protocol.DeviceCredentials;
+import org.sealpost.protocol.DeviceList;
+import org.sealpost.protocol.LinkCode;
+import org.sealpost.protocol.PreKeyCount;
+import org.sealpost.protocol.ReadReceiptRequest;
+import org.sealpost.protocol.RequestCodeResponse;
+import org.sealpost.protocol.SendMessageResponse;
+import org.signal.libsignal.protocol.IdentityKeyPair;
+import org.signal.libsignal.protocol.util.KeyHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Sealpost device: its account, its Signal-protocol state in a state directory, and its
+ * connection to the server. Everything the server sees is ciphertext made here with libsignal
+ * (PQXDH session setup, Double Ratchet messages).
+ *
+ * <p>Life: {@link #register}, {@link #link} or {@link #open} a state directory (one client per
+ * directory at a time); set a {@link #listener}; {@link #connect()} to receive (queued messages
+ * first, then live ones) and to keep prekeys topped up; {@link #send} and {@link #markRead};
+ * {@link #close()}. Requests made while not connected go over HTTP, so a client that only sends
+ * never takes deliveries off the server.
+ *
+ * <p>Every method may be called from any thread; the work runs on the client's Vert.x context,
+ * and all cryptography and state-file I/O on its single {@link CryptoWorker} thread, which keeps
+ * libsignal's non-thread-safe ciphers to one operation at a time and off the event loop.
+ */
+public final class SealpostClient {
+  private static final Logger log = LoggerFactory.getLogger(SealpostClient.class);
+  private static final Pattern NUMBER = Pattern.compile("\\+[1-9][0-9]{6,14}");
+  /** A third of the server's default idle timeout (90 s), so one lost keepalive does not cost the connection. */
+  public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Clock clock = Clock.systemUTC();
+  private final StateLock lock;
+  private final FileProtocolStore store;
+  private final RestClient rest;
+  private final CryptoWorker crypto;
+  private final ServerApi api;
+  private final KeyUploader keys;
+  private final MessageSender sender;
+  private final MessageReceiver receiver;
+  private final String number;
+  private final int deviceId;
+  private final String password;
+  private final URI server;
+  private final String self;
+  private volatile ClientListener listener = new ClientListener() { };
+  private volatile WireConnection connection;
+  private Future<?> sendTail = Future.succeededFuture();
+  private Duration keepalive = DEFAULT_KEEPALIVE;
+  private long keepaliveTimer = -1;
+  private boolean closed;
+
+  private SealpostClient(Vertx vertx, Context context, StateLock lock, FileProtocolStore store) {
+    LocalAccount account = store.account();
+    this.vertx = vertx;
+    this.context = context;
+    this.lock = lock;
+    this.store = store;
+    this.number = account.getNumber();
+    this.deviceId = account.getDeviceId();
+    this.password = account.getPassword();
+    this.server = URI.create(account.getServerUrl());
+    this.self = Redact.device(number, deviceId);
+    this.rest = new RestClient(vertx, server);
+    this.crypto = new CryptoWorker(vertx);
+    this.api = new ServerApi(rest, DeviceCredentials.newBuilder().setNumber(number).setDeviceId(deviceId)
+        .setPassword(password).build());
+    this.keys = new KeyUploader(store, crypto, api, clock, self);
+    this.sender = new MessageSender(store, crypto, api, number, deviceId);
+    this.receiver = new MessageReceiver(store, crypto, () -> listener, keys::refill, self);
+    crypto.watch(store, changed -> listener.onIdentityChanged(changed));
+  }
+
+  // ------------------------------------------------------------------ accounts
+
+  /** Asks the server to send a verification code to {@code number} (step one of {@link #register}). */
+  public static Future<RequestCodeResponse> requestCode(Vertx vertx, URI server, String number) {
+    RestClient rest = new RestClient(vertx, server);
+    return rest.requestCode(number).eventually(rest::close);
+  }
+
+  /**
+   * Creates the account of {@code number} with the code the server sent (requested before with
+   * {@link #requestCode}): makes this device's identity key and registration id, verifies, keeps
+   * the credentials and keys in {@code stateDir} (which must not hold an account yet) and uploads
+   * the keys. Re-registering a number replaces its account, and its contacts see a new safety number.
+   */
+  public static Future<SealpostClient> register(Vertx vertx, Path stateDir, URI server, String number, String code,
+      String deviceName) {
+    return enroll(vertx, stateDir, server,
+        (rest, registrationId) -> rest.verify(number, code, registrationId, deviceName));
+  }
+
+  /**
+   * Adds this device to the existing account of {@code number}, with a code the primary device
+   * made ({@link #createLinkCode()}). The new device gets its own identity key and keys.
+   */
+  public static Future<SealpostClient> link(Vertx vertx, Path stateDir, URI server, String number, String linkCode,
+      String deviceName) {
+    return enroll(vertx, stateDir, server,
+        (rest, registrationId) -> rest.link(number, linkCode, registrationId, deviceName));
+  }
+
+  /** Opens the device kept in {@code stateDir}. */
+  public static Future<SealpostClient> open(Vertx vertx, Path stateDir) {
+    Context context = vertx.getOrCreateContext();
+    return onContext(context, () -> vertx.executeBlocking(() -> {
+      if (!Files.isDirectory(stateDir)) {
+        throw new IllegalStateException("no account in " + stateDir + ": register first");
+      }
+      StateLock lock = StateLock.acquire(stateDir);
+      try {
+        StateFiles files = new StateFiles(stateDir);
+        FileProtocolStore store = FileProtocolStore.load(files);
+        new ReceivedLog(files).prune(Instant.now());
+        return new SealpostClient(vertx, context, lock, store);
+      } catch (RuntimeException e) {
+        lock.close();
+        throw e;
+      }
+    }));
+  }
+
+  /** True when {@code stateDir} holds a registered device. */
+  public static boolean hasAccount(Path stateDir) {
+    return Files.isDirectory(stateDir) && FileProtocolStore.exists(new StateFiles(stateDir));
+  }
+
+  private static Future<SealpostClient> enroll(Vertx vertx, Path stateDir, URI server,
+      BiFunction<RestClient, Integer, Future<DeviceCredentials>> enrollment) {
+    Context context = vertx.getOrCreateContext();
+    return onContext(context, () -> vertx.executeBlocking(() -> Enrollment.prepare(stateDir))
+        .compose(prepared -> {
+          RestClient rest = new RestClient(vertx, server);
+          return enrollment.apply(rest, prepared.registrationId())
+              .eventually(rest::close)
+              .compose(credentials -> vertx.executeBlocking(() -> prepared.save(credentials, server)))
+              .map(store -> new SealpostClient(vertx, context, prepared.lock(), store))
+              .onFailure(err -> vertx.executeBlocking(() -> {
+                prepared.lock().close();
+                return null;
+              }));
+        })
+        .compose(client -> client.keys.uploadAll()
+            .map(client)
+            .recover(err -> client.close().transform(closed -> Future.failedFuture(err))))
+        .onSuccess(client -> log.info("{} - device enrolled", client.self)));
+  }
+
+  /** A state directory locked for a device that is being created, with its new identity. */
+  private record Enrollment(StateLock lock, StateFiles files, IdentityKeyPair identity, int registrationId) {
+    static Enrollment prepare(Path stateDir) {
+      StateLock lock = StateLock.acquire(stateDir);
+      StateFiles files = new StateFiles(stateDir);
+      if (FileProtocolStore.exists(files)) {
+        lock.close();
+        throw new IllegalStateException(stateDir + " already holds an account");
+      }
+      return new Enrollment(lock, files, IdentityKeyPair.generate(), KeyHelper.generateRegistrationId(false));
+    }
+
+    FileProtocolStore save(DeviceCredentials credentials, URI server) {
+      return FileProtocolStore.create(files, LocalAccount.newBuilder()
+          .setNumber(credentials.getNumber())
+          .setDeviceId(credentials.getDeviceId())
+          .setPassword(credentials.getPassword())
+          .setServerUrl(server.toString())
+          .setRegistrationId(registrationId)
+          .setIdentityKeyPair(ByteString.copyFrom(identity.serialize()))
+          .setNextPreKeyId(1)
+          .setNextKyberPreKeyId(1)
+          .setNextSignedPreKeyId(1)
+          .build());
+    }
+  }
+
+  public String number() {
+    return number;
+  }
+
+  public int deviceId() {
+    return deviceId;
+  }
+
+  /** The server's HTTP base URL, as given at registration. */
+  public URI server() {
+    return server;
+  }
+
+  // ------------------------------------------------------------------ connection
+
+  /** Sets who hears about messages, receipts and identity changes; set it before {@link #connect()}. */
+  public SealpostClient listener(ClientListener newListener) {
+    this.listener = newListener;
+    return this;
+  }
+
+  /**
+   * How often a connected client sends {@code GET /v1/keepalive}; the server closes a connection
+   * that sent nothing for its idle timeout. Takes effect at the next connect.
+   */
+  public SealpostClient keepalive(Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("keepalive interval must be positive");
+    }
+    this.keepalive = interval;
+    return this;
+  }
+
+  /**
+   * Connects over the WebSocket at the server URL's {@code /v1/websocket} and authenticates.
+   * Completes once the server holds enough of this device's keys; queued messages then arrive
+   * at the listener, followed by {@link ClientListener#onQueueEmpty()}.
+   */
+  public Future<Void> connect() {
+    int port = server.getPort() > 0 ? server.getPort() : 80;
+    return connectWith(() -> WireConnection.webSocket(vertx, server.getHost(), port));
+  }
+
+  /** Like {@link #connect()}, over the server's TCP port (length-prefixed frames). */
+  public Future<Void> connectTcp(int tcpPort) {
+    return connectWith(() -> WireConnection.tcp(vertx, server.getHost(), tcpPort));
+  }
+
+  public boolean isConnected() {
+    WireConnection open = connection;
+    return open != null && !open.isClosed();
+  }
+
+  private Future<Void> connectWith(Supplier<Future<WireConnection>> opener) {
+    return onContext(() -> {
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("client closed"));
+      }
+      if (isConnected()) {
+        return Future.failedFuture(new IllegalStateException("already connected"));
+      }
+      return opener.get().compose(opened -> {
+        opened.onRequest(receiver::onRequest).onClose(() -> onConnectionClosed(opened));
+        return opened.authenticate(number, deviceId, password)
+            .compose(auth -> {
+              connection = opened;
+              api.use(opened);
+              startKeepalive(opened);
+              log.info("{} - connected", self);
+              return keys.ensure();
+            })
+            .recover(err -> opened.close().transform(ignored -> Future.failedFuture(err)));
+      });
+    });
+  }
+
+  private void startKeepalive(WireConnection opened) {
+    long timer = vertx.setPeriodic(keepalive.toMillis(), id -> {
+      if (opened.isClosed()) {
+        vertx.cancelTimer(id);
+        return;
+      }
+      opened.call("GET", "/v1/keepalive", Empty.getDefaultInstance(), Empty.parser())
+          .onFailure(err -> log.debug("{} - keepalive failed: {}", self, err.toString()));
+    });
+    stopKeepalive();
+    keepaliveTimer = timer;
+  }
+
+  private void stopKeepalive() {
+    if (keepaliveTimer >= 0) {
+      vertx.cancelTimer(keepaliveTimer);
+      keepaliveTimer = -1;
+    }
+  }
+
+  private void onConnectionClosed(WireConnection closedConnection) {
+    api.forget(closedConnection);
+    if (connection == closedConnection) {
+      stopKeepalive();
+      connection = null;
+      if (!closed) {
+        log.info("{} - disconnected", self);
+        listener.onDisconnected();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  /**
+   * Sends {@code text} to every device of {@code to}, then the sent transcript (same message
+   * id) to this account's other devices. Completes at the single tick: the server stored it for
+   * every device. Sends of one client go out one after another, in call order. Fails with
+   * {@link IdentityChangedException} while {@code to}'s safety number changed and is not trusted.
+   */
+  public Future<SentMessage> send(String to, String text) {
+    if (to == null || !NUMBER.matcher(to).matches()) {
+      return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + to));
+    }
+    return onContext(() -> {
+      Future<SentMessage> next = sendTail.transform(ignored -> sendNow(to, text));
+      sendTail = next;
+      return next;
+    });
+  }
+
+  private Future<SentMessage> sendNow(String to, String text) {
+    MessageId id = MessageId.random();
+    long now = clock.millis();
+    byte[] transcript = ContentCodec.encode(Content.newBuilder().setText(text).setSentTo(to).build());
+    Future<SendMessageResponse> toRecipient = to.equals(number)
+        ? Future.succeededFuture(null)
+        : sender.send(to, ContentCodec.encode(Content.newBuilder().setText(text).build()), id, now);
+    return toRecipient.compose(response -> sender.send(number, transcript, id, now).map(own -> {
+      SendMessageResponse tick = response != null ? response : own;
+      return new SentMessage(id, to, now, tick.getServerTimestamp(), tick.getDuplicate());
+    }));
+  }
+
+  /** Tells {@code sender}'s devices that these messages of theirs were read here (blue ticks). */
+  public Future<Void> markRead(String sender, List<MessageId> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ReadReceiptRequest.Builder request = ReadReceiptRequest.newBuilder().setDestination(sender)
+        .setTimestamp(clock.millis());
+    ids.forEach(id -> request.addMessageIds(id.bytes()));
+    return onContext(() -> api.call("PUT", "/v1/receipts/read", request.build(), Empty.parser()).mapEmpty());
+  }
+
+  // ------------------------------------------------------------------ identities
+
+  /**
+   * The safety number with each device of {@code number} this device knows; for a number never
+   * contacted, its keys are fetched first (setting up the sessions a first message would).
+   */
+  public Future<List<SafetyNumber>> safetyNumbers(String contact) {
+    return onContext(() -> crypto.run(() -> store.identitiesOf(contact).isEmpty())
+        .compose(unknown -> unknown ? sender.startSessions(contact) : Future.succeededFuture())
+        .compose(v -> crypto.run(() -> SafetyNumbers.of(store, number, contact))));
+  }
+
+  /**
+   * Accepts {@code contact}'s changed identity keys: sending to it works again, and messages
+   * held since the change are decrypted and handed to the listener. Completes with how many of
+   * its devices had a changed key (0: nothing was waiting to be trusted).
+   */
+  public Future<Integer> trust(String contact) {
+    return onContext(() -> crypto.run(() -> store.trustPending(contact))
+        .compose(devices -> {
+          if (!devices.isEmpty()) {
+            log.info("{} - trusted new identity of {} on {} device(s)", self, Redact.number(contact), devices.size());
+          }
+          return receiver.releaseHeld(contact).map(released -> devices.size());
+        }));
+  }
+
+  // ------------------------------------------------------------------ devices and keys
+
+  /** A code for linking a new device to this account (primary device only). */
+  public Future<LinkCode> createLinkCode() {
+    return onContext(() -> api.call("POST", "/v1/devices/link-code", Empty.getDefaultInstance(), LinkCode.parser()));
+  }
+
+  public Future<DeviceList> devices() {
+    return onContext(() -> api.call("GET", "/v1/devices", Empty.getDefaultInstance(), DeviceList.parser()));
+  }
+
+  /** How many of this device's one-time keys the server has left. */
+  public Future<PreKeyCount> serverKeyCount() {
+    return onContext(() -> api.call("GET", "/v1/keys/count", Empty.getDefaultInstance(), PreKeyCount.parser()));
+  }
+
+  // ------------------------------------------------------------------ life
+
+  /**
+   * Closes the connection, lets the work in flight finish (a message being handed over still
+   * gets recorded), and releases the state directory; the state stays for {@link #open}.
+   */
+  public Future<Void> close() {
+    return onContext(() -> {
+      if (closed) {
+        return Future.succeededFuture();
+      }
+      closed = true;
+      stopKeepalive();
+      WireConnection open = connection;
+      connection = null;
+      Future<Void> disconnected = open == null ? Future.succeededFuture() : open.close();
+      return disconnected
+          .transform(ignored -> Future.join(sendTail, receiver.idle()))
+          .transform(ignored -> crypto.close())
+          .transform(ignored -> rest.close())
+          .transform(ignored -> vertx.executeBlocking(() -> {
+            lock.close();
+            return null;
+          }))
+          .onComplete(done -> log.info("{} - closed", self))
+          .mapEmpty();
+    });
+  }
+
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    return onContext(context, action);
+  }
+
+  /** Runs {@code action} on {@code context}, so callers on any thread share the client's one context. */
+  private static <T> Future<T> onContext(Context context, Supplier<Future<T>> action) {
+    if (Vertx.currentContext() == context) {
+      return action.get();
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        action.get().onComplete(promise);
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+}

@@ -1,0 +1,141 @@
+package org.sealpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.Main;
+import org.sealpost.testing.TestServer;
+import picocli.CommandLine;
+
+/** The client commands, run in-process the way {@code java -jar sealpost.jar ...} runs them, against a real server. */
+class CliTest {
+  private static final Pattern MESSAGE_ID = Pattern.compile("^[0-9a-f]{32}$");
+
+  @TempDir Path dir;
+  private TestServer server;
+  private String alice;
+  private String bob;
+
+  /** What one command printed and returned. */
+  private record Run(int exit, String out, String err) {}
+
+  @BeforeEach
+  void start() {
+    server = new TestServer(dir.resolve("server"));
+    alice = TestServer.newNumber();
+    bob = TestServer.newNumber();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private Run typing(String input, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    InputStream stdin = System.in;
+    System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+    try {
+      int exit = cli.execute(args);
+      return new Run(exit, out.toString(), err.toString());
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  private Run run(String... args) {
+    return typing("", args);
+  }
+
+  private String state(String name) {
+    return dir.resolve(name).toString();
+  }
+
+  /** Registers in two steps: request a code (nobody types it), then finish with --code. */
+  private void register(String number, String name) {
+    Run requested = run("register", "--server", server.httpUri().toString(), "--phone", number, "--state", state(name));
+    Run verified = run("register", "--server", server.httpUri().toString(), "--phone", number, "--state", state(name),
+        "--code", TestServer.TEST_CODE, "--device-name", name);
+
+    assertThat(requested.exit()).as(requested.err()).isZero();
+    assertThat(requested.out()).contains("A verification code was sent to " + number).contains("--code CODE");
+    assertThat(verified.exit()).as(verified.err()).isZero();
+    assertThat(verified.out()).contains("Registered " + number + " (device 1)");
+  }
+
+  @Test
+  void registerSendAndReceive() {
+    register(alice, "alice");
+    register(bob, "bob");
+
+    Run sent = run("send", "--state", state("alice"), "--to", bob, "--text", "hello from the command line");
+    Run received = run("receive", "--state", state("bob"));
+    Run ticks = run("receive", "--state", state("alice"));
+    Run nothingMore = run("receive", "--state", state("bob"));
+
+    assertThat(sent.exit()).as(sent.err()).isZero();
+    String id = sent.out().trim();
+    assertThat(id).matches(MESSAGE_ID);
+    assertThat(received.exit()).as(received.err()).isZero();
+    assertThat(received.out().lines()).containsExactly(alice + ": hello from the command line");
+    assertThat(ticks.out().lines()).containsExactly("✓✓ delivered " + id + " by " + bob);
+    assertThat(nothingMore.exit()).isZero();
+    assertThat(nothingMore.out()).isEmpty();
+  }
+
+  @Test
+  void bothSidesShowTheSameSafetyNumber() {
+    register(alice, "alice");
+    register(bob, "bob");
+    run("send", "--state", state("alice"), "--to", bob, "--text", "hi");
+    run("receive", "--state", state("bob"));
+
+    Run aliceSees = run("safety-number", "--state", state("alice"), "--with", bob);
+    Run bobSees = run("safety-number", "--state", state("bob"), "--with", alice);
+    Run trust = run("trust", "--state", state("alice"), "--with", bob);
+
+    assertThat(aliceSees.exit()).as(aliceSees.err()).isZero();
+    assertThat(digits(aliceSees.out())).hasSize(60).isEqualTo(digits(bobSees.out()));
+    assertThat(trust.out()).contains("Nothing to accept");
+  }
+
+  @Test
+  void chatSendsTypedLinesAndShowsTheirTicks() {
+    register(alice, "alice");
+    register(bob, "bob");
+
+    Run chat = typing("typed in the chat\n/quit\n", "chat", "--state", state("alice"), "--to", bob);
+    Run received = run("receive", "--state", state("bob"));
+
+    assertThat(chat.exit()).as(chat.err()).isZero();
+    assertThat(chat.out()).contains("Chatting with " + bob).contains("✓  sent").contains("typed in the chat");
+    assertThat(received.out().lines()).containsExactly(alice + ": typed in the chat");
+  }
+
+  @Test
+  void sendingWithoutAnAccountFailsWithAMessage() {
+    Run sent = run("send", "--state", state("nobody"), "--to", bob, "--text", "hi");
+
+    assertThat(sent.exit()).isEqualTo(1);
+    assertThat(sent.err()).contains("register first");
+  }
+
+  private static String digits(String safetyNumberOutput) {
+    Matcher line = Pattern.compile("device 1: ([0-9 ]+)").matcher(safetyNumberOutput);
+    assertThat(line.find()).as(safetyNumberOutput).isTrue();
+    return line.group(1).replace(" ", "");
+  }
+}

@@ -1,0 +1,88 @@
+package org.sealpost.client;
+
+import io.vertx.core.Future;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** Collects what a client reports, for a test thread to wait on with timeouts. */
+final class RecordingListener implements ClientListener {
+  private static final int WAIT_SECONDS = 15;
+
+  private final BlockingQueue<IncomingMessage> messages = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
+  private final BlockingQueue<String> identityChanges = new LinkedBlockingQueue<>();
+  private final CountDownLatch queueEmpty = new CountDownLatch(1);
+  private volatile Function<IncomingMessage, Future<Void>> acceptance = message -> Future.succeededFuture();
+
+  /** How the application answers messages from now on (default: accept each). */
+  void acceptWith(Function<IncomingMessage, Future<Void>> answer) {
+    this.acceptance = answer;
+  }
+
+  @Override
+  public Future<Void> onMessage(IncomingMessage message) {
+    Future<Void> answer = acceptance.apply(message);
+    return answer.onSuccess(v -> messages.add(message));
+  }
+
+  @Override
+  public void onReceipt(Receipt receipt) {
+    receipts.add(receipt);
+  }
+
+  @Override
+  public void onIdentityChanged(String number) {
+    identityChanges.add(number);
+  }
+
+  @Override
+  public void onQueueEmpty() {
+    queueEmpty.countDown();
+  }
+
+  IncomingMessage nextMessage() {
+    return poll(messages, "message");
+  }
+
+  Receipt nextReceipt() {
+    return poll(receipts, "receipt");
+  }
+
+  String nextIdentityChange() {
+    return poll(identityChanges, "identity change");
+  }
+
+  /** True when no message arrives for {@code millis}: only for asserting an absence. */
+  boolean receivesNoMessageFor(long millis) {
+    try {
+      return messages.poll(millis, TimeUnit.MILLISECONDS) == null;
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void awaitQueueEmpty() {
+    try {
+      if (!queueEmpty.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw new AssertionError("no queue-empty marker within " + WAIT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> T poll(BlockingQueue<T> queue, String what) {
+    try {
+      T next = queue.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      if (next == null) {
+        throw new AssertionError("no " + what + " within " + WAIT_SECONDS + " s");
+      }
+      return next;
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
