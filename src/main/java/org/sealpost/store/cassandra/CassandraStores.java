@@ -1,0 +1,130 @@
+package org.sealpost.store.cassandra;
+
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.sealpost.errors.ErrorCode;
+import org.sealpost.errors.SealpostException;
+import org.sealpost.store.AccountStore;
+import org.sealpost.store.CodeStore;
+import org.sealpost.store.MessageQueueStore;
+import org.sealpost.store.PreKeyStore;
+import org.sealpost.store.RateLimitStore;
+import org.sealpost.store.SessionDirectory;
+import org.sealpost.store.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stores Sealpost keeps in Cassandra: accounts, codes, message queues (with dedupe records) and
+ * prekeys, over one Vert.x Cassandra client. Rate limits and the session directory live elsewhere
+ * (Redis, or memory on a single node).
+ *
+ * <p>{@link #connect} connects, applies the schema ({@link CassandraStoreOptions#schemaFile()}, every
+ * statement idempotent) and prepares every statement, so a bad address, schema or query fails the
+ * node's start rather than its first request. Keep the instance for the node's life and {@link
+ * #close()} it on shutdown, before {@code vertx.close()}. Connect from the server's boot, not from a
+ * verticle's start: the Vert.x client closes itself with the context it was created on, so one made
+ * inside a verticle would close when that verticle is undeployed.
+ *
+ * <p>The stores are thread-safe and meant to be shared by every verticle instance of the node; each
+ * call's future completes on the caller's context.
+ */
+public final class CassandraStores {
+  private static final Logger log = LoggerFactory.getLogger(CassandraStores.class);
+
+  private final Cql cql;
+  private final CassandraAccountStore accounts;
+  private final CassandraCodeStore codes;
+  private final CassandraMessageQueueStore messages;
+  private final CassandraPreKeyStore preKeys;
+
+  private CassandraStores(Cql cql, CassandraAccountStore accounts, CassandraCodeStore codes,
+      CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys) {
+    this.cql = cql;
+    this.accounts = accounts;
+    this.codes = codes;
+    this.messages = messages;
+    this.preKeys = preKeys;
+  }
+
+  /** {@link #connect(io.vertx.core.Vertx, CassandraStoreOptions, Clock)} with the system clock. */
+  public static Future<CassandraStores> connect(io.vertx.core.Vertx vertx, CassandraStoreOptions options) {
+    return connect(vertx, options, Clock.systemUTC());
+  }
+
+  /**
+   * Connects, applies the schema and prepares the stores. Fails with a {@link SealpostException} of
+   * {@link ErrorCode#UNAVAILABLE} when Cassandra does not answer.
+   *
+   * @param clock the node's clock: code TTLs and the age of pending dedupe claims
+   */
+  public static Future<CassandraStores> connect(io.vertx.core.Vertx vertx, CassandraStoreOptions options,
+      Clock clock) {
+    String endpoint = String.join(",", options.contactPoints());
+    log.info("cassandra {} - connecting (datacenter {}, keyspace {}, consistency {}/{})", endpoint,
+        options.localDatacenter(), options.keyspace(), options.consistency(), options.serialConsistency());
+    Cql cql = Cql.create(vertx, options);
+    return CassandraSchema.apply(cql)
+        .compose(applied -> {
+          Future<CassandraAccountStore> accounts = CassandraAccountStore.prepare(cql);
+          Future<CassandraCodeStore> codes = CassandraCodeStore.prepare(cql, clock);
+          Future<QueueTable> queue = QueueTable.prepare(cql);
+          Future<DedupeClaims> claims = DedupeClaims.prepare(cql, clock);
+          Future<CassandraPreKeyStore> preKeys = CassandraPreKeyStore.prepare(cql);
+          return Future.all(accounts, codes, queue, claims, preKeys).map(all -> new CassandraStores(cql,
+              accounts.result(), codes.result(),
+              new CassandraMessageQueueStore(queue.result(), claims.result()), preKeys.result()));
+        })
+        .onSuccess(stores -> log.info("cassandra {} - connected; envelopes live {}, dedupe records {}",
+            endpoint, options.queueTtl(), options.dedupeTtl()))
+        .recover(err -> cql.close().transform(closed -> Future.failedFuture(
+            err instanceof SealpostException e && e.code() == ErrorCode.UNAVAILABLE
+                ? new SealpostException(ErrorCode.UNAVAILABLE,
+                    "cannot reach Cassandra at " + endpoint + ": " + err.getMessage())
+                : err)));
+  }
+
+  public AccountStore accounts() {
+    return accounts;
+  }
+
+  public CodeStore codes() {
+    return codes;
+  }
+
+  public MessageQueueStore messages() {
+    return messages;
+  }
+
+  public PreKeyStore preKeys() {
+    return preKeys;
+  }
+
+  /**
+   * These stores with rate limits and sessions from elsewhere, as the node's {@link Stores}; closing
+   * those {@link Stores} closes this client (waiting up to a minute on a worker thread).
+   */
+  public Stores toStores(RateLimitStore rateLimits, SessionDirectory sessions) {
+    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions,
+        () -> close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES));
+  }
+
+  /** The session, for tests that look at tables directly. */
+  Cql cql() {
+    return cql;
+  }
+
+  /** Closes the client; never fails. Calls made afterwards fail as unavailable. */
+  public Future<Void> close() {
+    String endpoint = String.join(",", cql.options().contactPoints());
+    log.info("cassandra {} - closing", endpoint);
+    return cql.close().transform(closed -> {
+      if (closed.failed()) {
+        log.warn("cassandra {} - close failed: {}", endpoint, closed.cause().getMessage());
+      }
+      log.info("cassandra {} - closed", endpoint);
+      return Future.succeededFuture();
+    });
+  }
+}

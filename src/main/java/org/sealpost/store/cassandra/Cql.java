@@ -1,0 +1,197 @@
+package org.sealpost.store.cassandra;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import io.vertx.cassandra.CassandraClient;
+import io.vertx.cassandra.CassandraClientOptions;
+import io.vertx.cassandra.ResultSet;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.sealpost.errors.ErrorCode;
+import org.sealpost.errors.SealpostException;
+
+/**
+ * The Cassandra session of the stores: one Vert.x Cassandra client (one driver session), the
+ * levels and TTLs from {@link CassandraStoreOptions}, and the failure mapping. Every call returns a
+ * Vert.x future completed on the caller's context; a driver failure that means "Cassandra cannot
+ * answer now" (unreachable, timed out, overloaded, too few replicas) becomes a {@link
+ * SealpostException} with {@link ErrorCode#UNAVAILABLE}, while a rejected query (a bug) keeps its
+ * own type.
+ */
+final class Cql {
+  /** Schema changes wait for every node to agree on the schema, which takes longer than a query. */
+  static final Duration SCHEMA_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final int MAX_PAUSE_MILLIS = 64;
+
+  private final Vertx vertx;
+  private final CassandraClient client;
+  private final CassandraStoreOptions options;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Cql(Vertx vertx, CassandraClient client, CassandraStoreOptions options) {
+    this.vertx = vertx;
+    this.client = client;
+    this.options = options;
+  }
+
+  /** A client for {@code options}; it connects on first use, so this never fails. */
+  static Cql create(Vertx vertx, CassandraStoreOptions options) {
+    DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, options.consistency())
+        .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, options.serialConsistency())
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, options.requestTimeout())
+        .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, options.requestTimeout())
+        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, options.requestTimeout())
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, options.requestTimeout())
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, options.requestTimeout())
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, SCHEMA_TIMEOUT)
+        // Closing waits for in-flight requests anyway; the default 2 s of quiet only delays shutdown.
+        .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+        .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
+        .build();
+    CassandraClientOptions clientOptions = new CassandraClientOptions();
+    for (String point : options.contactPoints()) {
+      clientOptions.addContactPoint(CassandraStoreOptions.host(point), CassandraStoreOptions.port(point));
+    }
+    clientOptions.dataStaxClusterBuilder()
+        .withConfigLoader(config)
+        .withLocalDatacenter(options.localDatacenter());
+    return new Cql(vertx, CassandraClient.create(vertx, clientOptions), options);
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  CassandraStoreOptions options() {
+    return options;
+  }
+
+  /** The level of linearizable reads: they see every committed lightweight transaction. */
+  ConsistencyLevel serial() {
+    return options.serialConsistencyLevel();
+  }
+
+  /** Prepares {@code cql} after putting the keyspace in for {@code ${keyspace}}. */
+  Future<PreparedStatement> prepare(String cql) {
+    return guard(() -> client.prepare(cql.replace("${keyspace}", options.keyspace())));
+  }
+
+  /** A statement text, as the constants of a store's enum of statements. */
+  interface Text {
+    String cql();
+  }
+
+  /** Prepares every statement of an enum of statements. */
+  <E extends Enum<E> & Text> Future<EnumMap<E, PreparedStatement>> prepareAll(Class<E> texts) {
+    EnumMap<E, Future<PreparedStatement>> pending = new EnumMap<>(texts);
+    for (E text : texts.getEnumConstants()) {
+      pending.put(text, prepare(text.cql()));
+    }
+    return Future.all(new ArrayList<>(pending.values())).map(all -> {
+      EnumMap<E, PreparedStatement> prepared = new EnumMap<>(texts);
+      pending.forEach((text, future) -> prepared.put(text, future.result()));
+      return prepared;
+    });
+  }
+
+  Future<ResultSet> execute(Statement<?> statement) {
+    return guard(() -> client.execute(statement));
+  }
+
+  /** Every row the statement selects (all pages): for reads whose size a LIMIT bounds. */
+  Future<List<Row>> rows(Statement<?> statement) {
+    return guard(() -> client.executeWithFullFetch(statement));
+  }
+
+  /** The single row the statement selects, if any. */
+  Future<Optional<Row>> row(Statement<?> statement) {
+    return execute(statement).map(rs -> Optional.ofNullable(rs.one()));
+  }
+
+  /** Runs a lightweight transaction; true when it applied. */
+  Future<Boolean> applied(Statement<?> statement) {
+    return execute(statement).map(ResultSet::wasApplied);
+  }
+
+  /** A single-partition batch of the statements (conditional when one of them is). */
+  static BatchStatement batch(List<? extends BatchableStatement<?>> statements) {
+    return BatchStatement.newInstance(BatchType.UNLOGGED, new ArrayList<BatchableStatement<?>>(statements));
+  }
+
+  /**
+   * Runs {@code statement} and hands each page of rows to {@code perPage}, one page after the other,
+   * so a scan holds one page in memory.
+   */
+  Future<Void> scan(Statement<?> statement, Function<List<Row>, Future<?>> perPage) {
+    return execute(statement).compose(rs -> scanPages(rs, perPage));
+  }
+
+  private Future<Void> scanPages(ResultSet rs, Function<List<Row>, Future<?>> perPage) {
+    List<Row> page = new ArrayList<>(rs.remaining());
+    rs.currentPage().forEach(page::add);
+    return perPage.apply(page).compose(done -> rs.hasMorePages()
+        ? guard(rs::fetchNextPage).compose(next -> scanPages(next, perPage))
+        : Future.succeededFuture());
+  }
+
+  /**
+   * A short random pause before a compare-and-set is tried again: random so that contenders spread
+   * out and one of them wins each round, growing with the attempt so a crowd thins out.
+   */
+  Future<Void> pause(int attempt) {
+    int bound = Math.min(MAX_PAUSE_MILLIS, 1 << Math.min(attempt, 6));
+    return vertx.timer(1 + ThreadLocalRandom.current().nextInt(bound)).mapEmpty();
+  }
+
+  /** Closes the client; calls made afterwards fail as unavailable. */
+  Future<Void> close() {
+    if (!closed.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    return client.close();
+  }
+
+  /** The failure a caller sees for {@code failure} (see the class comment). */
+  static Throwable translate(Throwable failure) {
+    if (failure instanceof DriverException && !(failure instanceof QueryValidationException)) {
+      return unavailable(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+    }
+    return failure;
+  }
+
+  static SealpostException unavailable(String detail) {
+    return new SealpostException(ErrorCode.UNAVAILABLE, "Cassandra unavailable: " + detail);
+  }
+
+  private <T> Future<T> guard(java.util.function.Supplier<Future<T>> call) {
+    if (closed.get()) {
+      return Future.failedFuture(unavailable("the store is closed"));
+    }
+    Future<T> result;
+    try {
+      result = call.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(translate(e));
+    }
+    return result.recover(failure -> Future.failedFuture(translate(failure)));
+  }
+}

@@ -1,0 +1,171 @@
+package org.sealpost.store.cassandra;
+
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.vertx.core.Future;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Optional;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.store.DeviceKey;
+
+/**
+ * The statements of the {@code queue} table (see {@link CassandraMessageQueueStore} for the design):
+ * one partition per device, the head row at seq 0, envelopes from seq 1. Every write to a partition
+ * is a lightweight transaction or part of a conditional batch anchored on the head row, so Paxos
+ * orders all of a queue's writes.
+ */
+final class QueueTable {
+  private enum Q implements Cql.Text {
+    HEAD("SELECT last_seq, floor FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = 0"),
+    ENVELOPES("SELECT seq, envelope FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ?"
+        + " LIMIT ?"),
+    FIRST_BETWEEN("SELECT seq FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ? AND seq < ?"
+        + " LIMIT 1"),
+    COUNT("SELECT COUNT(*) FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ?"),
+    ADVANCE("UPDATE ${keyspace}.queue SET last_seq = ? WHERE number = ? AND device = ? AND seq = 0"
+        + " IF last_seq = ?"),
+    PUT("INSERT INTO ${keyspace}.queue (number, device, seq, server_timestamp, envelope)"
+        + " VALUES (?, ?, ?, ?, ?) USING TTL ?"),
+    DELETE_IF_EXISTS("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = ? IF EXISTS"),
+    DELETE_ROW("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = ?"),
+    FLOOR_IF_FLOOR("UPDATE ${keyspace}.queue SET floor = ? WHERE number = ? AND device = ? AND seq = 0"
+        + " IF floor = ?"),
+    FLOOR_IF_LAST("UPDATE ${keyspace}.queue SET floor = ? WHERE number = ? AND device = ? AND seq = 0"
+        + " IF last_seq = ?"),
+    DELETE_BELOW("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq > 0 AND seq < ?"),
+    TIMESTAMPS("SELECT seq, server_timestamp FROM ${keyspace}.queue WHERE number = ? AND device = ?"
+        + " AND seq >= ?"),
+    DEVICES("SELECT DISTINCT number, device FROM ${keyspace}.queue");
+
+    private final String cql;
+
+    Q(String cql) {
+      this.cql = cql;
+    }
+
+    @Override
+    public String cql() {
+      return cql;
+    }
+  }
+
+  /**
+   * A device's head row.
+   *
+   * @param lastSeq the last position given out (0: none yet)
+   * @param floorCell the stored floor, null when never set: the value a condition on it must name
+   */
+  record Head(long lastSeq, Long floorCell) {
+    /** No envelope below this is left, so reads start here. */
+    long floor() {
+      return floorCell == null ? 1 : Math.max(1, floorCell);
+    }
+  }
+
+  private final Cql cql;
+  private final int envelopeTtlSeconds;
+  private final EnumMap<Q, PreparedStatement> statements;
+
+  private QueueTable(Cql cql, EnumMap<Q, PreparedStatement> statements) {
+    this.cql = cql;
+    this.envelopeTtlSeconds = (int) cql.options().queueTtl().toSeconds();
+    this.statements = statements;
+  }
+
+  static Future<QueueTable> prepare(Cql cql) {
+    return cql.prepareAll(Q.class).map(statements -> new QueueTable(cql, statements));
+  }
+
+  Cql cql() {
+    return cql;
+  }
+
+  Future<Optional<Head>> head(DeviceKey device, boolean serial) {
+    BoundStatement statement = bind(Q.HEAD, device);
+    if (serial) {
+      statement = statement.setConsistencyLevel(cql.serial());
+    }
+    return cql.row(statement).map(row -> row.map(r -> new Head(
+        r.isNull("last_seq") ? 0 : r.getLong("last_seq"),
+        r.isNull("floor") ? null : r.getLong("floor"))));
+  }
+
+  /** Up to {@code limit} envelope rows (seq, envelope) from position {@code from} on. */
+  Future<List<Row>> envelopes(DeviceKey device, long from, int limit) {
+    return cql.rows(bind(Q.ENVELOPES, device, from, limit).setPageSize(Math.min(limit, 5_000)));
+  }
+
+  /**
+   * The first envelope position in [{@code from}, {@code to}), read at the serial level: what a
+   * quorum holds, whatever the configured level, so a floor is never raised past a row that one
+   * replica has not seen yet.
+   */
+  Future<Optional<Long>> firstBetween(DeviceKey device, long from, long to) {
+    return cql.row(bind(Q.FIRST_BETWEEN, device, from, to).setConsistencyLevel(cql.serial()))
+        .map(row -> row.map(r -> r.getLong("seq")));
+  }
+
+  Future<Long> count(DeviceKey device, long from) {
+    return cql.row(bind(Q.COUNT, device, from)).map(row -> row.map(r -> r.getLong(0)).orElse(0L));
+  }
+
+  /** Moves last_seq from {@code expected} (0: the head does not exist yet) to {@code last}. */
+  BoundStatement advance(DeviceKey device, long expected, long last) {
+    return statements.get(Q.ADVANCE)
+        .bind(last, device.number(), device.deviceId(), expected == 0 ? null : expected);
+  }
+
+  /** Inserts a positioned envelope, with the queue's TTL. */
+  BoundStatement put(DeviceKey device, Envelope positioned) {
+    return bind(Q.PUT, device, positioned.getSeq(), positioned.getServerTimestamp(),
+        Protos.blob(positioned), envelopeTtlSeconds);
+  }
+
+  /** Deletes one envelope; true when it was there. */
+  Future<Boolean> deleteOne(DeviceKey device, long seq) {
+    return cql.applied(bind(Q.DELETE_IF_EXISTS, device, seq));
+  }
+
+  /** Deletes one envelope, inside a conditional batch. */
+  BoundStatement deleteRow(DeviceKey device, long seq) {
+    return bind(Q.DELETE_ROW, device, seq);
+  }
+
+  /**
+   * Sets the floor to {@code floor} if it still is {@code expectedCell}; with both the same it only
+   * anchors a batch of deletes as a lightweight transaction.
+   */
+  BoundStatement floorIfFloor(DeviceKey device, Long floor, Long expectedCell) {
+    return statements.get(Q.FLOOR_IF_FLOOR).bind(floor, device.number(), device.deviceId(), expectedCell);
+  }
+
+  /** Sets the floor to {@code floor} if last_seq still is {@code expectedLast}. */
+  BoundStatement floorIfLast(DeviceKey device, long floor, long expectedLast) {
+    return statements.get(Q.FLOOR_IF_LAST).bind(floor, device.number(), device.deviceId(), expectedLast);
+  }
+
+  /** A range tombstone over every envelope row below {@code floor} (never the head). */
+  BoundStatement deleteBelow(DeviceKey device, long floor) {
+    return bind(Q.DELETE_BELOW, device, floor);
+  }
+
+  /** Rows (seq, server_timestamp) from position {@code from} on, to page through. */
+  BoundStatement timestamps(DeviceKey device, long from) {
+    return bind(Q.TIMESTAMPS, device, from).setPageSize(1_000);
+  }
+
+  /** Every device with a queue (number, device), to page through; reads only head rows. */
+  BoundStatement devices() {
+    return statements.get(Q.DEVICES).bind().setPageSize(500);
+  }
+
+  private BoundStatement bind(Q statement, DeviceKey device, Object... more) {
+    Object[] values = new Object[2 + more.length];
+    values[0] = device.number();
+    values[1] = device.deviceId();
+    System.arraycopy(more, 0, values, 2, more.length);
+    return statements.get(statement).bind(values);
+  }
+}

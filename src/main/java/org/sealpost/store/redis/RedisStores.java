@@ -1,0 +1,138 @@
+package org.sealpost.store.redis;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.List;
+import org.sealpost.errors.ErrorCode;
+import org.sealpost.errors.SealpostException;
+import org.sealpost.store.RateLimitStore;
+import org.sealpost.store.SessionDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stores Sealpost keeps in Redis: rate limits ({@link RedisRateLimitStore}) and the session
+ * directory ({@link RedisSessionDirectory}), over a few pipelined connections of the Vert.x Redis
+ * client ({@link PipelinedConnections}).
+ *
+ * <p>{@link #connect} checks that Redis answers and caches the Lua scripts on it (which also
+ * catches a script that does not compile), so a bad address fails the node's start rather than
+ * its first request. Keep the returned instance for the node's life and {@link #close()} it on
+ * shutdown, before {@code vertx.close()}: closing deletes this node's session entries, which needs
+ * a working client. (After {@code vertx.close()} there is nothing left to close: Vert.x has closed
+ * the client, and the entries expire within the session TTL.)
+ */
+public final class RedisStores {
+  private static final Logger log = LoggerFactory.getLogger(RedisStores.class);
+
+  /** Commands in flight on one connection before further ones fail as unavailable. */
+  private static final int MAX_IN_FLIGHT_PER_CONNECTION = 8_192;
+
+  private final PipelinedConnections connections;
+  private final RedisCommands commands;
+  private final RedisRateLimitStore rateLimits;
+  private final RedisSessionDirectory sessions;
+
+  private RedisStores(Vertx vertx, PipelinedConnections connections, RedisCommands commands,
+      RedisStoreOptions options) {
+    this.connections = connections;
+    this.commands = commands;
+    this.rateLimits = new RedisRateLimitStore(commands, options.keyPrefix() + "rl:");
+    this.sessions =
+        new RedisSessionDirectory(vertx, commands, options.keyPrefix(), options.sessionTtl());
+  }
+
+  /**
+   * Connects to Redis and starts refreshing the session directory. Fails with a
+   * {@link SealpostException} of {@link ErrorCode#UNAVAILABLE} when Redis does not answer within
+   * the connect and command timeouts.
+   */
+  public static Future<RedisStores> connect(Vertx vertx, RedisStoreOptions options) {
+    String endpoint = options.redactedConnectionString();
+    int connectMillis = (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis());
+    RedisOptions redisOptions = new RedisOptions()
+        .setConnectionString(options.connectionString())
+        .setMaxPoolSize(1)
+        .setMaxWaitingHandlers(MAX_IN_FLIGHT_PER_CONNECTION)
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout(connectMillis));
+    PipelinedConnections connections = new PipelinedConnections(
+        () -> Redis.createClient(vertx, redisOptions), endpoint, options.connections(),
+        options.connectTimeout(), options.commandTimeout());
+    RedisCommands commands =
+        new RedisCommands(connections::send, endpoint, options.commandTimeout());
+    // The first commands open the connections, so they get the connect deadline.
+    RedisCommands opening = new RedisCommands(connections::send, endpoint,
+        options.connectTimeout().plus(options.commandTimeout()));
+    log.info("redis {} - connecting", endpoint);
+    return opening.send(Request.cmd(Command.PING))
+        .compose(pong -> loadScripts(opening))
+        .map(loaded -> {
+          RedisStores stores = new RedisStores(vertx, connections, commands, options);
+          stores.sessions.start();
+          log.info("redis {} - connected: session entries live {}, refreshed every {}",
+              endpoint, options.sessionTtl(), stores.sessions.refreshInterval());
+          return stores;
+        })
+        .recover(err -> connections.close().transform(closed -> Future.failedFuture(
+            err instanceof SealpostException
+                ? new SealpostException(ErrorCode.UNAVAILABLE, "cannot reach Redis at " + endpoint)
+                : err)));
+  }
+
+  public RateLimitStore rateLimits() {
+    return rateLimits;
+  }
+
+  /**
+   * The session directory. It refreshes its own entries (see {@link RedisSessionDirectory}); the
+   * caller only registers and unregisters.
+   */
+  public SessionDirectory sessions() {
+    return sessions;
+  }
+
+  /** Deletes this node's session entries, then closes the client; never fails. */
+  public Future<Void> close() {
+    log.info("redis {} - closing", commands.endpoint());
+    return sessions.close()
+        .eventually(connections::close)
+        .transform(closed -> {
+          if (closed.failed()) {
+            log.warn("redis {} - close failed: {}", commands.endpoint(),
+                RedisCommands.describe(closed.cause()));
+          }
+          log.info("redis {} - closed", commands.endpoint());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** The session directory with its test hooks (refresh on demand, stop refreshing). */
+  RedisSessionDirectory sessionDirectory() {
+    return sessions;
+  }
+
+  /** The command path the stores use; for tests. */
+  RedisCommands commands() {
+    return commands;
+  }
+
+  /** Caches every script and checks the server's digest matches ours. */
+  private static Future<Void> loadScripts(RedisCommands commands) {
+    List<Future<?>> loads = new ArrayList<>();
+    for (LuaScript script : List.of(RedisRateLimitStore.TAKE, RedisSessionDirectory.RELEASE,
+        RedisSessionDirectory.REFRESH)) {
+      loads.add(commands.send(script.scriptLoad()).compose(sha1 ->
+          sha1.toString().equals(script.sha1())
+              ? Future.succeededFuture()
+              : Future.failedFuture(new IllegalStateException("Redis digests " + script.name()
+                  + " as " + sha1 + ", expected " + script.sha1()))));
+    }
+    return Future.all(loads).mapEmpty();
+  }
+}

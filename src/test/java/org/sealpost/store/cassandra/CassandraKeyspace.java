@@ -1,0 +1,60 @@
+package org.sealpost.store.cassandra;
+
+import static org.sealpost.store.Awaits.await;
+
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.vertx.core.Vertx;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.sealpost.testing.CassandraSupport;
+
+/**
+ * One test class's keyspace on the test node: created by the first {@link #open}, its tables
+ * emptied for each test by {@link #openEmpty}, dropped after the class. A random name keeps
+ * concurrent runs on one node apart. Register it as a static {@code @RegisterExtension} field.
+ */
+final class CassandraKeyspace implements AfterAllCallback {
+  private final String keyspace;
+  private final List<String> tables;
+
+  /** @param tables the tables the class's tests write, truncated before each test */
+  CassandraKeyspace(String purpose, String... tables) {
+    this.keyspace = CassandraSupport.uniqueKeyspace(purpose);
+    this.tables = List.of(tables);
+  }
+
+  CassandraStoreOptions options() {
+    return CassandraSupport.options(keyspace);
+  }
+
+  /** Stores on this keyspace, as they are: a second node's view of the same data. */
+  CassandraStores open(Vertx vertx) {
+    return CassandraSupport.connect(vertx, options());
+  }
+
+  /** Stores on this keyspace with the class's tables emptied. */
+  CassandraStores openEmpty(Vertx vertx) {
+    CassandraStores stores = open(vertx);
+    for (String table : tables) {
+      execute(stores.cql(), "TRUNCATE " + keyspace + "." + table);
+    }
+    return stores;
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    Vertx vertx = Vertx.vertx();
+    Cql cql = Cql.create(vertx, options());
+    try {
+      execute(cql, "DROP KEYSPACE IF EXISTS " + keyspace);
+    } finally {
+      await(cql.close());
+      await(vertx.close());
+    }
+  }
+
+  private static void execute(Cql cql, String statement) {
+    await(cql.execute(SimpleStatement.newInstance(statement).setTimeout(Cql.SCHEMA_TIMEOUT)));
+  }
+}
