@@ -1,6 +1,37 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit, integration and end-to-end tests against real servers
-# started on loopback. Usage: scripts/test.sh [extra maven args]
+# Runs the whole test suite: unit tests, store contract suites on every backend (embedded,
+# Redis, Cassandra), and end-to-end tests against real servers on loopback.
+#
+# Starts what the tests need with the project's scripts (Redis from Debian's packages,
+# Cassandra from Maven Central) unless they already run, and stops what it started.
+# Usage: scripts/test.sh [extra maven args]
+# Environment: SEALPOST_TEST_EMBEDDED_ONLY=1 skips Redis/Cassandra and their tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec mvn -B verify "$@"
+
+started=()
+cleanup() {
+  for service in "${started[@]}"; do
+    "scripts/${service}-stop.sh" || true
+  done
+}
+trap cleanup EXIT
+
+if [[ "${SEALPOST_TEST_EMBEDDED_ONLY:-0}" == "1" ]]; then
+  exec mvn -B verify "$@"
+fi
+
+redis_port="${SEALPOST_REDIS_PORT:-6380}"
+cassandra_port="${SEALPOST_CASSANDRA_PORT:-9042}"
+if ! (command -v redis-cli >/dev/null && redis-cli -p "$redis_port" ping >/dev/null 2>&1); then
+  scripts/redis-start.sh "$redis_port"
+  started+=(redis)
+fi
+if ! (exec 3<>"/dev/tcp/127.0.0.1/$cassandra_port") 2>/dev/null; then
+  scripts/cassandra-start.sh
+  started+=(cassandra)
+fi
+
+export SEALPOST_TEST_REDIS="redis://127.0.0.1:$redis_port"
+export SEALPOST_TEST_CASSANDRA="127.0.0.1:$cassandra_port"
+mvn -B verify -Dsurefire.excludedGroups= "$@"

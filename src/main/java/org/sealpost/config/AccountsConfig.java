@@ -11,7 +11,9 @@ import java.util.Map;
  * @param maxCodeAttempts wrong guesses before a code is void
  * @param linkCodeTtl how long a device link code is valid
  * @param maxDevices devices per account, primary included (WhatsApp: 1 + 4 linked)
- * @param testNumbers numbers with a fixed code, for demos and tests; no code is sent to them
+ * @param testNumbers numbers with a fixed code, for demos, tests and benchmarks; no code is sent to
+ *     them. A key ending in {@code *} is a prefix: {@code "+1555000*": "123456"} covers every
+ *     number that starts with +1555000
  */
 public record AccountsConfig(
     String verificationProvider,
@@ -31,6 +33,24 @@ public record AccountsConfig(
     testNumbers = testNumbers == null ? Map.of() : Map.copyOf(testNumbers);
     testNumbers.forEach((number, code) -> SealpostConfig.check(code.matches("\\d{6}"),
         "accounts.testNumbers." + number + " must be a 6-digit code"));
+  }
+
+  /** The fixed code of a test number (exact key first, then the longest matching prefix). */
+  public java.util.Optional<String> testCode(String number) {
+    String exact = testNumbers.get(number);
+    if (exact != null) {
+      return java.util.Optional.of(exact);
+    }
+    String best = null;
+    int bestLength = -1;
+    for (Map.Entry<String, String> entry : testNumbers.entrySet()) {
+      String key = entry.getKey();
+      if (key.endsWith("*") && number.startsWith(key.substring(0, key.length() - 1)) && key.length() > bestLength) {
+        best = entry.getValue();
+        bestLength = key.length();
+      }
+    }
+    return java.util.Optional.ofNullable(best);
   }
 
   public static AccountsConfig defaults() {

@@ -82,10 +82,15 @@ public final class ConfigLoader {
     return names;
   }
 
-  /** The effective configuration as YAML, for the start-up log (it holds no secrets yet). */
+  /** The effective configuration as YAML, for the start-up log, with secrets redacted. */
   public String describe(SealpostConfig config) {
     try {
-      return yaml.writeValueAsString(config);
+      ObjectNode tree = yaml.valueToTree(config);
+      JsonNode redis = tree.path("store").path("redis");
+      if (redis.isObject()) {
+        ((ObjectNode) redis).put("uri", redis.path("uri").asText().replaceAll("//[^@/]*@", "//***@"));
+      }
+      return yaml.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       return config.toString();
     }

@@ -47,6 +47,10 @@ public record SealpostConfig(
     return new SealpostConfig(node, gateway, accounts, value, store, metrics, limits);
   }
 
+  public SealpostConfig withStore(StoreConfig value) {
+    return new SealpostConfig(node, gateway, accounts, messages, value, metrics, limits);
+  }
+
   public SealpostConfig withLimits(Map<String, RateLimitConfig> value) {
     return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value);
   }

@@ -16,18 +16,25 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.sealpost.accounts.AccountsService;
 import org.sealpost.accounts.ConsoleVerificationSender;
 import org.sealpost.bus.Codecs;
 import org.sealpost.config.SealpostConfig;
+import org.sealpost.config.StoreConfig;
 import org.sealpost.gateway.ApiRoutes;
 import org.sealpost.gateway.ConnectionVerticle;
 import org.sealpost.gateway.CoreRoutes;
 import org.sealpost.gateway.GatewayContext;
 import org.sealpost.gateway.GatewayMetrics;
+import org.sealpost.gateway.Route;
+import org.sealpost.keys.KeyRoutes;
+import org.sealpost.keys.KeysService;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.push.LogPushProvider;
 import org.sealpost.push.NotificationVerticle;
@@ -35,7 +42,11 @@ import org.sealpost.routing.MessagesService;
 import org.sealpost.routing.Router;
 import org.sealpost.routing.RouterVerticle;
 import org.sealpost.store.Stores;
+import org.sealpost.store.cassandra.CassandraStoreOptions;
+import org.sealpost.store.cassandra.CassandraStores;
 import org.sealpost.store.embedded.EmbeddedStores;
+import org.sealpost.store.redis.RedisStoreOptions;
+import org.sealpost.store.redis.RedisStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,16 +98,19 @@ public final class Server {
 
   private Future<Void> deploy() {
     Clock clock = Clock.systemUTC();
-    return vertx.executeBlocking(() -> EmbeddedStores.open(vertx, Path.of(config.node().dataDir()), clock))
+    return openStores(clock)
         .compose(opened -> {
           stores = opened;
           RateLimiters limits = new RateLimiters(stores.rateLimits(), config.limits());
           Router router = new Router(vertx, nodeId, stores.sessions(), REMOTE_TIMEOUT);
           AccountsService accounts = new AccountsService(config.accounts(), stores.accounts(), stores.codes(),
-              stores.messages(), limits, new ConsoleVerificationSender(), router, clock, new SecureRandom());
+              stores.messages(), stores.preKeys(), limits, new ConsoleVerificationSender(), router, clock,
+              new SecureRandom());
           MessagesService messages = new MessagesService(config.messages(), stores.accounts(), stores.messages(),
               limits, router, clock);
-          GatewayContext gateway = new GatewayContext(config.gateway(), new ApiRoutes(CoreRoutes.of(accounts, messages)), accounts,
+          KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
+          ApiRoutes routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys)));
+          GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry));
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(new LogPushProvider(), registry)))
@@ -109,21 +123,49 @@ public final class Server {
         .mapEmpty();
   }
 
-  /** Stops listeners and verticles, then closes the stores and Vert.x. */
-  public Future<Void> stop() {
-    log.info("{} - shutdown initiated", nodeId);
-    return vertx.close()
-        .compose(v -> stores == null ? Future.succeededFuture() : closeStores())
-        .onComplete(ar -> log.info("{} - shutdown completed", nodeId));
+  /** The stores the configuration names: embedded (RocksDB + memory) or Cassandra + Redis. */
+  private Future<Stores> openStores(Clock clock) {
+    StoreConfig store = config.store();
+    if (store.isEmbedded()) {
+      return vertx.executeBlocking(() -> EmbeddedStores.open(vertx, Path.of(config.node().dataDir()), clock));
+    }
+    StoreConfig.CassandraConfig c = store.cassandra();
+    CassandraStoreOptions cassandra = CassandraStoreOptions.of(c.contactPoints().split(",")[0].trim())
+        .withContactPoints(java.util.Arrays.stream(c.contactPoints().split(",")).map(String::trim).toList())
+        .withLocalDatacenter(c.localDatacenter())
+        .withKeyspace(c.keyspace())
+        .withReplication(c.replication())
+        .withConsistency(c.consistency(), c.serialConsistency())
+        .withRequestTimeout(c.requestTimeout())
+        .withTtls(config.messages().queueTtl(), config.messages().dedupeTtl());
+    RedisStoreOptions redis = RedisStoreOptions.of(store.redis().uri()).withSessionTtl(store.redis().sessionTtl());
+    return RedisStores.connect(vertx, redis).compose(shared -> CassandraStores.connect(vertx, cassandra, clock)
+        .map(durable -> {
+          Stores both = durable.toStores(shared.rateLimits(), shared.sessions());
+          return new Stores(both.accounts(), both.codes(), both.messages(), both.preKeys(), both.rateLimits(),
+              both.sessions(), () -> {
+                shared.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+                both.resources().close();
+              });
+        })
+        .recover(err -> shared.close().transform(closed -> Future.failedFuture(err))));
   }
 
-  private Future<Void> closeStores() {
-    try {
-      stores.resources().close();
-      return Future.succeededFuture();
-    } catch (Exception e) {
-      return Future.failedFuture(e);
+  /**
+   * Stops the verticles (listeners first go with them), closes the stores while Vert.x still
+   * runs (their clients need it), then closes Vert.x.
+   */
+  public Future<Void> stop() {
+    log.info("{} - shutdown initiated", nodeId);
+    List<Future<Void>> undeploying = new ArrayList<>();
+    for (String id : vertx.deploymentIDs()) {
+      undeploying.add(vertx.undeploy(id));
     }
+    return Future.join(undeploying)
+        .transform(v -> stores == null ? Future.<Void>succeededFuture() : stores.close(vertx))
+        .onFailure(err -> log.warn("{} - closing the stores failed", nodeId, err))
+        .transform(v -> vertx.close())
+        .onComplete(ar -> log.info("{} - shutdown completed", nodeId));
   }
 
   public int tcpPort() {
@@ -144,6 +186,15 @@ public final class Server {
 
   public SealpostConfig config() {
     return config;
+  }
+
+  @SafeVarargs
+  private static List<Route> concat(List<Route>... features) {
+    List<Route> all = new ArrayList<>();
+    for (List<Route> routes : features) {
+      all.addAll(routes);
+    }
+    return all;
   }
 
   private static String randomNodeId() {

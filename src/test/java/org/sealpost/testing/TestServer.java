@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 import org.sealpost.client.RestClient;
 import org.sealpost.client.WireConnection;
 import org.sealpost.config.SealpostConfig;
+import org.sealpost.config.StoreConfig;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.server.Server;
@@ -61,8 +62,26 @@ public final class TestServer implements AutoCloseable {
         .withGateway(base.gateway().withPorts(0, 0))
         .withAccounts(base.accounts().withTestNumbers(testNumbers))
         .withLimits(RateLimiters.unlimited());
-    server = await(Server.start(customize.apply(config)), 30);
+    server = await(Server.start(customize.apply(onTestBackend(config))), 90);
     rest = new RestClient(clients, URI.create("http://127.0.0.1:" + server.httpPort()));
+  }
+
+  /**
+   * The store backend of the run: embedded, or with {@code -Dsealpost.test.backend=cassandra} the
+   * production backends at SEALPOST_TEST_CASSANDRA / SEALPOST_TEST_REDIS (scripts/test.sh runs the
+   * end-to-end suites once that way), in one keyspace shared by the run's servers.
+   */
+  private static SealpostConfig onTestBackend(SealpostConfig config) {
+    if (!"cassandra".equals(System.getProperty("sealpost.test.backend"))) {
+      return config;
+    }
+    String cassandra = System.getenv().getOrDefault("SEALPOST_TEST_CASSANDRA", "127.0.0.1:9042");
+    String redis = System.getenv().getOrDefault("SEALPOST_TEST_REDIS", "redis://127.0.0.1:6380");
+    StoreConfig.CassandraConfig defaults = StoreConfig.CassandraConfig.defaults();
+    return config.withStore(new StoreConfig("cassandra",
+        new StoreConfig.CassandraConfig(cassandra, defaults.localDatacenter(), "sealpost_e2e", defaults.replication(),
+            defaults.consistency(), defaults.serialConsistency(), defaults.requestTimeout()),
+        new StoreConfig.RedisConfig(redis, java.time.Duration.ofSeconds(30))));
   }
 
   public void stop() {
