@@ -1,0 +1,135 @@
+package org.sealpost.bench;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.sealpost.protocol.ContentType;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.OutgoingMessage;
+import org.sealpost.protocol.Request;
+import org.sealpost.protocol.SendMessageRequest;
+import org.sealpost.protocol.SendMessageResponse;
+
+/**
+ * N connected clients send opaque payloads to random peers at a total target rate (open loop)
+ * for a duration. Measures server acks (single tick) and deliveries, their latencies, and lost
+ * = acked but never delivered.
+ */
+final class OneToOneScenario {
+  private final Vertx vertx;
+  private final BenchOptions options;
+  private final LatencyStats ackLatency = new LatencyStats();
+  private final LatencyStats deliveryLatency = new LatencyStats();
+  private final Set<ByteString> acked = ConcurrentHashMap.newKeySet();
+  private final Set<ByteString> delivered = ConcurrentHashMap.newKeySet();
+  private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong receipts = new AtomicLong();
+  private final AtomicLong outstanding = new AtomicLong();
+
+  OneToOneScenario(Vertx vertx, BenchOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+  }
+
+  /** Answers the server's requests to every client: records deliveries, acks them. */
+  Future<Integer> onServerRequest(Request request) {
+    if (request.getPath().equals("/v1/message")) {
+      try {
+        Envelope envelope = Envelope.parseFrom(request.getBody());
+        if (envelope.getType() == Envelope.Type.MESSAGE) {
+          long sentAt = envelope.getContent().asReadOnlyByteBuffer().getLong();
+          deliveryLatency.recordNanos(System.nanoTime() - sentAt);
+          delivered.add(envelope.getMessageId());
+        } else {
+          receipts.incrementAndGet();
+        }
+      } catch (InvalidProtocolBufferException e) {
+        errors.incrementAndGet();
+        return Future.succeededFuture(400);
+      }
+    }
+    return Future.succeededFuture(200);
+  }
+
+  Future<BenchResult> run(List<BenchClient> clients) {
+    long start = System.nanoTime();
+    long durationNanos = options.durationSeconds() * 1_000_000_000L;
+    double perTick = options.rate() / 100.0;
+    double[] carry = {0};
+    long[] sent = {0};
+    long timer = vertx.setPeriodic(10, id -> {
+      carry[0] += perTick;
+      int now = (int) carry[0];
+      carry[0] -= now;
+      for (int i = 0; i < now; i++) {
+        if (outstanding.get() >= options.maxOutstanding()) {
+          errors.incrementAndGet();
+          continue;
+        }
+        sendOne(clients);
+        sent[0]++;
+      }
+    });
+    return BenchCommand.after(vertx, durationNanos / 1_000_000)
+        .compose(v -> {
+          vertx.cancelTimer(timer);
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          return awaitDeliveries(30_000).map(drained -> result(sent[0], elapsed, clients.size()));
+        });
+  }
+
+  private void sendOne(List<BenchClient> clients) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int from = random.nextInt(clients.size());
+    int to = random.nextInt(clients.size() - 1);
+    if (to >= from) {
+      to++;
+    }
+    byte[] idBytes = new byte[16];
+    random.nextBytes(idBytes);
+    ByteString id = ByteString.copyFrom(idBytes);
+    byte[] payload = new byte[options.size()];
+    random.nextBytes(payload);
+    long sentAt = System.nanoTime();
+    ByteBuffer.wrap(payload).putLong(sentAt);
+    SendMessageRequest request = SendMessageRequest.newBuilder()
+        .setMessageId(id)
+        .setDestination(clients.get(to).number())
+        .setTimestamp(System.currentTimeMillis())
+        .addMessages(OutgoingMessage.newBuilder().setDeviceId(1).setType(ContentType.SIGNAL_MESSAGE)
+            .setContent(ByteString.copyFrom(payload)))
+        .build();
+    outstanding.incrementAndGet();
+    clients.get(from).connection.call("PUT", "/v1/messages", request, SendMessageResponse.parser())
+        .onComplete(ar -> {
+          outstanding.decrementAndGet();
+          if (ar.succeeded()) {
+            ackLatency.recordNanos(System.nanoTime() - sentAt);
+            acked.add(id);
+          } else {
+            errors.incrementAndGet();
+          }
+        });
+  }
+
+  /** Waits (bounded) until every acked message was delivered and no send is outstanding. */
+  private Future<Boolean> awaitDeliveries(long timeoutMs) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    return BenchCommand.poll(vertx, () -> outstanding.get() == 0 && delivered.containsAll(acked), deadline);
+  }
+
+  private BenchResult result(long sent, double seconds, int clients) {
+    ackLatency.freeze();
+    deliveryLatency.freeze();
+    long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
+    return new BenchResult("one-to-one", clients, options, sent, acked.size(), delivered.size(), lost,
+        errors.get(), receipts.get(), seconds, ackLatency, deliveryLatency);
+  }
+}
