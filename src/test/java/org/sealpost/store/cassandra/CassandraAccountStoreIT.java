@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,13 +29,6 @@ class CassandraAccountStoreIT extends AccountStoreContract {
     return stores.accounts();
   }
 
-  @AfterEach
-  void close() {
-    await(stores.close());
-    if (otherNode != null) {
-      await(otherNode.close());
-    }
-  }
 
   /** Two nodes do not line their writes up with each other: only the compare-and-set decides. */
   @Test

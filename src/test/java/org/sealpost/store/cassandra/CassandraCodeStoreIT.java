@@ -6,7 +6,6 @@ import static org.sealpost.store.Awaits.inParallel;
 
 import io.vertx.core.Vertx;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,13 +26,6 @@ class CassandraCodeStoreIT extends CodeStoreContract {
     return stores.codes();
   }
 
-  @AfterEach
-  void close() {
-    await(stores.close());
-    if (otherNode != null) {
-      await(otherNode.close());
-    }
-  }
 
   @Test
   void checksFromTwoNodesMatchExactlyOnce(Vertx vertx) {

@@ -4,19 +4,23 @@ import static org.sealpost.store.Awaits.await;
 
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.sealpost.testing.CassandraSupport;
 
 /**
  * One test class's keyspace on the test node: created by the first {@link #open}, its tables
  * emptied for each test by {@link #openEmpty}, dropped after the class. A random name keeps
- * concurrent runs on one node apart. Register it as a static {@code @RegisterExtension} field.
+ * concurrent runs on one node apart. Stores opened during a test are closed after it. Register it
+ * as a static {@code @RegisterExtension} field.
  */
-final class CassandraKeyspace implements AfterAllCallback {
+final class CassandraKeyspace implements AfterEachCallback, AfterAllCallback {
   private final String keyspace;
   private final List<String> tables;
+  private final List<CassandraStores> opened = new ArrayList<>();
 
   /** @param tables the tables the class's tests write, truncated before each test */
   CassandraKeyspace(String purpose, String... tables) {
@@ -30,7 +34,9 @@ final class CassandraKeyspace implements AfterAllCallback {
 
   /** Stores on this keyspace, as they are: a second node's view of the same data. */
   CassandraStores open(Vertx vertx) {
-    return CassandraSupport.connect(vertx, options());
+    CassandraStores stores = CassandraSupport.connect(vertx, options());
+    opened.add(stores);
+    return stores;
   }
 
   /** Stores on this keyspace with the class's tables emptied. */
@@ -40,6 +46,12 @@ final class CassandraKeyspace implements AfterAllCallback {
       execute(stores.cql(), "TRUNCATE " + keyspace + "." + table);
     }
     return stores;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    opened.forEach(stores -> await(stores.close()));
+    opened.clear();
   }
 
   @Override

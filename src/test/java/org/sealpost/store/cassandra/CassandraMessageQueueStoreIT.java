@@ -16,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,13 +40,6 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     return stores.messages();
   }
 
-  @AfterEach
-  void close() {
-    await(stores.close());
-    if (otherNode != null) {
-      await(otherNode.close());
-    }
-  }
 
   /**
    * The tombstone-queue anti-pattern, and that reads avoid it: after acks, a slice from the start

@@ -7,7 +7,6 @@ import static org.sealpost.store.Awaits.inParallel;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,13 +27,6 @@ class CassandraPreKeyStoreIT extends PreKeyStoreContract {
     return stores.preKeys();
   }
 
-  @AfterEach
-  void close() {
-    await(stores.close());
-    if (otherNode != null) {
-      await(otherNode.close());
-    }
-  }
 
   /** Two nodes do not line their takes up with each other: only the compare-and-set decides. */
   @Test
