@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, store contract suites on every backend (embedded,
-# Redis, Cassandra), and end-to-end tests against real servers on loopback.
+# Redis, Cassandra), and end-to-end tests against real servers on loopback, first on the
+# embedded store, then again on Cassandra + Redis.
 #
 # Starts what the tests need with the project's scripts (Redis from Debian's packages,
 # Cassandra from Maven Central) unless they already run, and stops what it started.
@@ -34,4 +35,9 @@ fi
 
 export SEALPOST_TEST_REDIS="redis://127.0.0.1:$redis_port"
 export SEALPOST_TEST_CASSANDRA="127.0.0.1:$cassandra_port"
+# Every test, with the store contract suites on all three backends.
 mvn -B verify -Dsurefire.excludedGroups= "$@"
+# The end-to-end suites once more, with servers on Cassandra + Redis.
+mvn -B test -Dsealpost.test.backend=cassandra \
+  -Dtest='org.sealpost.routing.*Test,org.sealpost.accounts.*Test,org.sealpost.keys.*Test,org.sealpost.client.*Test,org.sealpost.cli.*Test,org.sealpost.gateway.*Test' \
+  "$@"

@@ -54,16 +54,18 @@ public record StoreConfig(String backend, CassandraConfig cassandra, RedisConfig
 
   /**
    * @param uri redis://[user:password@]host:port[/db]
+   * @param keyPrefix every key Sealpost writes starts with it, so deployments can share a Redis
    * @param sessionTtl session directory entries of a node that stopped refreshing expire after this
    */
-  public record RedisConfig(String uri, Duration sessionTtl) {
+  public record RedisConfig(String uri, String keyPrefix, Duration sessionTtl) {
     public RedisConfig {
+      SealpostConfig.check(keyPrefix != null, "store.redis.keyPrefix must be set (may be empty)");
       SealpostConfig.check(uri != null && uri.startsWith("redis"), "store.redis.uri must be a redis:// URI");
       SealpostConfig.check(sessionTtl != null && sessionTtl.toMillis() >= 100, "store.redis.sessionTtl must be >= 100ms");
     }
 
     public static RedisConfig defaults() {
-      return new RedisConfig("redis://127.0.0.1:6380", Duration.ofSeconds(30));
+      return new RedisConfig("redis://127.0.0.1:6380", "sealpost:", Duration.ofSeconds(30));
     }
   }
 }

@@ -138,7 +138,8 @@ public final class Server {
         .withConsistency(c.consistency(), c.serialConsistency())
         .withRequestTimeout(c.requestTimeout())
         .withTtls(config.messages().queueTtl(), config.messages().dedupeTtl());
-    RedisStoreOptions redis = RedisStoreOptions.of(store.redis().uri()).withSessionTtl(store.redis().sessionTtl());
+    RedisStoreOptions redis = RedisStoreOptions.of(store.redis().uri()).withKeyPrefix(store.redis().keyPrefix())
+        .withSessionTtl(store.redis().sessionTtl());
     return RedisStores.connect(vertx, redis).compose(shared -> CassandraStores.connect(vertx, cassandra, clock)
         .map(durable -> {
           Stores both = durable.toStores(shared.rateLimits(), shared.sessions());

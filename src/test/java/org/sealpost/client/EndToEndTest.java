@@ -249,7 +249,7 @@ class EndToEndTest {
       }
     }
     assertThat(logText).isNotEmpty().noneMatch(line -> line != null && (line.contains(secret) || line.contains(answer)));
-    Path data = dir.resolve("server");
+    Path data = server.storageDirectory();
     assertThat(filesContaining(data, secret)).isEmpty();
     assertThat(filesContaining(data, answer)).isEmpty();
     // The search does see what the server stores in the clear: the account's number.

@@ -34,7 +34,7 @@ public final class ServerProcess implements AutoCloseable {
     }
     Files.writeString(config, "node:\n  dataDir: " + dir.resolve("data") + "\n"
         + "gateway:\n  httpPort: " + httpPort + "\n  tcpPort: " + tcpPort + "\n"
-        + "accounts:\n  testNumbers:\n" + numbers + extraYaml);
+        + "accounts:\n  testNumbers:\n" + numbers + TestServer.storeYaml() + extraYaml);
   }
 
   public static String number(int i) {

@@ -71,8 +71,31 @@ public final class TestServer implements AutoCloseable {
    * production backends at SEALPOST_TEST_CASSANDRA / SEALPOST_TEST_REDIS (scripts/test.sh runs the
    * end-to-end suites once that way), in one keyspace shared by the run's servers.
    */
-  private static SealpostConfig onTestBackend(SealpostConfig config) {
-    if (!"cassandra".equals(System.getProperty("sealpost.test.backend"))) {
+  public static boolean onCassandra() {
+    return "cassandra".equals(System.getProperty("sealpost.test.backend"));
+  }
+
+  /** Where the server's durable data ends up on disk: the data directory, or Cassandra's files. */
+  public Path storageDirectory() {
+    return onCassandra() ? Path.of(System.getenv().getOrDefault("SEALPOST_VAR", "var"), "cassandra") : dataDir;
+  }
+
+  /** The store section of a YAML configuration for a server in another JVM (empty when embedded). */
+  public static String storeYaml() {
+    if (!onCassandra()) {
+      return "";
+    }
+    return "store:\n  backend: cassandra\n  cassandra:\n    contactPoints: \""
+        + System.getenv().getOrDefault("SEALPOST_TEST_CASSANDRA", "127.0.0.1:9042") + "\"\n    keyspace: sealpost_e2e\n"
+        + "  redis:\n    uri: \"" + System.getenv().getOrDefault("SEALPOST_TEST_REDIS", "redis://127.0.0.1:6380") + "\"\n"
+        + "    keyPrefix: \"sealpost-test-" + java.util.UUID.randomUUID() + ":\"\n";
+  }
+
+  /** Each test server's own Redis keys, so rate-limit buckets of one test never reach another. */
+  private final String redisPrefix = "sealpost-test-" + java.util.UUID.randomUUID() + ":";
+
+  private SealpostConfig onTestBackend(SealpostConfig config) {
+    if (!onCassandra()) {
       return config;
     }
     String cassandra = System.getenv().getOrDefault("SEALPOST_TEST_CASSANDRA", "127.0.0.1:9042");
@@ -81,7 +104,7 @@ public final class TestServer implements AutoCloseable {
     return config.withStore(new StoreConfig("cassandra",
         new StoreConfig.CassandraConfig(cassandra, defaults.localDatacenter(), "sealpost_e2e", defaults.replication(),
             defaults.consistency(), defaults.serialConsistency(), defaults.requestTimeout()),
-        new StoreConfig.RedisConfig(redis, java.time.Duration.ofSeconds(30))));
+        new StoreConfig.RedisConfig(redis, redisPrefix, java.time.Duration.ofSeconds(30))));
   }
 
   public void stop() {
