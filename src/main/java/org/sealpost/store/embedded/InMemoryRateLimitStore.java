@@ -32,13 +32,10 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
 
   @Override
   public Future<Duration> take(String key, int bucketSize, Duration regenerateEvery, int permits) {
-    if (bucketSize < 1 || permits < 1 || permits > bucketSize) {
-      return Future.failedFuture(
-          new IllegalArgumentException(
-              "need 1 <= permits <= bucketSize, got " + permits + " of " + bucketSize));
-    }
-    if (regenerateEvery.isNegative() || regenerateEvery.isZero()) {
-      return Future.failedFuture(new IllegalArgumentException("regenerateEvery must be positive"));
+    try {
+      RateLimitStore.checkArguments(bucketSize, regenerateEvery, permits);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
     }
     long capacity;
     long cost;
