@@ -2,7 +2,6 @@ package org.sealpost.errors;
 
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import org.sealpost.protocol.ErrorBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +24,5 @@ public final class Errors {
     }
     log.error("{} - internal error", context, failure);
     return new SealpostException(ErrorCode.INTERNAL, "internal server error");
-  }
-
-  public static ErrorBody body(Throwable failure, String context) {
-    return toSealpost(failure, context).toBody();
   }
 }

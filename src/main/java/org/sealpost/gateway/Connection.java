@@ -283,10 +283,6 @@ final class Connection {
     return vertx;
   }
 
-  boolean writeQueueFull() {
-    return transport.writeQueueFull();
-  }
-
   private void respond(long id, Message body) {
     write(Frame.newBuilder().setResponse(Response.newBuilder().setId(id).setStatus(200).setReason("OK")
         .setBody(body.toByteString())).build());

@@ -7,9 +7,6 @@ interface FrameTransport {
   /** Writes one encoded Frame. */
   void write(Buffer frame);
 
-  /** True when the transport's outbound buffer is over its high-water mark. */
-  boolean writeQueueFull();
-
   void close();
 
   String remoteIp();

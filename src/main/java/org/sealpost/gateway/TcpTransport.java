@@ -55,11 +55,6 @@ final class TcpTransport implements FrameTransport {
   }
 
   @Override
-  public boolean writeQueueFull() {
-    return socket.writeQueueFull();
-  }
-
-  @Override
   public void close() {
     socket.close();
   }

@@ -30,11 +30,6 @@ final class WebSocketTransport implements FrameTransport {
   }
 
   @Override
-  public boolean writeQueueFull() {
-    return socket.writeQueueFull();
-  }
-
-  @Override
   public void close() {
     socket.close();
   }
