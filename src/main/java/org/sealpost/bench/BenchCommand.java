@@ -131,7 +131,8 @@ public final class BenchCommand implements Callable<Integer> {
   private SealpostConfig benchServerConfig(Path dataDir) {
     SealpostConfig base = new org.sealpost.config.ConfigLoader().load(null, System.getenv());
     return base.withNode(base.node().withDataDir(dataDir.toString()))
-        .withGateway(base.gateway().withPorts(0, 0))
+        .withGateway(base.gateway().withPorts(0, 0).withConnectionLimits(base.gateway().maxOutboundBytes(),
+            base.gateway().maxPendingRequests(), 0))
         .withAccounts(base.accounts().withTestNumbers(Map.of(prefix + "*", code)))
         .withLimits(RateLimiters.unlimited());
   }

@@ -28,10 +28,17 @@ public final class RestClient {
   private final String host;
   private final int port;
 
+  /** A client of an http:// server, or an https:// one trusting the JVM's certificate authorities. */
   public RestClient(Vertx vertx, URI server) {
-    this.http = vertx.createHttpClient(new HttpClientOptions());
+    this(vertx, server, "https".equals(server.getScheme()) ? ClientTls.systemTrust() : null);
+  }
+
+  /** A client over TLS ({@code tls} non-null) or plaintext. */
+  public RestClient(Vertx vertx, URI server, ClientTls tls) {
+    HttpClientOptions options = new HttpClientOptions();
+    this.http = vertx.createHttpClient(tls == null ? options : tls.applyTo(options));
     this.host = server.getHost();
-    this.port = server.getPort() > 0 ? server.getPort() : 80;
+    this.port = server.getPort() > 0 ? server.getPort() : (tls == null ? 80 : 443);
   }
 
   public Future<RequestCodeResponse> requestCode(String number) {

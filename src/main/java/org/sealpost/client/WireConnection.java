@@ -68,7 +68,13 @@ public final class WireConnection {
 
   /** Connects over TCP (length-prefixed frames). */
   public static Future<WireConnection> tcp(Vertx vertx, String host, int port) {
-    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    return tcp(vertx, host, port, null);
+  }
+
+  /** Connects over TCP, in TLS when {@code tls} is non-null. */
+  public static Future<WireConnection> tcp(Vertx vertx, String host, int port, ClientTls tls) {
+    NetClientOptions options = new NetClientOptions().setTcpNoDelay(true);
+    NetClient client = vertx.createNetClient(tls == null ? options : tls.applyTo(options));
     return client.connect(port, host).onFailure(err -> client.close()).map(socket -> {
       WireConnection connection = new WireConnection(vertx, new TcpTransport(socket));
       RecordParser parser = RecordParser.newFixed(LENGTH_BYTES);
@@ -99,8 +105,14 @@ public final class WireConnection {
 
   /** Connects over WebSocket ({@code ws://host:port/v1/websocket}). */
   public static Future<WireConnection> webSocket(Vertx vertx, String host, int port) {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024));
+    return webSocket(vertx, host, port, null);
+  }
+
+  /** Connects over WebSocket, wss:// when {@code tls} is non-null. */
+  public static Future<WireConnection> webSocket(Vertx vertx, String host, int port, ClientTls tls) {
+    WebSocketClientOptions options = new WebSocketClientOptions()
+        .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024);
+    WebSocketClient client = vertx.createWebSocketClient(tls == null ? options : tls.applyTo(options));
     return client.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/v1/websocket"))
         .onFailure(err -> client.close())
         .map(ws -> {

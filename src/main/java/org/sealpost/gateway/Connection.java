@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * (requests dispatch through {@link ApiRoutes}; deliveries flow through {@link DeviceDelivery})
  * → CLOSED. Any frame that cannot be read gets an error response with id 0 and closes the
  * connection; nothing it does reaches other connections.
+ *
+ * <p>Bounds: until it authenticates a connection holds one of its address's
+ * {@link PreAuthLimiter} slots; at most {@code maxPendingRequests} requests are served at once
+ * (more get 429); outbound bytes past {@code maxOutboundBytes} pause deliveries, and a reader that
+ * lets twice that pile up is disconnected (its envelopes stay queued).
  */
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -58,6 +63,9 @@ final class Connection {
   private String pendingClose;
   /** Tail of the chain that runs ordered routes (message sends) one at a time. */
   private Future<?> orderedTail = Future.succeededFuture();
+  private boolean holdsPreAuthSlot;
+  /** Bytes written while the transport's outbound queue was already full. */
+  private long overflowBytes;
 
   Connection(Vertx vertx, GatewayContext ctx, FrameTransport transport) {
     this.vertx = vertx;
@@ -67,6 +75,14 @@ final class Connection {
 
   void start() {
     ctx.metrics().opened(transport.name());
+    transport.drainHandler(this::onDrained);
+    if (!ctx.preAuth().tryAcquire(transport.remoteIp())) {
+      log.info("{} - refusing a connection from {}: too many unauthenticated connections from that address",
+          transport.name(), transport.remoteIp());
+      closeWithError(ErrorCode.RATE_LIMITED, "too many unauthenticated connections from this address");
+      return;
+    }
+    holdsPreAuthSlot = true;
     authTimer = vertx.setTimer(ctx.config().authTimeout().toMillis(), id -> {
       authTimer = -1;
       if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
@@ -167,6 +183,7 @@ final class Connection {
             authTimer = -1;
           }
           state = State.OPEN;
+          releasePreAuthSlot();
           ctx.metrics().authenticated();
           delivery = new DeviceDelivery(key, ctx.queues(), ctx.config().maxInflightDeliveries(), this);
           log.debug("{} - authenticated {} over {}", ctx.router().nodeId(), key, transport.name());
@@ -213,6 +230,11 @@ final class Connection {
     Route route = match.get().route();
     if (route.access() == Route.Access.PUBLIC) {
       respondError(request.getId(), SealpostException.badRequest(request.getPath() + " is served over HTTP only"));
+      return;
+    }
+    if (activeRequests >= ctx.config().maxPendingRequests()) {
+      respondError(request.getId(), new SealpostException(ErrorCode.RATE_LIMITED,
+          "more than " + ctx.config().maxPendingRequests() + " requests in flight on this connection; wait for answers"));
       return;
     }
     Message body;
@@ -294,12 +316,37 @@ final class Connection {
         .setReason(error.getMessage()).setBody(body.toByteString())).build());
   }
 
+  /** False while the peer reads too slowly: deliveries wait for {@link #onDrained}. */
+  boolean writable() {
+    return !transport.writeQueueFull();
+  }
+
+  private void onDrained() {
+    overflowBytes = 0;
+    if (delivery != null && state == State.OPEN) {
+      delivery.resume();
+    }
+  }
+
   private void write(Frame frame) {
     if (state == State.CLOSED) {
       return;
     }
+    byte[] bytes = frame.toByteArray();
+    if (transport.writeQueueFull()) {
+      overflowBytes += bytes.length;
+      if (overflowBytes > ctx.config().maxOutboundBytes()) {
+        // Responses and notices keep coming while the peer reads nothing: stop buffering them.
+        ctx.metrics().slowReader();
+        log.info("{} - disconnecting {} from {}: it stopped reading ({} bytes waiting)", transport.name(), device,
+            transport.remoteIp(), ctx.config().maxOutboundBytes() + overflowBytes);
+        transport.abort();
+        onClosed();
+        return;
+      }
+    }
     ctx.metrics().frameOut();
-    transport.write(Buffer.buffer(frame.toByteArray()));
+    transport.write(Buffer.buffer(bytes));
   }
 
   // ------------------------------------------------------------------ closing
@@ -328,6 +375,7 @@ final class Connection {
     }
     boolean wasOpen = state == State.OPEN;
     state = State.CLOSED;
+    releasePreAuthSlot();
     ctx.metrics().closed(transport.name(), wasOpen);
     if (authTimer >= 0) {
       vertx.cancelTimer(authTimer);
@@ -338,6 +386,13 @@ final class Connection {
     pending.values().forEach(p -> p.tryFail("connection closed"));
     pending.clear();
     release();
+  }
+
+  private void releasePreAuthSlot() {
+    if (holdsPreAuthSlot) {
+      holdsPreAuthSlot = false;
+      ctx.preAuth().release(transport.remoteIp());
+    }
   }
 
   private Future<Void> releasing;

@@ -2,11 +2,17 @@ package org.sealpost.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SSLOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.config.GatewayConfig;
 import org.slf4j.Logger;
@@ -14,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client edge: the TCP listener (length-prefixed frames) and the HTTP listener (REST API,
- * WebSocket frames at /v1/websocket, /health, /metrics). Deployed with several instances that
- * share the ports; each instance owns the connections it accepted.
+ * WebSocket frames at /v1/websocket, /health, /metrics), in plaintext, over TLS, or both.
+ * Deployed with several instances that share the ports; each instance owns the connections it
+ * accepted.
  */
 public final class ConnectionVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ConnectionVerticle.class);
@@ -23,8 +30,12 @@ public final class ConnectionVerticle extends VerticleBase {
 
   private final GatewayContext ctx;
   private final PrometheusMeterRegistry prometheus;
+  private final List<NetServer> tcpServers = new ArrayList<>();
+  private final List<HttpServer> httpServers = new ArrayList<>();
   private NetServer tcp;
   private HttpServer http;
+  private NetServer tlsTcp;
+  private HttpServer tlsHttp;
 
   public ConnectionVerticle(GatewayContext ctx, PrometheusMeterRegistry prometheus) {
     this.ctx = ctx;
@@ -34,52 +45,111 @@ public final class ConnectionVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     GatewayConfig config = ctx.config();
-    int idleMs = (int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis());
-    tcp = vertx.createNetServer(new NetServerOptions()
+    HttpApi api = new HttpApi(vertx, ctx, prometheus);
+    if (config.plaintext()) {
+      tcp = tcpServer(config.tcpPort(), null);
+      http = httpServer(config.httpPort(), null, api);
+    }
+    if (config.tls().enabled()) {
+      // Every instance reads the same files; Vert.x keeps one SSL context per server options.
+      SSLOptions tls = new SSLOptions().setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.tls().certFile()).setKeyPath(config.tls().keyFile()));
+      tlsTcp = tcpServer(config.tls().tcpPort(), tls);
+      tlsHttp = httpServer(config.tls().httpPort(), tls, api);
+    }
+    List<Future<?>> listening = new ArrayList<>();
+    tcpServers.forEach(server -> listening.add(server.listen()));
+    httpServers.forEach(server -> listening.add(server.listen()));
+    return Future.all(listening)
+        .onSuccess(v -> log.debug("gateway instance listening: tcp {}, http {}, tls tcp {}, https {}", tcpPort(),
+            httpPort(), tlsTcpPort(), tlsHttpPort()));
+  }
+
+  private NetServer tcpServer(int port, SSLOptions tls) {
+    GatewayConfig config = ctx.config();
+    NetServerOptions options = new NetServerOptions()
         .setHost(config.host())
-        .setPort(config.tcpPort())
+        .setPort(port)
         .setTcpNoDelay(true)
-        .setReadIdleTimeout(idleMs)
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-    tcp.connectHandler(socket -> {
+        .setReadIdleTimeout(idleMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(tls.getKeyCertOptions());
+    }
+    NetServer server = vertx.createNetServer(options);
+    server.connectHandler(socket -> {
       TcpTransport transport = new TcpTransport(socket);
       Connection connection = new Connection(vertx, ctx, transport);
-      transport.bind(connection, config.maxFrameBytes());
+      transport.bind(connection, config.maxFrameBytes(), config.maxOutboundBytes());
       connection.start();
     });
-    http = vertx.createHttpServer(new HttpServerOptions()
+    tcpServers.add(server);
+    return server;
+  }
+
+  private HttpServer httpServer(int port, SSLOptions tls, HttpApi api) {
+    GatewayConfig config = ctx.config();
+    HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
-        .setPort(config.httpPort())
+        .setPort(port)
         .setTcpNoDelay(true)
-        .setReadIdleTimeout(idleMs)
+        .setReadIdleTimeout(idleMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setMaxWebSocketFrameSize(config.maxFrameBytes() + 1024)
-        .setMaxWebSocketMessageSize(config.maxFrameBytes() * 2));
-    http.webSocketHandler(ws -> {
+        .setMaxWebSocketMessageSize(config.maxFrameBytes() * 2);
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(tls.getKeyCertOptions());
+    }
+    HttpServer server = vertx.createHttpServer(options);
+    server.webSocketHandler(webSocketHandler());
+    server.requestHandler(api.router());
+    httpServers.add(server);
+    return server;
+  }
+
+  private Handler<ServerWebSocket> webSocketHandler() {
+    GatewayConfig config = ctx.config();
+    return ws -> {
       if (!WEBSOCKET_PATH.equals(ws.path())) {
         ws.close((short) 1008, "WebSocket is served at " + WEBSOCKET_PATH);
         return;
       }
       WebSocketTransport transport = new WebSocketTransport(ws);
       Connection connection = new Connection(vertx, ctx, transport);
-      transport.bind(connection, config.maxFrameBytes());
+      transport.bind(connection, config.maxFrameBytes(), config.maxOutboundBytes());
       connection.start();
-    });
-    http.requestHandler(new HttpApi(vertx, ctx, prometheus).router());
-    return Future.all(tcp.listen(), http.listen())
-        .onSuccess(v -> log.debug("gateway instance listening on tcp {} and http {}", tcp.actualPort(), http.actualPort()));
+    };
+  }
+
+  private int idleMillis() {
+    return (int) Math.min(Integer.MAX_VALUE, ctx.config().idleTimeout().toMillis());
   }
 
   @Override
   public Future<?> stop() {
-    return Future.all(tcp.close(), http.close());
+    List<Future<?>> closing = new ArrayList<>();
+    tcpServers.forEach(server -> closing.add(server.close()));
+    httpServers.forEach(server -> closing.add(server.close()));
+    return Future.all(closing);
   }
 
+  /** The plaintext TCP port, or -1 when plaintext listeners are off. */
   public int tcpPort() {
-    return tcp.actualPort();
+    return tcp == null ? -1 : tcp.actualPort();
   }
 
+  /** The plaintext HTTP port, or -1 when plaintext listeners are off. */
   public int httpPort() {
-    return http.actualPort();
+    return http == null ? -1 : http.actualPort();
+  }
+
+  /** The TLS TCP port, or -1 when TLS is off. */
+  public int tlsTcpPort() {
+    return tlsTcp == null ? -1 : tlsTcp.actualPort();
+  }
+
+  /** The HTTPS port (REST and wss), or -1 when TLS is off. */
+  public int tlsHttpPort() {
+    return tlsHttp == null ? -1 : tlsHttp.actualPort();
   }
 }

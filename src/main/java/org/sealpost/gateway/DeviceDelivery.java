@@ -54,6 +54,11 @@ final class DeviceDelivery {
     stopped = true;
   }
 
+  /** The connection drained its outbound bytes: carry on. */
+  void resume() {
+    pump();
+  }
+
   /** A hint from the router: this envelope was queued (or is ephemeral). */
   void onLive(Envelope envelope) {
     if (stopped) {
@@ -66,7 +71,8 @@ final class DeviceDelivery {
     if (envelope.getSeq() <= cursor) {
       return;
     }
-    if (drained && !reading && !dirty && inflight < window && envelope.getSeq() == cursor + 1) {
+    if (drained && !reading && !dirty && inflight < window && envelope.getSeq() == cursor + 1
+        && connection.writable()) {
       send(envelope);
     } else {
       dirty = true;
@@ -75,7 +81,7 @@ final class DeviceDelivery {
   }
 
   private void pump() {
-    if (stopped || reading || !dirty || inflight >= window) {
+    if (stopped || reading || !dirty || inflight >= window || !connection.writable()) {
       return;
     }
     reading = true;
@@ -97,12 +103,17 @@ final class DeviceDelivery {
   }
 
   private void onBatch(List<Envelope> batch, int limit) {
+    boolean cut = false;
     for (Envelope envelope : batch) {
+      if (!connection.writable()) {
+        cut = true; // the rest is read again once the connection drains
+        break;
+      }
       if (envelope.getSeq() > cursor) {
         send(envelope);
       }
     }
-    if (batch.size() >= limit) {
+    if (cut || batch.size() >= limit) {
       dirty = true;
     }
     if (!dirty && !drained) {

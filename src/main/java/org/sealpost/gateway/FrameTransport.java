@@ -7,7 +7,17 @@ interface FrameTransport {
   /** Writes one encoded Frame. */
   void write(Buffer frame);
 
+  /** True while more than the outbound limit waits to be written (the peer reads too slowly). */
+  boolean writeQueueFull();
+
+  /** Called once the outbound bytes fall back under the limit. */
+  void drainHandler(Runnable handler);
+
+  /** Closes after the bytes already written are sent. */
   void close();
+
+  /** Closes at once, dropping whatever still waits to be written (a peer that stopped reading). */
+  void abort();
 
   String remoteIp();
 

@@ -16,4 +16,5 @@ public record GatewayContext(
     MessageQueueStore queues,
     SessionDirectory sessions,
     Router router,
-    GatewayMetrics metrics) {}
+    GatewayMetrics metrics,
+    PreAuthLimiter preAuth) {}

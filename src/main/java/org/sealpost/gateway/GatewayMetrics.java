@@ -14,6 +14,7 @@ public final class GatewayMetrics {
   private final Counter rejectedFrames;
   private final Counter deliveries;
   private final Counter acks;
+  private final Counter slowReaders;
 
   public GatewayMetrics(MeterRegistry registry) {
     registry.gauge("sealpost.gateway.connections", io.micrometer.core.instrument.Tags.of("transport", "tcp"), tcp);
@@ -24,6 +25,7 @@ public final class GatewayMetrics {
     rejectedFrames = registry.counter("sealpost.gateway.frames.rejected");
     deliveries = registry.counter("sealpost.messages.delivered");
     acks = registry.counter("sealpost.messages.acked");
+    slowReaders = registry.counter("sealpost.gateway.slow.reader.disconnects");
   }
 
   void opened(String transport) {
@@ -59,5 +61,9 @@ public final class GatewayMetrics {
 
   void acked() {
     acks.increment();
+  }
+
+  void slowReader() {
+    slowReaders.increment();
   }
 }

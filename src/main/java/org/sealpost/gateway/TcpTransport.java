@@ -2,6 +2,7 @@ package org.sealpost.gateway;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 
@@ -19,7 +20,8 @@ final class TcpTransport implements FrameTransport {
   }
 
   /** Splits the socket's bytes into frames for {@code connection}. */
-  void bind(Connection connection, int maxFrameBytes) {
+  void bind(Connection connection, int maxFrameBytes, int maxOutboundBytes) {
+    socket.setWriteQueueMaxSize(maxOutboundBytes);
     RecordParser parser = RecordParser.newFixed(LENGTH_BYTES);
     parser.handler(new Handler<>() {
       private boolean expectingLength = true;
@@ -55,8 +57,28 @@ final class TcpTransport implements FrameTransport {
   }
 
   @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Runnable handler) {
+    socket.drainHandler(v -> handler.run());
+  }
+
+  @Override
   public void close() {
     socket.close();
+  }
+
+  @Override
+  public void abort() {
+    // close() would wait for the queued bytes to flush, which a stalled peer never allows.
+    if (socket instanceof NetSocketInternal internal) {
+      internal.channelHandlerContext().channel().close();
+    } else {
+      socket.close();
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.sealpost.gateway;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 
 /** Frames on WebSocket: one binary message per frame; text messages are a protocol error. */
@@ -11,7 +12,8 @@ final class WebSocketTransport implements FrameTransport {
     this.socket = socket;
   }
 
-  void bind(Connection connection, int maxFrameBytes) {
+  void bind(Connection connection, int maxFrameBytes, int maxOutboundBytes) {
+    socket.setWriteQueueMaxSize(maxOutboundBytes);
     socket.binaryMessageHandler(message -> {
       if (message.length() > maxFrameBytes) {
         connection.rejectFrame(413, "frame of " + message.length() + " bytes exceeds the limit of " + maxFrameBytes);
@@ -30,8 +32,28 @@ final class WebSocketTransport implements FrameTransport {
   }
 
   @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Runnable handler) {
+    socket.drainHandler(v -> handler.run());
+  }
+
+  @Override
   public void close() {
     socket.close();
+  }
+
+  @Override
+  public void abort() {
+    // close() would wait for the queued bytes to flush, which a stalled peer never allows.
+    if (socket instanceof WebSocketInternal internal) {
+      internal.channelHandlerContext().channel().close();
+    } else {
+      socket.close();
+    }
   }
 
   @Override

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,6 +31,7 @@ import org.sealpost.gateway.ConnectionVerticle;
 import org.sealpost.gateway.CoreRoutes;
 import org.sealpost.gateway.GatewayContext;
 import org.sealpost.gateway.GatewayMetrics;
+import org.sealpost.gateway.PreAuthLimiter;
 import org.sealpost.gateway.Route;
 import org.sealpost.keys.KeyRoutes;
 import org.sealpost.keys.KeysService;
@@ -89,8 +89,9 @@ public final class Server {
     log.info("{} - starting (data dir {}, store {})", nodeId, config.node().dataDir(), config.store().backend());
     return server.deploy()
         .map(v -> {
-          log.info("{} - started: tcp {}:{}, http {}:{} (websocket {})", nodeId, config.gateway().host(), server.tcpPort(),
-              config.gateway().host(), server.httpPort(), ConnectionVerticle.WEBSOCKET_PATH);
+          log.info("{} - started on {}: tcp {}, http {}, tls tcp {}, https {} (-1: off; websocket at {})", nodeId,
+              config.gateway().host(), server.tcpPort(), server.httpPort(), server.tlsTcpPort(), server.tlsHttpPort(),
+              ConnectionVerticle.WEBSOCKET_PATH);
           return server;
         })
         .recover(err -> server.stop().transform(ignored -> Future.failedFuture(err)));
@@ -111,7 +112,8 @@ public final class Server {
           KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
           ApiRoutes routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys)));
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
-              messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry));
+              messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
+              new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()));
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(new LogPushProvider(), registry)))
               .compose(id -> vertx.deployVerticle(() -> {
@@ -175,6 +177,21 @@ public final class Server {
 
   public int httpPort() {
     return gateways.get(0).httpPort();
+  }
+
+  /** The TLS frame port, or -1 when TLS is off. */
+  public int tlsTcpPort() {
+    return gateways.get(0).tlsTcpPort();
+  }
+
+  /** The HTTPS (REST and wss) port, or -1 when TLS is off. */
+  public int tlsHttpPort() {
+    return gateways.get(0).tlsHttpPort();
+  }
+
+  /** The node's meters, as /metrics shows them. */
+  public io.micrometer.core.instrument.MeterRegistry meters() {
+    return registry;
   }
 
   public String nodeId() {

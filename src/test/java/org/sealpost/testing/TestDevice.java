@@ -40,7 +40,8 @@ public final class TestDevice implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger ackStatus = new AtomicInteger(200);
 
-  TestDevice(DeviceCredentials credentials, WireConnection connection) {
+  /** Authenticates {@code connection} as the device; deliveries go to this inbox. */
+  public TestDevice(DeviceCredentials credentials, WireConnection connection) {
     this.credentials = credentials;
     this.connection = connection;
     connection.onClose(closed::countDown).onRequest(request -> {

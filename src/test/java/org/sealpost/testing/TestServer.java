@@ -59,7 +59,9 @@ public final class TestServer implements AutoCloseable {
     SealpostConfig base = SealpostConfig.defaults();
     SealpostConfig config = base
         .withNode(base.node().withDataDir(dataDir.toString()))
-        .withGateway(base.gateway().withPorts(0, 0))
+        // Tests open many connections from one address at once; ConnectionLimitsTest sets its own cap.
+        .withGateway(base.gateway().withPorts(0, 0).withConnectionLimits(base.gateway().maxOutboundBytes(),
+            base.gateway().maxPendingRequests(), 0))
         .withAccounts(base.accounts().withTestNumbers(testNumbers))
         .withLimits(RateLimiters.unlimited());
     server = await(Server.start(customize.apply(onTestBackend(config))), 90);
@@ -121,6 +123,11 @@ public final class TestServer implements AutoCloseable {
 
   public Server server() {
     return server;
+  }
+
+  /** Envelopes the gateway has written to connections so far (the sealpost.messages.delivered counter). */
+  public long deliveriesWritten() {
+    return (long) server.meters().get("sealpost.messages.delivered").counter().count();
   }
 
   public Vertx clients() {
