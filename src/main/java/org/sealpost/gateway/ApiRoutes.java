@@ -20,7 +20,7 @@ public final class ApiRoutes {
     this.routes = List.copyOf(routes);
   }
 
-  List<Route> all() {
+  public List<Route> all() {
     return routes;
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.limits.Limit;
@@ -90,7 +91,10 @@ public final class KeysService {
    * account or device, or no keys to hand out; 429 the requester fetched too often.
    */
   public Future<PreKeyBundles> fetch(DeviceKey requester, String number, String selector) {
-    return validated(() -> parseSelector(selector))
+    return validated(() -> {
+          PhoneNumbers.require(number, "number");
+          return parseSelector(selector);
+        })
         .compose(deviceId -> limits.check(Limit.KEY_FETCH_PER_DEVICE, requester.id())
             .compose(v -> account(number))
             .map(account -> targets(account, deviceId)))

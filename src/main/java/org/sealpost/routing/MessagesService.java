@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.config.MessagesConfig;
 import org.sealpost.errors.MismatchedDevicesException;
 import org.sealpost.errors.SealpostException;
@@ -138,6 +139,9 @@ public final class MessagesService {
   }
 
   private Future<AccountRecord> destination(String number) {
+    if (!PhoneNumbers.isValid(number)) {
+      return Future.failedFuture(SealpostException.badRequest("destination must be an E.164 number like +15551234567"));
+    }
     return accounts.get(number).compose(account -> account
         .map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(SealpostException.notFound("no such account"))));
@@ -147,9 +151,7 @@ public final class MessagesService {
     if (request.getMessageId().size() != MESSAGE_ID_BYTES) {
       throw SealpostException.badRequest("messageId must be 16 bytes");
     }
-    if (request.getDestination().isEmpty()) {
-      throw SealpostException.badRequest("destination is required");
-    }
+    PhoneNumbers.require(request.getDestination(), "destination");
     Set<Integer> seen = new TreeSet<>();
     for (OutgoingMessage message : request.getMessagesList()) {
       if (!seen.add(message.getDeviceId())) {

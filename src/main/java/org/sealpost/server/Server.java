@@ -64,6 +64,7 @@ public final class Server {
   private final PrometheusMeterRegistry registry;
   private final List<ConnectionVerticle> gateways = new CopyOnWriteArrayList<>();
   private Stores stores;
+  private ApiRoutes routes;
 
   private Server(SealpostConfig config, String nodeId, Vertx vertx, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -110,7 +111,7 @@ public final class Server {
           MessagesService messages = new MessagesService(config.messages(), stores.accounts(), stores.messages(),
               limits, router, clock);
           KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
-          ApiRoutes routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys)));
+          routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys)));
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
               new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()));
@@ -187,6 +188,11 @@ public final class Server {
   /** The HTTPS (REST and wss) port, or -1 when TLS is off. */
   public int tlsHttpPort() {
     return gateways.get(0).tlsHttpPort();
+  }
+
+  /** Every API route the node serves. */
+  public ApiRoutes routes() {
+    return routes;
   }
 
   /** The node's meters, as /metrics shows them. */
