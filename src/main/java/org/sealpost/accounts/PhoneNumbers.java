@@ -21,6 +21,13 @@ public final class PhoneNumbers {
     return number;
   }
 
+  private static final Pattern ANY_NUMBER = Pattern.compile("\\+\\d{4,}");
+
+  /** The text (a request path, say) with every phone number in it redacted, for logs. */
+  public static String redactAll(String text) {
+    return ANY_NUMBER.matcher(text).replaceAll(match -> redact(match.group()));
+  }
+
   /** The number with all but the last two digits masked, for logs. */
   public static String redact(String number) {
     if (number == null || number.length() < 4) {

@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.bus.Addresses;
 import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.ErrorCode;
@@ -259,7 +260,8 @@ final class Connection {
       if (ar.succeeded()) {
         respond(request.getId(), ar.result());
       } else {
-        respondError(request.getId(), Errors.toSealpost(ar.cause(), device + " " + request.getVerb() + " " + request.getPath()));
+        respondError(request.getId(), Errors.toSealpost(ar.cause(),
+            device + " " + request.getVerb() + " " + PhoneNumbers.redactAll(request.getPath())));
       }
       if (pendingClose != null && activeRequests == 0) {
         closeWithError(ErrorCode.UNAUTHORIZED, pendingClose);

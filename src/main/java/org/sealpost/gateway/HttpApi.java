@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.errors.Errors;
 import org.sealpost.errors.RateLimitedException;
 import org.sealpost.errors.SealpostException;
@@ -57,7 +58,7 @@ final class HttpApi {
     }
     router.route().last().handler(rc -> fail(rc, SealpostException.notFound("no route " + rc.request().method() + " " + rc.request().path())));
     router.errorHandler(413, rc -> fail(rc, SealpostException.tooLarge("request body exceeds " + ctx.config().maxFrameBytes() + " bytes")));
-    router.errorHandler(500, rc -> fail(rc, Errors.toSealpost(rc.failure(), "http " + rc.request().path())));
+    router.errorHandler(500, rc -> fail(rc, Errors.toSealpost(rc.failure(), "http " + PhoneNumbers.redactAll(rc.request().path()))));
     return router;
   }
 
