@@ -16,4 +16,12 @@ public record GatewayContext(
     MessageQueueStore queues,
     SessionDirectory sessions,
     Router router,
-    GatewayMetrics metrics) {}
+    GatewayMetrics metrics,
+    ConnectionHooks hooks) {
+
+  /** Without connection hooks (nothing else needs to know about connections). */
+  public GatewayContext(GatewayConfig config, ApiRoutes routes, AccountsService accounts, MessagesService messages,
+      MessageQueueStore queues, SessionDirectory sessions, Router router, GatewayMetrics metrics) {
+    this(config, routes, accounts, messages, queues, sessions, router, metrics, ConnectionHooks.NONE);
+  }
+}
