@@ -373,13 +373,15 @@ final class Connection {
       releasing = Future.succeededFuture();
       return releasing;
     }
-    releasing = consumer.unregister()
+    Future<Void> hook = !hooked ? Future.succeededFuture() : ctx.hooks().closed(device).recover(err -> {
+      log.warn("{} - connection hook on close failed: {}", device, err.getMessage());
+      return Future.succeededFuture();
+    });
+    Future<Void> left = consumer.unregister()
         .compose(v -> ctx.sessions().unregister(device, ctx.router().nodeId()))
-        .onFailure(err -> log.warn("{} - leaving the session directory failed: {}", device, err.getMessage()))
-        .transform(left -> !hooked ? Future.<Void>succeededFuture() : ctx.hooks().closed(device).recover(err -> {
-          log.warn("{} - connection hook on close failed: {}", device, err.getMessage());
-          return Future.succeededFuture();
-        }).compose(v -> left.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(left.cause())));
+        .onFailure(err -> log.warn("{} - leaving the session directory failed: {}", device, err.getMessage()));
+    // Both finish before a replacing connection is told this one is gone.
+    releasing = Future.join(hook, left).transform(done -> left);
     return releasing;
   }
 

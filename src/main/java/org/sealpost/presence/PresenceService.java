@@ -69,14 +69,14 @@ public final class PresenceService implements ConnectionHooks {
   @Override
   public Future<Void> opened(DeviceKey device) {
     // A new connection starts without subscriptions (a dead node's may linger in shared stores).
-    return store.unsubscribeAll(device)
-        .compose(v -> store.connected(device))
+    return Future.join(store.unsubscribeAll(device), store.connected(device)
         .map(count -> {
           if (count == 1) {
             announce(device.number(), new PresenceState(true, 0));
           }
           return null;
-        });
+        }))
+        .mapEmpty();
   }
 
   @Override

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import io.vertx.core.http.HttpMethod;
 import org.sealpost.client.RequestFailedException;
+import org.sealpost.client.RestClient;
+import org.sealpost.protocol.BlockList;
 import org.sealpost.config.RateLimitConfig;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
@@ -43,6 +46,7 @@ class PresenceTest {
   /** The bound for a presence change to reach a subscriber on loopback. */
   private static final long LATENCY_MS = 200;
   private static final int ENUMERATION_BUCKET = 5;
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   @TempDir Path dataDir;
   private TestServer server;
@@ -61,6 +65,30 @@ class PresenceTest {
   void stop() {
     devices.forEach(TestDevice::close);
     server.close();
+  }
+
+  /**
+   * A fresh account with no privacy data. On Cassandra the keyspace outlives test runs and test
+   * numbers are reused, so settings, contacts and blocks of an earlier owner are cleared first.
+   */
+  private DeviceCredentials register() {
+    DeviceCredentials credentials = server.register();
+    RestClient rest = server.rest();
+    await(rest.call(HttpMethod.PUT, "/v1/privacy", credentials, PrivacySettings.getDefaultInstance(),
+        PrivacySettings.parser()));
+    await(rest.call(HttpMethod.PUT, "/v1/contacts", credentials, ContactsUploadRequest.getDefaultInstance(),
+        ContactsUploadResponse.parser()));
+    for (String blocked : await(rest.call(HttpMethod.GET, "/v1/blocks", credentials, Empty.getDefaultInstance(),
+        BlockList.parser())).getNumbersList()) {
+      await(rest.call(HttpMethod.DELETE, "/v1/blocks/" + blocked, credentials, Empty.getDefaultInstance(),
+          Empty.parser()));
+    }
+    return credentials;
+  }
+
+  /** A number nobody registered, different on every run. */
+  private static String unknownNumber() {
+    return "+4420" + (7_000_000 + RANDOM.nextInt(2_999_999));
   }
 
   private TestDevice connect(DeviceCredentials credentials) {
@@ -99,8 +127,8 @@ class PresenceTest {
 
   @Test
   void subscriberSeesOnlineAndLastSeenWithinTheLatencyBound() {
-    DeviceCredentials target = server.register();
-    TestDevice watcher = connect(server.register());
+    DeviceCredentials target = register();
+    TestDevice watcher = connect(register());
     PresenceSnapshot before = subscribe(watcher, target.getNumber());
     assertThat(before.getStatesList()).singleElement().satisfies(state -> {
       assertThat(state.getOnline()).isFalse();
@@ -108,7 +136,10 @@ class PresenceTest {
     });
 
     List<Long> latencies = new ArrayList<>();
-    for (int round = 0; round < 5; round++) {
+    for (int round = 0; round < 6; round++) {
+      if (round == 1) {
+        latencies.clear(); // the first round warms up code paths and prepared statements
+      }
       // From before the connection opens: the bound covers connecting and authenticating too.
       long onlineAt = System.nanoTime();
       TestDevice online = server.device(target);
@@ -128,18 +159,19 @@ class PresenceTest {
     // The median must meet the bound; one slow outlier on a loaded machine is tolerated, a
     // mechanism that polls or waits for a refresh (seconds) is not.
     List<Long> sorted = latencies.stream().sorted().toList();
+    System.out.println("presence change latencies (ms): " + latencies);
     assertThat(sorted.get(sorted.size() / 2)).as("median of %s ms", latencies).isLessThan(LATENCY_MS);
     assertThat(sorted.get(sorted.size() - 1)).as("worst of %s ms", latencies).isLessThan(2000);
   }
 
   @Test
   void aSecondDeviceKeepsTheAccountOnline() {
-    DeviceCredentials primary = server.register();
+    DeviceCredentials primary = register();
     TestDevice phone = connect(primary);
     io.vertx.core.Future<org.sealpost.protocol.LinkCode> code = phone.connection().call("POST", "/v1/devices/link-code",
         Empty.getDefaultInstance(), org.sealpost.protocol.LinkCode.parser());
     DeviceCredentials laptop = await(server.rest().link(primary.getNumber(), await(code).getCode(), 99, "laptop"));
-    TestDevice watcher = connect(server.register());
+    TestDevice watcher = connect(register());
     subscribe(watcher, primary.getNumber());
 
     TestDevice second = server.device(laptop);
@@ -154,15 +186,15 @@ class PresenceTest {
   @ParameterizedTest
   @EnumSource(value = Visibility.class, names = {"EVERYONE", "CONTACTS", "NOBODY"})
   void eachPrivacyLevelIsEnforcedForStrangersAndContacts(Visibility level) {
-    DeviceCredentials targetCredentials = server.register();
+    DeviceCredentials targetCredentials = register();
     TestDevice target = connect(targetCredentials);
-    TestDevice contact = connect(server.register());
-    TestDevice stranger = connect(server.register());
+    TestDevice contact = connect(register());
+    TestDevice stranger = connect(register());
     upload(target, contact.number());
     setPrivacy(target, PrivacySettings.newBuilder().setLastSeen(level).setOnline(level).build());
     target.close();
     // A control account everyone may see: its events tell a viewer the server has moved on.
-    DeviceCredentials control = server.register();
+    DeviceCredentials control = register();
 
     for (TestDevice viewer : List.of(contact, stranger)) {
       boolean maySee = level == Visibility.EVERYONE || (level == Visibility.CONTACTS && viewer == contact);
@@ -194,10 +226,10 @@ class PresenceTest {
 
   @Test
   void lastSeenHiddenButOnlineVisibleShowsNoTimestamp() {
-    DeviceCredentials targetCredentials = server.register();
+    DeviceCredentials targetCredentials = register();
     TestDevice target = connect(targetCredentials);
     setPrivacy(target, PrivacySettings.newBuilder().setLastSeen(Visibility.NOBODY).build());
-    TestDevice watcher = connect(server.register());
+    TestDevice watcher = connect(register());
     subscribe(watcher, target.number());
     target.close();
     PresenceEvent offline = nextPresence(watcher, 5);
@@ -209,8 +241,8 @@ class PresenceTest {
 
   @Test
   void typingReachesConnectedDevicesAndIsNeverDeliveredLater() {
-    TestDevice alice = connect(server.register());
-    DeviceCredentials bobCredentials = server.register();
+    TestDevice alice = connect(register());
+    DeviceCredentials bobCredentials = register();
     TestDevice bob = connect(bobCredentials);
     TypingRequest composing = TypingRequest.newBuilder().setDestination(bob.number())
         .setAction(TypingAction.COMPOSING).build();
@@ -232,7 +264,7 @@ class PresenceTest {
 
   @Test
   void typingToAGroupIsRefusedUntilGroupsAreWired() {
-    TestDevice alice = connect(server.register());
+    TestDevice alice = connect(register());
     Throwable refused = failure(alice.connection().call("PUT", "/v1/typing", TypingRequest.newBuilder()
         .setGroupId(com.google.protobuf.ByteString.copyFromUtf8("group")).build(), Empty.parser()));
     assertThat(((RequestFailedException) refused).status()).isEqualTo(400);
@@ -250,8 +282,8 @@ class PresenceTest {
 
   @Test
   void aBlockedSenderIsRefusedAndSeesNoPresence() {
-    TestDevice blocker = connect(server.register());
-    TestDevice blocked = connect(server.register());
+    TestDevice blocker = connect(register());
+    TestDevice blocked = connect(register());
     await(blocker.connection().call("PUT", "/v1/blocks/" + blocked.number(), Empty.getDefaultInstance(), Empty.parser()));
 
     RequestFailedException refused = (RequestFailedException) failure(
@@ -275,9 +307,9 @@ class PresenceTest {
 
   @Test
   void contactDiscoveryAnswersRegisteredNumbersAndIsRateLimited() {
-    TestDevice alice = connect(server.register());
-    String registered = server.register().getNumber();
-    List<String> unknown = List.of("+442071111001", "+442071111002", "+442071111003", "+442071111004");
+    TestDevice alice = connect(register());
+    String registered = register().getNumber();
+    List<String> unknown = List.of(unknownNumber(), unknownNumber(), unknownNumber(), unknownNumber());
     List<String> book = new ArrayList<>(unknown);
     book.add(registered);
 
@@ -287,11 +319,11 @@ class PresenceTest {
     assertThat(upload(alice, book.toArray(String[]::new)).getRegisteredList()).containsExactly(registered);
 
     RequestFailedException limited = (RequestFailedException) failure(alice.connection().call("PUT", "/v1/contacts",
-        ContactsUploadRequest.newBuilder().addNumbers("+442071111005").build(), ContactsUploadResponse.parser()));
+        ContactsUploadRequest.newBuilder().addNumbers(unknownNumber()).build(), ContactsUploadResponse.parser()));
     assertThat(limited.status()).isEqualTo(429);
     assertThat(limited.error().getRetryAfterMs()).isPositive();
     RequestFailedException probing = (RequestFailedException) failure(alice.connection().call("PUT",
-        "/v1/presence/subscriptions", PresenceSubscribeRequest.newBuilder().addNumbers("+442071111006").build(),
+        "/v1/presence/subscriptions", PresenceSubscribeRequest.newBuilder().addNumbers(unknownNumber()).build(),
         PresenceSnapshot.parser()));
     assertThat(probing.status()).isEqualTo(429);
     // Contacts already paid for stay free to watch.
@@ -302,8 +334,8 @@ class PresenceTest {
 
   @Test
   void readReceiptsOffIsReciprocal() {
-    TestDevice alice = connect(server.register());
-    TestDevice bob = connect(server.register());
+    TestDevice alice = connect(register());
+    TestDevice bob = connect(register());
     setPrivacy(alice, PrivacySettings.newBuilder().setReadReceiptsOff(true).build());
 
     // Bob reads Alice's message: Alice gets the double tick but no blue tick.
@@ -319,20 +351,31 @@ class PresenceTest {
     assertThat(bob.next(5).getType()).isEqualTo(Envelope.Type.DELIVERY_RECEIPT);
     read(alice, bob.number(), fromBob);
 
-    // A message after the reads arrives next: no read receipt came before it.
+    // Messages sent after the reads arrive, and no read receipt came before them.
     com.google.protobuf.ByteString marker = TestDevice.newMessageId();
     bob.send(alice.number(), List.of(1), marker, "marker");
-    assertThat(alice.next(5).getMessageId()).isEqualTo(marker);
+    assertThat(until(alice, marker)).noneMatch(e -> e.getType() == Envelope.Type.READ_RECEIPT);
     com.google.protobuf.ByteString marker2 = TestDevice.newMessageId();
     alice.send(bob.number(), List.of(1), marker2, "marker");
-    assertThat(bob.next(5).getMessageId()).isEqualTo(marker2);
-    assertThat(alice.next(5).getType()).isEqualTo(Envelope.Type.DELIVERY_RECEIPT);
+    assertThat(until(bob, marker2)).noneMatch(e -> e.getType() == Envelope.Type.READ_RECEIPT);
 
     // Turned back on, blue ticks flow again.
     setPrivacy(alice, PrivacySettings.getDefaultInstance());
     read(bob, alice.number(), marker2);
-    Envelope blue = alice.next(5);
-    assertThat(blue.getType()).isEqualTo(Envelope.Type.READ_RECEIPT);
+    Envelope envelope;
+    do {
+      envelope = alice.next(5);
+    } while (envelope.getType() != Envelope.Type.READ_RECEIPT);
+    assertThat(envelope.getReceiptMessageIdsList()).containsExactly(marker2);
+  }
+
+  /** Deliveries up to and including the message {@code id}. */
+  private static List<Envelope> until(TestDevice device, com.google.protobuf.ByteString id) {
+    List<Envelope> seen = new ArrayList<>();
+    do {
+      seen.add(device.next(5));
+    } while (!seen.get(seen.size() - 1).getMessageId().equals(id));
+    return seen;
   }
 
   private static void read(TestDevice reader, String sender, com.google.protobuf.ByteString id) {
