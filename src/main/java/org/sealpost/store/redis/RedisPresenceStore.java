@@ -156,6 +156,24 @@ final class RedisPresenceStore implements PresenceStore {
     timerId = vertx.setPeriodic(ttl.dividedBy(3).toMillis(), id -> refreshHeld());
   }
 
+  /**
+   * Stops refreshing and marks the devices still held here disconnected now, so a node that shuts
+   * down does not leave its accounts online until the TTL. Never fails.
+   */
+  Future<Void> close() {
+    stopRefreshing();
+    long now = System.currentTimeMillis();
+    List<Future<Integer>> left = new ArrayList<>();
+    for (DeviceKey device : List.copyOf(held)) {
+      left.add(disconnected(device, now));
+    }
+    return Future.join(left).<Void>mapEmpty().otherwise(err -> {
+      log.warn("redis {} - presence of {} devices left to expire: {}", redis.endpoint(), left.size(),
+          RedisCommands.describe(err));
+      return null;
+    });
+  }
+
   /** Stops refreshing: this node's devices drop out within the TTL (what a dying node does). */
   void stopRefreshing() {
     long id = timerId;

@@ -106,11 +106,11 @@ public final class RedisStores {
     return presence;
   }
 
-  /** Deletes this node's session entries, then closes the client; never fails. */
+  /** Marks this node's devices offline, deletes its session entries, then closes the client; never fails. */
   public Future<Void> close() {
     log.info("redis {} - closing", commands.endpoint());
-    presence.stopRefreshing();
-    return sessions.close()
+    return presence.close()
+        .eventually(sessions::close)
         .eventually(connections::close)
         .transform(closed -> {
           if (closed.failed()) {

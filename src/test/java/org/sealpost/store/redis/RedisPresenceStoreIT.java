@@ -61,6 +61,15 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
   }
 
   @Test
+  void aNodeThatClosesMarksItsDevicesOffline() {
+    RedisStores closing = RedisSupport.connect(vertx, RedisSupport.options(prefix));
+    await(closing.presence().connected(PHONE));
+    await(closing.close());
+    assertThat(await(store.get(ALICE)).online()).isFalse();
+    assertThat(await(store.get(ALICE)).lastSeen()).isPositive();
+  }
+
+  @Test
   void aLiveNodeKeepsItsDevicesOnlinePastTheTtl() {
     Duration ttl = Duration.ofMillis(600);
     PresenceStore live = node(RedisSupport.options(prefix).withSessionTtl(ttl)).presence();
