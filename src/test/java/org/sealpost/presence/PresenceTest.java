@@ -181,6 +181,29 @@ class PresenceTest {
     assertThat(nextPresence(watcher, 5).getOnline()).isFalse();
   }
 
+  @Test
+  void aConnectionThatTimesOutLeavesTheAccountOfflineWithLastSeen() {
+    server.close();
+    server = new TestServer(dataDir.resolve("idle"), config ->
+        config.withGateway(config.gateway().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2))));
+    DeviceCredentials silent = register();
+    TestDevice watcher = connect(register());
+    // The watcher keeps its connection alive; the silent device sends nothing after authenticating.
+    long keepalive = server.clients().setPeriodic(500, id ->
+        watcher.connection().call("GET", "/v1/keepalive", Empty.getDefaultInstance(), Empty.parser()));
+    try {
+      subscribe(watcher, silent.getNumber());
+      connect(silent);
+      assertThat(nextPresence(watcher, 5).getOnline()).isTrue();
+      long connectedAt = System.currentTimeMillis();
+      PresenceEvent timedOut = nextPresence(watcher, 15);
+      assertThat(timedOut.getOnline()).isFalse();
+      assertThat(timedOut.getLastSeen()).isGreaterThanOrEqualTo(connectedAt + 1000);
+    } finally {
+      server.clients().cancelTimer(keepalive);
+    }
+  }
+
   // ------------------------------------------------------------------ privacy levels
 
   @ParameterizedTest
