@@ -1,12 +1,16 @@
 package org.sealpost;
 
 import org.sealpost.bench.BenchCommand;
+import org.sealpost.cli.BlockCommand;
 import org.sealpost.cli.ChatCommand;
+import org.sealpost.cli.ContactsCommand;
+import org.sealpost.cli.PrivacyCommand;
 import org.sealpost.cli.ReceiveCommand;
 import org.sealpost.cli.RegisterCommand;
 import org.sealpost.cli.SafetyNumberCommand;
 import org.sealpost.cli.SendCommand;
 import org.sealpost.cli.TrustCommand;
+import org.sealpost.cli.UnblockCommand;
 import org.sealpost.server.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sealpost", mixinStandardHelpOptions = true, version = "Sealpost 0.1.0",
     description = "Self-hosted end-to-end-encrypted messaging server.",
     subcommands = {ServerCommand.class, RegisterCommand.class, SendCommand.class, ReceiveCommand.class,
-        ChatCommand.class, SafetyNumberCommand.class, TrustCommand.class, BenchCommand.class,
+        ChatCommand.class, SafetyNumberCommand.class, TrustCommand.class, PrivacyCommand.class,
+        ContactsCommand.class, BlockCommand.class, UnblockCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

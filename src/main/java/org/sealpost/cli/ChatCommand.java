@@ -7,6 +7,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.sealpost.client.ClientListener;
 import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.MessageId;
+import org.sealpost.client.Presence;
+import org.sealpost.client.Typing;
 import org.sealpost.client.Receipt;
 import org.sealpost.client.SafetyNumber;
 import org.sealpost.client.SealpostClient;
@@ -25,7 +30,8 @@ import picocli.CommandLine.Option;
  * {@code sealpost chat}: an interactive conversation in the terminal. Each typed line is sent;
  * incoming messages print as they arrive (and are marked read, since they were shown); each
  * sent message prints its tick again whenever it advances: sent ✓, delivered ✓✓, read ✓✓ (blue
- * on a terminal). Ends at end of input or {@code /quit}, after the sends in flight are stored.
+ * on a terminal). The partner's presence shows as "online" or "last seen ...", and "typing..."
+ * when they type. Ends at end of input or {@code /quit}, after the sends in flight are stored.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
     description = "Chat with one number: type lines to send them; /safety, /trust, /quit.")
@@ -47,6 +53,9 @@ public final class ChatCommand extends ClientCommand {
   private final boolean colors = System.console() != null;
   /** Messages sent in this chat and the best tick each has reached. */
   private final Map<MessageId, Tick> ticks = new ConcurrentHashMap<>();
+  /** Server time of the newest presence shown. */
+  private final AtomicLong presenceSeenAt = new AtomicLong();
+  private static final DateTimeFormatter LAST_SEEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
   private enum Tick { SENT, DELIVERED, READ }
 
@@ -59,7 +68,13 @@ public final class ChatCommand extends ClientCommand {
       runtime.await(client.connect());
       runtime.await(drained.future(), QUEUE_DRAIN);
       out().println("Chatting with " + to + " as " + client.number() + ". Type a message and press Enter;"
-          + " /safety shows the safety number, /trust accepts a changed one, /quit ends.");
+          + " /safety shows the safety number, /trust accepts a changed one, /typing shows you typing, /quit ends.");
+      if (client.isConnected()) {
+        // Their presence, as far as their privacy settings show it; nothing at all when hidden.
+        client.subscribePresence(List.of(to))
+            .onSuccess(states -> states.forEach(this::showPresence))
+            .onFailure(err -> err().println("! presence unavailable: " + err.getMessage()));
+      }
       out().flush();
       List<Future<SentMessage>> sends = converse(runtime, client);
       runtime.await(Future.join(sends));
@@ -81,6 +96,8 @@ public final class ChatCommand extends ClientCommand {
         int changed = runtime.await(client.trust(to));
         out().println(changed == 0 ? "Nothing to accept: the safety number with " + to + " did not change."
             : "Accepted the new safety number with " + to + ".");
+      } else if (line.equals("/typing")) {
+        client.typing(to, true).onFailure(err -> err().println("! typing not sent: " + err.getMessage()));
       } else if (!line.isBlank()) {
         String text = line;
         sends.add(client.send(to, text)
@@ -111,6 +128,29 @@ public final class ChatCommand extends ClientCommand {
       default -> throw new IllegalStateException(tick.name());
     }
     out().flush();
+  }
+
+  /** "online" or "last seen ..." for the chat partner. */
+  private void showPresence(Presence presence) {
+    if (!presence.number().equals(to)) {
+      return;
+    }
+    long newest = presenceSeenAt.get();
+    if (presence.serverTimestamp() < newest) {
+      return; // an older state that overtook a newer one
+    }
+    presenceSeenAt.set(presence.serverTimestamp());
+    out().println("  " + to + " " + presenceLine(presence));
+    out().flush();
+  }
+
+  static String presenceLine(Presence presence) {
+    if (presence.online()) {
+      return "online";
+    }
+    return presence.lastSeenAt()
+        .map(at -> "last seen " + LAST_SEEN.format(at.atZone(ZoneId.systemDefault())))
+        .orElse("offline");
   }
 
   private static String preview(String text) {
@@ -158,6 +198,19 @@ public final class ChatCommand extends ClientCommand {
     public void onUndecryptable(String sender, int senderDevice, MessageId id) {
       out().println("! a message from " + sender + " could not be decrypted");
       out().flush();
+    }
+
+    @Override
+    public void onPresence(Presence presence) {
+      showPresence(presence);
+    }
+
+    @Override
+    public void onTyping(Typing typing) {
+      if (typing.sender().equals(to) && typing.groupId().isEmpty()) {
+        out().println("  " + to + (typing.composing() ? " typing..." : " stopped typing"));
+        out().flush();
+      }
     }
 
     @Override

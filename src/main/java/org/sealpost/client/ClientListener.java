@@ -36,6 +36,17 @@ public interface ClientListener {
   default void onQueueEmpty() {
   }
 
+  /**
+   * A number subscribed with {@link SealpostClient#subscribePresence} changed state (only what its
+   * privacy settings let this account see). Keep the one with the latest server timestamp.
+   */
+  default void onPresence(Presence presence) {
+  }
+
+  /** Someone is typing to this account (or stopped); never queued, so only while connected. */
+  default void onTyping(Typing typing) {
+  }
+
   /** The connection closed; call {@link SealpostClient#connect()} again to resume. */
   default void onDisconnected() {
   }

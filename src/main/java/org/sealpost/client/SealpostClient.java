@@ -62,6 +62,7 @@ public final class SealpostClient {
   private final KeyUploader keys;
   private final MessageSender sender;
   private final MessageReceiver receiver;
+  private final PresenceClient presence;
   private final String number;
   private final int deviceId;
   private final String password;
@@ -92,6 +93,7 @@ public final class SealpostClient {
     this.keys = new KeyUploader(store, crypto, api, clock, self);
     this.sender = new MessageSender(store, crypto, api, number, deviceId);
     this.receiver = new MessageReceiver(store, crypto, () -> listener, keys::refill, self);
+    this.presence = new PresenceClient(api, () -> listener);
     crypto.watch(store, changed -> listener.onIdentityChanged(changed));
   }
 
@@ -260,7 +262,8 @@ public final class SealpostClient {
         return Future.failedFuture(new IllegalStateException("already connected"));
       }
       return opener.get().compose(opened -> {
-        opened.onRequest(receiver::onRequest).onClose(() -> onConnectionClosed(opened));
+        opened.onRequest(request -> presence.onRequest(request).orElseGet(() -> receiver.onRequest(request)))
+            .onClose(() -> onConnectionClosed(opened));
         return opened.authenticate(number, deviceId, password)
             .compose(auth -> {
               connection = opened;
@@ -347,6 +350,66 @@ public final class SealpostClient {
         .setTimestamp(clock.millis());
     ids.forEach(id -> request.addMessageIds(id.bytes()));
     return onContext(() -> api.call("PUT", "/v1/receipts/read", request.build(), Empty.parser()).mapEmpty());
+  }
+
+  // ------------------------------------------------------------------ presence, privacy, contacts, blocking
+
+  /**
+   * Watches these numbers' presence while this connection lasts (subscribe again after a
+   * reconnect): completes with the current state of those this account may see; changes arrive at
+   * {@link ClientListener#onPresence}. Needs {@link #connect()} first. Numbers outside the uploaded
+   * contacts count against the server's contact-discovery limit.
+   */
+  public Future<List<Presence>> subscribePresence(List<String> numbers) {
+    return onContext(() -> isConnected() ? presence.subscribe(numbers)
+        : Future.failedFuture(new IllegalStateException("presence needs a connection: connect() first")));
+  }
+
+  public Future<Void> unsubscribePresence(List<String> numbers) {
+    return onContext(() -> presence.unsubscribe(numbers));
+  }
+
+  /** Tells {@code to}'s connected devices this device is composing (true) or paused (false). */
+  public Future<Void> typing(String to, boolean composing) {
+    return onContext(() -> presence.typing(to, null, composing));
+  }
+
+  /** Typing in a group this account is a member of. */
+  public Future<Void> typingInGroup(byte[] groupId, boolean composing) {
+    return onContext(() -> presence.typing(null, groupId, composing));
+  }
+
+  /** This account's privacy settings. */
+  public Future<org.sealpost.protocol.PrivacySettings> privacy() {
+    return onContext(presence::privacy);
+  }
+
+  /** Replaces this account's privacy settings; completes with them as stored. */
+  public Future<org.sealpost.protocol.PrivacySettings> setPrivacy(org.sealpost.protocol.PrivacySettings settings) {
+    return onContext(() -> presence.setPrivacy(settings));
+  }
+
+  /**
+   * Replaces this account's contacts on the server with {@code numbers} (E.164, sent in the clear:
+   * see docs/architecture.md) and completes with those that have an account. "My contacts" in the
+   * privacy settings means these numbers.
+   */
+  public Future<List<String>> uploadContacts(List<String> numbers) {
+    return onContext(() -> presence.uploadContacts(numbers));
+  }
+
+  /** Blocks {@code number}: its messages are refused and it sees none of this account's presence. */
+  public Future<Void> block(String number) {
+    return onContext(() -> presence.block(number));
+  }
+
+  public Future<Void> unblock(String number) {
+    return onContext(() -> presence.unblock(number));
+  }
+
+  /** The numbers this account blocks. */
+  public Future<List<String>> blocked() {
+    return onContext(presence::blocked);
   }
 
   // ------------------------------------------------------------------ identities

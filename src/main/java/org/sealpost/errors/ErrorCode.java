@@ -5,6 +5,8 @@ public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),
   FORBIDDEN(403),
+  /** The recipient blocked the sender (messages and typing are refused). */
+  BLOCKED(403),
   NOT_FOUND(404),
   MISMATCHED_DEVICES(409),
   STALE_DEVICES(410),

@@ -45,6 +45,8 @@ final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   static final String AUTH_PATH = "/v1/auth";
   static final String KEYS_LOW_PATH = "/v1/keys/low";
+  static final String PRESENCE_PATH = "/v1/presence";
+  static final String TYPING_PATH = "/v1/typing";
 
   private enum State { AWAITING_AUTH, AUTHENTICATING, OPEN, CLOSED }
 
@@ -57,6 +59,8 @@ final class Connection {
   private long nextRequestId = 1;
   private final Map<Long, Promise<Response>> pending = new HashMap<>();
   private MessageConsumer<DeviceEvent> consumer;
+  /** Set once {@link ConnectionHooks#opened} was called: {@code closed} must follow. */
+  private boolean hooked;
   private DeviceDelivery delivery;
   /** Requests dispatched and not yet answered. */
   private int activeRequests;
@@ -178,6 +182,16 @@ final class Connection {
     consumer = vertx.eventBus().localConsumer(Addresses.device(key), msg -> onDeviceEvent(msg.body(), msg));
     return consumer.completion()
         .compose(v -> ctx.sessions().register(key, ctx.router().nodeId()))
+        .compose(v -> {
+          if (releasing != null) {
+            return Future.<Void>succeededFuture(); // closed meanwhile: no open without its close
+          }
+          hooked = true;
+          return ctx.hooks().opened(key).recover(err -> {
+            log.warn("{} - connection hook on open failed: {}", key, err.getMessage());
+            return Future.succeededFuture();
+          });
+        })
         .map(v -> {
           if (authTimer >= 0) {
             vertx.cancelTimer(authTimer);
@@ -212,6 +226,14 @@ final class Connection {
       }
       case KEYS_LOW -> {
         notify("PUT", KEYS_LOW_PATH, event.getKeysLow());
+        msg.reply(Boolean.TRUE);
+      }
+      case PRESENCE -> {
+        notify("PUT", PRESENCE_PATH, event.getPresence());
+        msg.reply(Boolean.TRUE);
+      }
+      case TYPING -> {
+        notify("PUT", TYPING_PATH, event.getTyping());
         msg.reply(Boolean.TRUE);
       }
       default -> msg.reply(Boolean.FALSE);
@@ -408,9 +430,15 @@ final class Connection {
       releasing = Future.succeededFuture();
       return releasing;
     }
-    releasing = consumer.unregister()
+    Future<Void> hook = !hooked ? Future.succeededFuture() : ctx.hooks().closed(device).recover(err -> {
+      log.warn("{} - connection hook on close failed: {}", device, err.getMessage());
+      return Future.succeededFuture();
+    });
+    Future<Void> left = consumer.unregister()
         .compose(v -> ctx.sessions().unregister(device, ctx.router().nodeId()))
         .onFailure(err -> log.warn("{} - leaving the session directory failed: {}", device, err.getMessage()));
+    // Both finish before a replacing connection is told this one is gone.
+    releasing = Future.join(hook, left).transform(done -> left);
     return releasing;
   }
 

@@ -17,4 +17,5 @@ public record GatewayContext(
     SessionDirectory sessions,
     Router router,
     GatewayMetrics metrics,
-    PreAuthLimiter preAuth) {}
+    PreAuthLimiter preAuth,
+    ConnectionHooks hooks) {}

@@ -26,7 +26,14 @@ public enum Limit {
    * Prekey bundle fetches by one device. Each fetch consumes another device's one-time keys, so
    * this bounds how fast one device can drain them: a burst for a group, then ten a second.
    */
-  KEY_FETCH_PER_DEVICE("keyFetchPerDevice", 100, Duration.ofMillis(100));
+  KEY_FETCH_PER_DEVICE("keyFetchPerDevice", 100, Duration.ofMillis(100)),
+  /**
+   * Numbers one account may look up: each number in a contact upload that was not in its previous
+   * upload, and each presence subscription to a number outside its contacts, takes one permit. A
+   * whole address book at once, then one number every 30 s (2,880 a day): enough for real contact
+   * lists, far too few to enumerate a numbering plan.
+   */
+  CONTACT_DISCOVERY_PER_ACCOUNT("contactDiscoveryPerAccount", 2000, Duration.ofSeconds(30));
 
   private final String id;
   private final RateLimitConfig defaults;

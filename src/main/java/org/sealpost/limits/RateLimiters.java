@@ -29,6 +29,26 @@ public final class RateLimiters {
             : Future.failedFuture(new RateLimitedException(limit.id(), wait)));
   }
 
+  /**
+   * Takes {@code permits} permits for {@code key} at once (0 takes nothing); fails with
+   * {@link RateLimitedException} when fewer are left, and with a bad request when the bucket could
+   * never hold that many.
+   */
+  public Future<Void> check(Limit limit, String key, int permits) {
+    RateLimitConfig config = configs.get(limit);
+    if (permits <= 0) {
+      return Future.succeededFuture();
+    }
+    if (permits > config.bucketSize()) {
+      return Future.failedFuture(org.sealpost.errors.SealpostException.badRequest(
+          "at most " + config.bucketSize() + " at once (limits." + limit.id() + ")"));
+    }
+    return store.take(limit.id() + ":" + key, config.bucketSize(), config.regenerateEvery(), permits)
+        .compose(wait -> wait.isZero()
+            ? Future.succeededFuture()
+            : Future.failedFuture(new RateLimitedException(limit.id(), wait)));
+  }
+
   public RateLimitConfig config(Limit limit) {
     return configs.get(limit);
   }

@@ -43,9 +43,17 @@ public final class MessagesService {
   private final RateLimiters limits;
   private final Router router;
   private final Clock clock;
+  private final MessagePolicy policy;
 
   public MessagesService(MessagesConfig config, AccountStore accounts, MessageQueueStore queues, RateLimiters limits,
       Router router, Clock clock) {
+    this(config, accounts, queues, limits, router, clock, MessagePolicy.OPEN);
+  }
+
+  /** @param policy blocking and read receipt settings (see the presence feature's PrivacyService) */
+  public MessagesService(MessagesConfig config, AccountStore accounts, MessageQueueStore queues, RateLimiters limits,
+      Router router, Clock clock, MessagePolicy policy) {
+    this.policy = policy;
     this.config = config;
     this.accounts = accounts;
     this.queues = queues;
@@ -63,6 +71,10 @@ public final class MessagesService {
     }
     return limits.check(Limit.MESSAGES_PER_DEVICE, sender.id())
         .compose(v -> destination(request.getDestination()))
+        // Before the device check, so a blocked sender learns nothing of the blocker's devices.
+        .compose(account -> account.getNumber().equals(sender.number())
+            ? Future.succeededFuture(account)
+            : policy.checkSend(sender.number(), account.getNumber()).map(ok -> account))
         .compose(account -> {
           checkDevices(sender, account, request);
           long now = clock.millis();
@@ -109,9 +121,12 @@ public final class MessagesService {
         return Future.failedFuture(SealpostException.badRequest("every message id must be 16 bytes"));
       }
     }
+    // Read receipts off on either side: accepted, and nothing is sent (reciprocal, as in WhatsApp).
     return destination(request.getDestination())
-        .compose(account -> receipts(Envelope.Type.READ_RECEIPT, reader, account.getNumber(),
-            request.getMessageIdsList(), request.getTimestamp() > 0 ? request.getTimestamp() : clock.millis()));
+        .compose(account -> policy.readReceiptsAllowed(reader.number(), account.getNumber())
+            .compose(allowed -> !allowed ? Future.<Void>succeededFuture()
+                : receipts(Envelope.Type.READ_RECEIPT, reader, account.getNumber(),
+                    request.getMessageIdsList(), request.getTimestamp() > 0 ? request.getTimestamp() : clock.millis())));
   }
 
   private Future<Void> receipts(Envelope.Type type, DeviceKey from, String to, List<ByteString> ids, long timestamp) {

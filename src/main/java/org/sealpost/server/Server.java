@@ -36,6 +36,11 @@ import org.sealpost.gateway.Route;
 import org.sealpost.keys.KeyRoutes;
 import org.sealpost.keys.KeysService;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.presence.GroupTyping;
+import org.sealpost.presence.PresenceRoutes;
+import org.sealpost.presence.PresenceService;
+import org.sealpost.presence.PrivacyService;
+import org.sealpost.presence.TypingService;
 import org.sealpost.push.LogPushProvider;
 import org.sealpost.push.NotificationVerticle;
 import org.sealpost.routing.MessagesService;
@@ -108,13 +113,20 @@ public final class Server {
           AccountsService accounts = new AccountsService(config.accounts(), stores.accounts(), stores.codes(),
               stores.messages(), stores.preKeys(), limits, new ConsoleVerificationSender(), router, clock,
               new SecureRandom());
+          PrivacyService privacy = new PrivacyService(stores.privacy(), stores.accounts(), limits);
           MessagesService messages = new MessagesService(config.messages(), stores.accounts(), stores.messages(),
-              limits, router, clock);
+              limits, router, clock, privacy);
           KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
-          routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys)));
+          PresenceService presence = new PresenceService(stores.presence(), privacy, stores.privacy(),
+              stores.accounts(), stores.sessions(), limits, router, clock);
+          // GroupTyping.UNAVAILABLE until the groups feature supplies the members of a group.
+          TypingService typing = new TypingService(stores.accounts(), privacy, GroupTyping.UNAVAILABLE, limits,
+              router, clock);
+          routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
+              PresenceRoutes.of(presence, typing, privacy)));
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
-              new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()));
+              new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()), presence);
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(new LogPushProvider(), registry)))
               .compose(id -> vertx.deployVerticle(() -> {
@@ -145,9 +157,9 @@ public final class Server {
         .withSessionTtl(store.redis().sessionTtl());
     return RedisStores.connect(vertx, redis).compose(shared -> CassandraStores.connect(vertx, cassandra, clock)
         .map(durable -> {
-          Stores both = durable.toStores(shared.rateLimits(), shared.sessions());
+          Stores both = durable.toStores(shared.rateLimits(), shared.sessions(), shared.presence());
           return new Stores(both.accounts(), both.codes(), both.messages(), both.preKeys(), both.rateLimits(),
-              both.sessions(), () -> {
+              both.sessions(), both.privacy(), both.presence(), () -> {
                 shared.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
                 both.resources().close();
               });

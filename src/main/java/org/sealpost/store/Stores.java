@@ -10,6 +10,8 @@ public record Stores(
     PreKeyStore preKeys,
     RateLimitStore rateLimits,
     SessionDirectory sessions,
+    PrivacyStore privacy,
+    PresenceStore presence,
     AutoCloseable resources) {
 
   public Future<Void> close(io.vertx.core.Vertx vertx) {

@@ -126,6 +126,35 @@ class CliTest {
   }
 
   @Test
+  void privacyContactsAndBlocking() {
+    register(alice, "alice");
+    register(bob, "bob");
+
+    Run defaults = run("privacy", "--state", state("alice"), "--last-seen", "everyone", "--online", "everyone",
+        "--read-receipts", "on");
+    Run changed = run("privacy", "--state", state("alice"), "--last-seen", "contacts", "--online", "nobody",
+        "--read-receipts", "off");
+    Run contacts = run("contacts", "--state", state("alice"), bob, "+15550999999");
+    Run blocked = run("block", "--state", state("alice"), bob);
+    Run list = run("block", "--state", state("alice"));
+    Run refused = run("send", "--state", state("bob"), "--to", alice, "--text", "hi");
+    Run unblocked = run("unblock", "--state", state("alice"), bob);
+    Run none = run("block", "--state", state("alice"));
+
+    assertThat(defaults.out()).contains("last seen:     everyone").contains("read receipts: on");
+    assertThat(changed.exit()).as(changed.err()).isZero();
+    assertThat(changed.out()).contains("last seen:     my contacts").contains("online:        nobody")
+        .contains("read receipts: off");
+    assertThat(contacts.out()).contains("Uploaded 2 numbers; 1 on Sealpost:").contains("  " + bob);
+    assertThat(blocked.out()).contains("Blocked " + bob);
+    assertThat(list.out()).contains("Blocked:").contains("  " + bob);
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("403 BLOCKED");
+    assertThat(unblocked.out()).contains("Unblocked " + bob);
+    assertThat(none.out()).contains("Nobody is blocked.");
+  }
+
+  @Test
   void sendingWithoutAnAccountFailsWithAMessage() {
     Run sent = run("send", "--state", state("nobody"), "--to", bob, "--text", "hi");
 

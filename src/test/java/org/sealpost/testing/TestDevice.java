@@ -175,6 +175,34 @@ public final class TestDevice implements AutoCloseable {
     }
   }
 
+  /** The next server request on {@code path}, skipping (and dropping) others; fails after {@code seconds}. */
+  public Request nextRequest(String path, int seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    try {
+      while (true) {
+        Request request = otherRequests.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (request == null) {
+          throw new AssertionError(credentials.getNumber() + "." + credentials.getDeviceId()
+              + " received no " + path + " within " + seconds + " s");
+        }
+        if (request.getPath().equals(path)) {
+          return request;
+        }
+      }
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** True when no server request other than a delivery arrives for {@code millis}: for asserting an absence. */
+  public boolean receivesNoRequestFor(long millis) {
+    try {
+      return otherRequests.poll(millis, TimeUnit.MILLISECONDS) == null;
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public void awaitQueueEmpty(int seconds) {
     try {
       if (!queueEmpty.await(seconds, TimeUnit.SECONDS)) {

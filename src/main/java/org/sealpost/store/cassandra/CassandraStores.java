@@ -9,6 +9,8 @@ import org.sealpost.store.AccountStore;
 import org.sealpost.store.CodeStore;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;
+import org.sealpost.store.PresenceStore;
+import org.sealpost.store.PrivacyStore;
 import org.sealpost.store.RateLimitStore;
 import org.sealpost.store.SessionDirectory;
 import org.sealpost.store.Stores;
@@ -16,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stores Sealpost keeps in Cassandra: accounts, codes, message queues (with dedupe records) and
- * prekeys, over one Vert.x Cassandra client. Rate limits and the session directory live elsewhere
+ * The stores Sealpost keeps in Cassandra: accounts, codes, message queues (with dedupe records),
+ * prekeys, privacy settings, contacts and blocks, over one Vert.x Cassandra client. Rate limits and the session directory live elsewhere
  * (Redis, or memory on a single node).
  *
  * <p>{@link #connect} connects, applies the schema ({@link CassandraStoreOptions#schemaFile()}, every
@@ -38,14 +40,16 @@ public final class CassandraStores {
   private final CassandraCodeStore codes;
   private final CassandraMessageQueueStore messages;
   private final CassandraPreKeyStore preKeys;
+  private final CassandraPrivacyStore privacy;
 
   private CassandraStores(Cql cql, CassandraAccountStore accounts, CassandraCodeStore codes,
-      CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys) {
+      CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys, CassandraPrivacyStore privacy) {
     this.cql = cql;
     this.accounts = accounts;
     this.codes = codes;
     this.messages = messages;
     this.preKeys = preKeys;
+    this.privacy = privacy;
   }
 
   /** {@link #connect(io.vertx.core.Vertx, CassandraStoreOptions, Clock)} with the system clock. */
@@ -72,9 +76,10 @@ public final class CassandraStores {
           Future<QueueTable> queue = QueueTable.prepare(cql);
           Future<DedupeClaims> claims = DedupeClaims.prepare(cql, clock);
           Future<CassandraPreKeyStore> preKeys = CassandraPreKeyStore.prepare(cql);
-          return Future.all(accounts, codes, queue, claims, preKeys).map(all -> new CassandraStores(cql,
+          Future<CassandraPrivacyStore> privacy = CassandraPrivacyStore.prepare(cql);
+          return Future.all(accounts, codes, queue, claims, preKeys, privacy).map(all -> new CassandraStores(cql,
               accounts.result(), codes.result(),
-              new CassandraMessageQueueStore(queue.result(), claims.result()), preKeys.result()));
+              new CassandraMessageQueueStore(queue.result(), claims.result()), preKeys.result(), privacy.result()));
         })
         .onSuccess(stores -> log.info("cassandra {} - connected; envelopes live {}, dedupe records {}",
             endpoint, options.queueTtl(), options.dedupeTtl()))
@@ -101,12 +106,16 @@ public final class CassandraStores {
     return preKeys;
   }
 
+  public PrivacyStore privacy() {
+    return privacy;
+  }
+
   /**
    * These stores with rate limits and sessions from elsewhere, as the node's {@link Stores}; closing
    * those {@link Stores} closes this client (waiting up to a minute on a worker thread).
    */
-  public Stores toStores(RateLimitStore rateLimits, SessionDirectory sessions) {
-    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions,
+  public Stores toStores(RateLimitStore rateLimits, SessionDirectory sessions, PresenceStore presence) {
+    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions, privacy, presence,
         () -> close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES));
   }
 

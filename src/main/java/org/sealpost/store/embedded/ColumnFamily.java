@@ -23,7 +23,13 @@ public enum ColumnFamily {
   /** One-time EC PreKeys by number, 0x00, device id (4 bytes), key id (4 bytes big-endian). */
   ONE_TIME_EC_PREKEYS("prekeys_ec"),
   /** One-time Kyber SignedPreKeys by number, 0x00, device id (4 bytes), key id (4 bytes). */
-  ONE_TIME_KYBER_PREKEYS("prekeys_kyber");
+  ONE_TIME_KYBER_PREKEYS("prekeys_kyber"),
+  /** PrivacySettings by number. */
+  PRIVACY("privacy"),
+  /** ContactsRecord (the uploaded contact list) by owner number. */
+  CONTACTS("contacts"),
+  /** Block entries (empty values) by blocker, 0x00, blocked number. */
+  BLOCKS("blocks");
 
   private final String rocksName;
 

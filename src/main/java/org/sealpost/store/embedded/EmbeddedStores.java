@@ -7,7 +7,7 @@ import org.sealpost.store.Stores;
 
 /**
  * The stores of a single node that needs no external service: accounts, codes, queues and prekeys
- * in an embedded RocksDB database, rate limits and sessions in memory (they only matter while this
+ * (and privacy settings, contacts, blocks) in an embedded RocksDB database, rate limits, sessions and presence in memory (they only matter while this
  * process runs).
  */
 public final class EmbeddedStores {
@@ -29,6 +29,8 @@ public final class EmbeddedStores {
         new EmbeddedPreKeyStore(db),
         new InMemoryRateLimitStore(clock),
         new InMemorySessionDirectory(),
+        new EmbeddedPrivacyStore(db),
+        new InMemoryPresenceStore(),
         db);
   }
 }

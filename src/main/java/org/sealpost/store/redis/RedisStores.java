@@ -11,14 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
+import org.sealpost.store.PresenceStore;
 import org.sealpost.store.RateLimitStore;
 import org.sealpost.store.SessionDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stores Sealpost keeps in Redis: rate limits ({@link RedisRateLimitStore}) and the session
- * directory ({@link RedisSessionDirectory}), over a few pipelined connections of the Vert.x Redis
+ * The stores Sealpost keeps in Redis: rate limits ({@link RedisRateLimitStore}), the session
+ * directory ({@link RedisSessionDirectory}) and presence ({@link RedisPresenceStore}), over a few pipelined connections of the Vert.x Redis
  * client ({@link PipelinedConnections}).
  *
  * <p>{@link #connect} checks that Redis answers and caches the Lua scripts on it (which also
@@ -38,6 +39,7 @@ public final class RedisStores {
   private final RedisCommands commands;
   private final RedisRateLimitStore rateLimits;
   private final RedisSessionDirectory sessions;
+  private final RedisPresenceStore presence;
 
   private RedisStores(Vertx vertx, PipelinedConnections connections, RedisCommands commands,
       RedisStoreOptions options) {
@@ -46,6 +48,7 @@ public final class RedisStores {
     this.rateLimits = new RedisRateLimitStore(commands, options.keyPrefix() + "rl:");
     this.sessions =
         new RedisSessionDirectory(vertx, commands, options.keyPrefix(), options.sessionTtl());
+    this.presence = new RedisPresenceStore(vertx, commands, options.keyPrefix(), options.sessionTtl());
   }
 
   /**
@@ -75,6 +78,7 @@ public final class RedisStores {
         .map(loaded -> {
           RedisStores stores = new RedisStores(vertx, connections, commands, options);
           stores.sessions.start();
+          stores.presence.start();
           log.info("redis {} - connected: session entries live {}, refreshed every {}",
               endpoint, options.sessionTtl(), stores.sessions.refreshInterval());
           return stores;
@@ -97,10 +101,16 @@ public final class RedisStores {
     return sessions;
   }
 
-  /** Deletes this node's session entries, then closes the client; never fails. */
+  /** Presence, connected-device counts and subscriptions ({@link RedisPresenceStore}). */
+  public PresenceStore presence() {
+    return presence;
+  }
+
+  /** Marks this node's devices offline, deletes its session entries, then closes the client; never fails. */
   public Future<Void> close() {
     log.info("redis {} - closing", commands.endpoint());
-    return sessions.close()
+    return presence.close()
+        .eventually(sessions::close)
         .eventually(connections::close)
         .transform(closed -> {
           if (closed.failed()) {
@@ -126,7 +136,8 @@ public final class RedisStores {
   private static Future<Void> loadScripts(RedisCommands commands) {
     List<Future<?>> loads = new ArrayList<>();
     for (LuaScript script : List.of(RedisRateLimitStore.TAKE, RedisSessionDirectory.RELEASE,
-        RedisSessionDirectory.REFRESH)) {
+        RedisSessionDirectory.REFRESH, RedisPresenceStore.CONNECT, RedisPresenceStore.DISCONNECT,
+        RedisPresenceStore.GET)) {
       loads.add(commands.send(script.scriptLoad()).compose(sha1 ->
           sha1.toString().equals(script.sha1())
               ? Future.succeededFuture()

@@ -1,0 +1,165 @@
+package org.sealpost.presence;
+
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.sealpost.accounts.PhoneNumbers;
+import org.sealpost.bus.proto.DeviceEvent;
+import org.sealpost.errors.SealpostException;
+import org.sealpost.gateway.ConnectionHooks;
+import org.sealpost.limits.Limit;
+import org.sealpost.limits.RateLimiters;
+import org.sealpost.protocol.PresenceEvent;
+import org.sealpost.protocol.PresenceSnapshot;
+import org.sealpost.protocol.PresenceSubscribeRequest;
+import org.sealpost.routing.Router;
+import org.sealpost.store.AccountStore;
+import org.sealpost.store.DeviceKey;
+import org.sealpost.store.PresenceStore;
+import org.sealpost.store.PresenceStore.PresenceState;
+import org.sealpost.store.PrivacyStore;
+import org.sealpost.store.SessionDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Online, last seen and subscriptions. The gateway tells it when a device's connection opens and
+ * closes ({@link ConnectionHooks}); the account goes online with its first connected device and
+ * offline, with a last seen, when its last one leaves (the {@link PresenceStore} counts devices
+ * across nodes). Each transition is sent at once to the devices subscribed to the account, each
+ * getting only what the account's privacy settings let it see, through the {@link Router} like
+ * any device event: to a connection on this node or another node's inbox, never queued or pushed.
+ * A subscriber that turns out not to be connected anywhere loses its subscription.
+ *
+ * <p>Subscriptions belong to a connection: made over it, dropped when it closes.
+ */
+public final class PresenceService implements ConnectionHooks {
+  private static final Logger log = LoggerFactory.getLogger(PresenceService.class);
+  /** Numbers in one subscribe request. */
+  static final int MAX_SUBSCRIBE = 1000;
+
+  private final PresenceStore store;
+  private final PrivacyService privacy;
+  private final PrivacyStore privacyStore;
+  private final AccountStore accounts;
+  private final SessionDirectory sessions;
+  private final RateLimiters limits;
+  private final Router router;
+  private final Clock clock;
+
+  public PresenceService(PresenceStore store, PrivacyService privacy, PrivacyStore privacyStore, AccountStore accounts,
+      SessionDirectory sessions, RateLimiters limits, Router router, Clock clock) {
+    this.store = store;
+    this.privacy = privacy;
+    this.privacyStore = privacyStore;
+    this.accounts = accounts;
+    this.sessions = sessions;
+    this.limits = limits;
+    this.router = router;
+    this.clock = clock;
+  }
+
+  // ------------------------------------------------------------------ connections
+
+  @Override
+  public Future<Void> opened(DeviceKey device) {
+    // A new connection starts without subscriptions (a dead node's may linger in shared stores).
+    return Future.join(store.unsubscribeAll(device), store.connected(device)
+        .map(count -> {
+          if (count == 1) {
+            announce(device.number(), new PresenceState(true, 0));
+          }
+          return null;
+        }))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> closed(DeviceKey device) {
+    long now = clock.millis();
+    return Future.join(store.unsubscribeAll(device), store.disconnected(device, now)
+        .map(left -> {
+          if (left == 0) {
+            announce(device.number(), new PresenceState(false, now));
+          }
+          return null;
+        }))
+        .mapEmpty();
+  }
+
+  /** Sends the change to every subscriber allowed to see it; failures are logged, nothing waits. */
+  private void announce(String number, PresenceState state) {
+    long now = clock.millis();
+    Future<Set<DeviceKey>> subscribers = store.subscribers(number);
+    Future<Audience> audience = privacy.audience(number);
+    Future.all(subscribers, audience)
+        .onSuccess(both -> {
+          for (DeviceKey subscriber : subscribers.result()) {
+            Optional<PresenceEvent> view = audience.result().view(subscriber.number(), state, now, false);
+            view.ifPresent(event -> deliver(subscriber, number, event));
+          }
+        })
+        .onFailure(err -> log.warn("presence change of an account was not announced: {}", err.getMessage()));
+  }
+
+  private void deliver(DeviceKey subscriber, String number, PresenceEvent event) {
+    router.send(subscriber, DeviceEvent.newBuilder().setPresence(event).build())
+        .compose(delivered -> delivered ? Future.<Void>succeededFuture() : store.unsubscribe(subscriber, List.of(number)))
+        .onFailure(err -> log.debug("{} - presence event not delivered: {}", subscriber, err.getMessage()));
+  }
+
+  // ------------------------------------------------------------------ subscriptions
+
+  /**
+   * Subscribes the device's connection to the numbers and answers their current state (only
+   * those it may see; unknown numbers never appear). Numbers outside the subscriber's uploaded
+   * contacts take a permit each of {@link Limit#CONTACT_DISCOVERY_PER_ACCOUNT}, since the answer
+   * says whether a number is registered.
+   */
+  public Future<PresenceSnapshot> subscribe(DeviceKey subscriber, PresenceSubscribeRequest request) {
+    if (request.getNumbersCount() > MAX_SUBSCRIBE) {
+      return Future.failedFuture(SealpostException.badRequest("at most " + MAX_SUBSCRIBE + " numbers per request"));
+    }
+    Set<String> numbers = new LinkedHashSet<>();
+    for (String number : request.getNumbersList()) {
+      numbers.add(PhoneNumbers.require(number, "numbers"));
+    }
+    return sessions.lookup(subscriber)
+        .compose(node -> node.isPresent() ? Future.succeededFuture()
+            : Future.failedFuture(SealpostException.badRequest("presence subscriptions need a frame connection")))
+        .compose(v -> privacyStore.contacts(subscriber.number()))
+        .compose(contacts -> {
+          Set<String> known = new HashSet<>(contacts);
+          known.add(subscriber.number());
+          int fresh = (int) numbers.stream().filter(n -> !known.contains(n)).count();
+          return limits.check(Limit.CONTACT_DISCOVERY_PER_ACCOUNT, subscriber.number(), fresh);
+        })
+        .compose(v -> store.subscribe(subscriber, numbers))
+        .compose(v -> snapshot(subscriber.number(), new ArrayList<>(numbers)));
+  }
+
+  public Future<Void> unsubscribe(DeviceKey subscriber, PresenceSubscribeRequest request) {
+    return store.unsubscribe(subscriber, request.getNumbersList());
+  }
+
+  private Future<PresenceSnapshot> snapshot(String viewer, List<String> numbers) {
+    long now = clock.millis();
+    List<Future<Optional<PresenceEvent>>> views = new ArrayList<>();
+    for (String number : numbers) {
+      views.add(accounts.get(number).compose(account -> account.isEmpty()
+          ? Future.succeededFuture(Optional.<PresenceEvent>empty())
+          : Future.all(store.get(number), privacy.audience(number)).map(both ->
+              both.<Audience>resultAt(1).view(viewer, both.<PresenceState>resultAt(0), now, true))));
+    }
+    return Future.all(views).map(all -> {
+      PresenceSnapshot.Builder snapshot = PresenceSnapshot.newBuilder();
+      views.forEach(view -> view.result().ifPresent(snapshot::addStates));
+      return snapshot.build();
+    });
+  }
+}

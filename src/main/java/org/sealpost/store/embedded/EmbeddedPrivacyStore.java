@@ -1,0 +1,107 @@
+package org.sealpost.store.embedded;
+
+import static org.sealpost.store.embedded.ColumnFamily.BLOCKS;
+import static org.sealpost.store.embedded.ColumnFamily.CONTACTS;
+import static org.sealpost.store.embedded.ColumnFamily.PRIVACY;
+
+import io.vertx.core.Future;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import org.sealpost.protocol.PrivacySettings;
+import org.sealpost.store.PrivacyStore;
+import org.sealpost.store.proto.ContactsRecord;
+
+/**
+ * Privacy settings ({@link ColumnFamily#PRIVACY}), contact lists ({@link ColumnFamily#CONTACTS},
+ * one record per owner, so a replace is one put) and block entries ({@link ColumnFamily#BLOCKS},
+ * blocker 0x00 blocked, so one blocker's list is a prefix scan and a check is one get).
+ */
+public final class EmbeddedPrivacyStore implements PrivacyStore {
+  private static final byte[] PRESENT = new byte[0];
+
+  private final EmbeddedDatabase db;
+
+  public EmbeddedPrivacyStore(EmbeddedDatabase db) {
+    this.db = db;
+  }
+
+  @Override
+  public Future<Optional<PrivacySettings>> settings(String number) {
+    return db.read(reader -> Optional.ofNullable(reader.get(PRIVACY, Keys.text(number)))
+        .map(bytes -> Keys.parse(PrivacySettings.parser(), bytes)));
+  }
+
+  @Override
+  public Future<Void> putSettings(String number, PrivacySettings settings) {
+    return db.write(txn -> {
+      txn.put(PRIVACY, Keys.text(number), settings.toByteArray());
+      return null;
+    });
+  }
+
+  @Override
+  public Future<List<String>> contacts(String owner) {
+    return db.read(reader -> Optional.ofNullable(reader.get(CONTACTS, Keys.text(owner)))
+        .map(bytes -> List.copyOf(Keys.parse(ContactsRecord.parser(), bytes).getNumbersList()))
+        .orElse(List.of()));
+  }
+
+  @Override
+  public Future<Void> replaceContacts(String owner, Collection<String> numbers) {
+    byte[] record = ContactsRecord.newBuilder().addAllNumbers(new LinkedHashSet<>(numbers)).build().toByteArray();
+    return db.write(txn -> {
+      txn.put(CONTACTS, Keys.text(owner), record);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> block(String blocker, String blocked) {
+    return db.write(txn -> {
+      txn.put(BLOCKS, entry(blocker, blocked), PRESENT);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> unblock(String blocker, String blocked) {
+    return db.write(txn -> {
+      txn.delete(BLOCKS, entry(blocker, blocked));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Boolean> isBlocked(String blocker, String blocked) {
+    return db.read(reader -> reader.get(BLOCKS, entry(blocker, blocked)) != null);
+  }
+
+  @Override
+  public Future<List<String>> blocked(String blocker) {
+    byte[] prefix = prefix(blocker);
+    return db.read(reader -> {
+      List<String> numbers = new ArrayList<>();
+      reader.scanKeys(BLOCKS, prefix, prefix, key -> {
+        numbers.add(new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8));
+        return true;
+      });
+      return numbers;
+    });
+  }
+
+  private static byte[] prefix(String blocker) {
+    byte[] number = Keys.text(blocker);
+    return ByteBuffer.allocate(number.length + 1).put(number).put(Keys.SEPARATOR).array();
+  }
+
+  private static byte[] entry(String blocker, String blocked) {
+    byte[] prefix = prefix(blocker);
+    byte[] other = Keys.text(blocked);
+    return ByteBuffer.allocate(prefix.length + other.length).put(prefix).put(other).array();
+  }
+}

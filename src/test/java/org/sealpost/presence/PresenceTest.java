@@ -1,0 +1,409 @@
+package org.sealpost.presence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealpost.testing.Await.await;
+import static org.sealpost.testing.Await.failure;
+
+import com.google.protobuf.Empty;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import io.vertx.core.http.HttpMethod;
+import org.sealpost.client.RequestFailedException;
+import org.sealpost.client.RestClient;
+import org.sealpost.protocol.BlockList;
+import org.sealpost.config.RateLimitConfig;
+import org.sealpost.limits.Limit;
+import org.sealpost.limits.RateLimiters;
+import org.sealpost.protocol.ContactsUploadRequest;
+import org.sealpost.protocol.ContactsUploadResponse;
+import org.sealpost.protocol.DeviceCredentials;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.PresenceEvent;
+import org.sealpost.protocol.PresenceSnapshot;
+import org.sealpost.protocol.PresenceSubscribeRequest;
+import org.sealpost.protocol.PrivacySettings;
+import org.sealpost.protocol.ReadReceiptRequest;
+import org.sealpost.protocol.Request;
+import org.sealpost.protocol.TypingAction;
+import org.sealpost.protocol.TypingEvent;
+import org.sealpost.protocol.TypingRequest;
+import org.sealpost.protocol.Visibility;
+import org.sealpost.testing.TestDevice;
+import org.sealpost.testing.TestServer;
+
+/** Presence, privacy levels, typing, blocking and the enumeration limit, end to end over real sockets. */
+class PresenceTest {
+  /** The bound for a presence change to reach a subscriber on loopback. */
+  private static final long LATENCY_MS = 200;
+  private static final int ENUMERATION_BUCKET = 5;
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  @TempDir Path dataDir;
+  private TestServer server;
+  private final List<TestDevice> devices = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    server = new TestServer(dataDir, config -> {
+      Map<String, RateLimitConfig> limits = new java.util.HashMap<>(RateLimiters.unlimited());
+      limits.put(Limit.CONTACT_DISCOVERY_PER_ACCOUNT.id(), new RateLimitConfig(ENUMERATION_BUCKET, Duration.ofHours(1)));
+      return config.withLimits(limits);
+    });
+  }
+
+  @AfterEach
+  void stop() {
+    devices.forEach(TestDevice::close);
+    server.close();
+  }
+
+  /**
+   * A fresh account with no privacy data. On Cassandra the keyspace outlives test runs and test
+   * numbers are reused, so settings, contacts and blocks of an earlier owner are cleared first.
+   */
+  private DeviceCredentials register() {
+    DeviceCredentials credentials = server.register();
+    RestClient rest = server.rest();
+    await(rest.call(HttpMethod.PUT, "/v1/privacy", credentials, PrivacySettings.getDefaultInstance(),
+        PrivacySettings.parser()));
+    await(rest.call(HttpMethod.PUT, "/v1/contacts", credentials, ContactsUploadRequest.getDefaultInstance(),
+        ContactsUploadResponse.parser()));
+    for (String blocked : await(rest.call(HttpMethod.GET, "/v1/blocks", credentials, Empty.getDefaultInstance(),
+        BlockList.parser())).getNumbersList()) {
+      await(rest.call(HttpMethod.DELETE, "/v1/blocks/" + blocked, credentials, Empty.getDefaultInstance(),
+          Empty.parser()));
+    }
+    return credentials;
+  }
+
+  /** A number nobody registered, different on every run. */
+  private static String unknownNumber() {
+    return "+4420" + (7_000_000 + RANDOM.nextInt(2_999_999));
+  }
+
+  private TestDevice connect(DeviceCredentials credentials) {
+    TestDevice device = server.device(credentials);
+    devices.add(device);
+    return device;
+  }
+
+  private static PresenceSnapshot subscribe(TestDevice subscriber, String... numbers) {
+    return await(subscriber.connection().call("PUT", "/v1/presence/subscriptions",
+        PresenceSubscribeRequest.newBuilder().addAllNumbers(List.of(numbers)).build(), PresenceSnapshot.parser()));
+  }
+
+  private static PresenceEvent nextPresence(TestDevice device, int seconds) {
+    return parse(device.nextRequest("/v1/presence", seconds));
+  }
+
+  private static PresenceEvent parse(Request request) {
+    try {
+      return PresenceEvent.parseFrom(request.getBody());
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void setPrivacy(TestDevice device, PrivacySettings settings) {
+    await(device.connection().call("PUT", "/v1/privacy", settings, PrivacySettings.parser()));
+  }
+
+  private static ContactsUploadResponse upload(TestDevice device, String... numbers) {
+    return await(device.connection().call("PUT", "/v1/contacts",
+        ContactsUploadRequest.newBuilder().addAllNumbers(List.of(numbers)).build(), ContactsUploadResponse.parser()));
+  }
+
+  // ------------------------------------------------------------------ online, last seen, latency
+
+  @Test
+  void subscriberSeesOnlineAndLastSeenWithinTheLatencyBound() {
+    DeviceCredentials target = register();
+    TestDevice watcher = connect(register());
+    PresenceSnapshot before = subscribe(watcher, target.getNumber());
+    assertThat(before.getStatesList()).singleElement().satisfies(state -> {
+      assertThat(state.getOnline()).isFalse();
+      assertThat(state.getLastSeen()).isZero();
+    });
+
+    List<Long> latencies = new ArrayList<>();
+    for (int round = 0; round < 6; round++) {
+      if (round == 1) {
+        latencies.clear(); // the first round warms up code paths and prepared statements
+      }
+      // The change happens when the server accepts the device's authentication; the test sees that
+      // as the auth response (the event may even arrive first: 0 ms).
+      TestDevice online = server.device(target);
+      long onlineAt = System.nanoTime();
+      PresenceEvent up = nextPresence(watcher, 5);
+      latencies.add(Math.max(0, (System.nanoTime() - onlineAt) / 1_000_000));
+      assertThat(up.getNumber()).isEqualTo(target.getNumber());
+      assertThat(up.getOnline()).isTrue();
+
+      long closing = System.currentTimeMillis();
+      long offlineAt = System.nanoTime();
+      online.close();
+      PresenceEvent down = nextPresence(watcher, 5);
+      latencies.add((System.nanoTime() - offlineAt) / 1_000_000);
+      assertThat(down.getOnline()).isFalse();
+      assertThat(down.getLastSeen()).isBetween(closing - 1000, System.currentTimeMillis());
+    }
+    // The median must meet the bound; one slow outlier on a loaded machine is tolerated, a
+    // mechanism that polls or waits for a refresh (seconds) is not.
+    List<Long> sorted = latencies.stream().sorted().toList();
+    System.out.println("presence change latencies (ms): " + latencies);
+    assertThat(sorted.get(sorted.size() / 2)).as("median of %s ms", latencies).isLessThan(LATENCY_MS);
+    assertThat(sorted.get(sorted.size() - 1)).as("worst of %s ms", latencies).isLessThan(2000);
+  }
+
+  @Test
+  void aSecondDeviceKeepsTheAccountOnline() {
+    DeviceCredentials primary = register();
+    TestDevice phone = connect(primary);
+    io.vertx.core.Future<org.sealpost.protocol.LinkCode> code = phone.connection().call("POST", "/v1/devices/link-code",
+        Empty.getDefaultInstance(), org.sealpost.protocol.LinkCode.parser());
+    DeviceCredentials laptop = await(server.rest().link(primary.getNumber(), await(code).getCode(), 99, "laptop"));
+    TestDevice watcher = connect(register());
+    subscribe(watcher, primary.getNumber());
+
+    TestDevice second = server.device(laptop);
+    phone.close();
+    assertThat(watcher.receivesNoRequestFor(500)).as("still online: a device is connected").isTrue();
+    second.close();
+    assertThat(nextPresence(watcher, 5).getOnline()).isFalse();
+  }
+
+  @Test
+  void aConnectionThatTimesOutLeavesTheAccountOfflineWithLastSeen() {
+    server.close();
+    server = new TestServer(dataDir.resolve("idle"), config ->
+        config.withGateway(config.gateway().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2))));
+    DeviceCredentials silent = register();
+    TestDevice watcher = connect(register());
+    // The watcher keeps its connection alive; the silent device sends nothing after authenticating.
+    long keepalive = server.clients().setPeriodic(500, id ->
+        watcher.connection().call("GET", "/v1/keepalive", Empty.getDefaultInstance(), Empty.parser()));
+    try {
+      subscribe(watcher, silent.getNumber());
+      connect(silent);
+      assertThat(nextPresence(watcher, 5).getOnline()).isTrue();
+      long connectedAt = System.currentTimeMillis();
+      PresenceEvent timedOut = nextPresence(watcher, 15);
+      assertThat(timedOut.getOnline()).isFalse();
+      assertThat(timedOut.getLastSeen()).isGreaterThanOrEqualTo(connectedAt + 1000);
+    } finally {
+      server.clients().cancelTimer(keepalive);
+    }
+  }
+
+  // ------------------------------------------------------------------ privacy levels
+
+  @ParameterizedTest
+  @EnumSource(value = Visibility.class, names = {"EVERYONE", "CONTACTS", "NOBODY"})
+  void eachPrivacyLevelIsEnforcedForStrangersAndContacts(Visibility level) {
+    DeviceCredentials targetCredentials = register();
+    TestDevice target = connect(targetCredentials);
+    TestDevice contact = connect(register());
+    TestDevice stranger = connect(register());
+    upload(target, contact.number());
+    setPrivacy(target, PrivacySettings.newBuilder().setLastSeen(level).setOnline(level).build());
+    target.close();
+    // A control account everyone may see: its events tell a viewer the server has moved on.
+    DeviceCredentials control = register();
+
+    for (TestDevice viewer : List.of(contact, stranger)) {
+      boolean maySee = level == Visibility.EVERYONE || (level == Visibility.CONTACTS && viewer == contact);
+      PresenceSnapshot snapshot = subscribe(viewer, targetCredentials.getNumber(), control.getNumber());
+      assertThat(snapshot.getStatesList().stream().anyMatch(s -> s.getNumber().equals(targetCredentials.getNumber())))
+          .as("%s snapshot at %s", viewer == contact ? "contact" : "stranger", level).isEqualTo(maySee);
+      if (maySee) {
+        PresenceEvent last = snapshot.getStatesList().stream()
+            .filter(s -> s.getNumber().equals(targetCredentials.getNumber())).findFirst().orElseThrow();
+        assertThat(last.getLastSeen()).isPositive();
+      }
+    }
+
+    TestDevice back = connect(targetCredentials);
+    TestDevice controlOnline = connect(control);
+    for (TestDevice viewer : List.of(contact, stranger)) {
+      boolean maySee = level == Visibility.EVERYONE || (level == Visibility.CONTACTS && viewer == contact);
+      List<String> seen = new ArrayList<>();
+      while (seen.isEmpty() || !seen.get(seen.size() - 1).equals(control.getNumber())) {
+        seen.add(nextPresence(viewer, 5).getNumber());
+      }
+      assertThat(seen.contains(targetCredentials.getNumber()))
+          .as("%s saw the target come online at %s", viewer == contact ? "contact" : "stranger", level)
+          .isEqualTo(maySee);
+    }
+    back.close();
+    controlOnline.close();
+  }
+
+  @Test
+  void lastSeenHiddenButOnlineVisibleShowsNoTimestamp() {
+    DeviceCredentials targetCredentials = register();
+    TestDevice target = connect(targetCredentials);
+    setPrivacy(target, PrivacySettings.newBuilder().setLastSeen(Visibility.NOBODY).build());
+    TestDevice watcher = connect(register());
+    subscribe(watcher, target.number());
+    target.close();
+    PresenceEvent offline = nextPresence(watcher, 5);
+    assertThat(offline.getOnline()).isFalse();
+    assertThat(offline.getLastSeen()).isZero();
+  }
+
+  // ------------------------------------------------------------------ typing
+
+  @Test
+  void typingReachesConnectedDevicesAndIsNeverDeliveredLater() {
+    TestDevice alice = connect(register());
+    DeviceCredentials bobCredentials = register();
+    TestDevice bob = connect(bobCredentials);
+    TypingRequest composing = TypingRequest.newBuilder().setDestination(bob.number())
+        .setAction(TypingAction.COMPOSING).build();
+
+    await(alice.connection().call("PUT", "/v1/typing", composing, Empty.parser()));
+    TypingEvent live = typing(bob.nextRequest("/v1/typing", 5));
+    assertThat(live.getSource()).isEqualTo(alice.number());
+    assertThat(live.getAction()).isEqualTo(TypingAction.COMPOSING);
+
+    bob.close();
+    await(alice.connection().call("PUT", "/v1/typing", composing, Empty.parser()));
+    await(alice.connection().call("PUT", "/v1/typing", composing.toBuilder().setAction(TypingAction.PAUSED).build(),
+        Empty.parser()));
+    TestDevice bobAgain = connect(bobCredentials);
+    bobAgain.awaitQueueEmpty(10);
+    assertThat(bobAgain.receivesNoRequestFor(500)).as("typing sent while offline never arrives").isTrue();
+    assertThat(bobAgain.receivesNothingFor(100)).as("and nothing was queued").isTrue();
+  }
+
+  @Test
+  void typingToAGroupIsRefusedUntilGroupsAreWired() {
+    TestDevice alice = connect(register());
+    Throwable refused = failure(alice.connection().call("PUT", "/v1/typing", TypingRequest.newBuilder()
+        .setGroupId(com.google.protobuf.ByteString.copyFromUtf8("group")).build(), Empty.parser()));
+    assertThat(((RequestFailedException) refused).status()).isEqualTo(400);
+  }
+
+  private static TypingEvent typing(Request request) {
+    try {
+      return TypingEvent.parseFrom(request.getBody());
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ blocking
+
+  @Test
+  void aBlockedSenderIsRefusedAndSeesNoPresence() {
+    TestDevice blocker = connect(register());
+    TestDevice blocked = connect(register());
+    await(blocker.connection().call("PUT", "/v1/blocks/" + blocked.number(), Empty.getDefaultInstance(), Empty.parser()));
+
+    RequestFailedException refused = (RequestFailedException) failure(
+        blocked.sendAsync(blocker.number(), List.of(1), TestDevice.newMessageId(), "hello"));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.error().getCode()).isEqualTo("BLOCKED");
+    Throwable typing = failure(blocked.connection().call("PUT", "/v1/typing", TypingRequest.newBuilder()
+        .setDestination(blocker.number()).build(), Empty.parser()));
+    assertThat(((RequestFailedException) typing).error().getCode()).isEqualTo("BLOCKED");
+    assertThat(subscribe(blocked, blocker.number()).getStatesList()).isEmpty();
+    assertThat(blocker.receivesNothingFor(300)).isTrue();
+
+    // The blocker can still message the blocked account; unblocking restores delivery.
+    await(blocker.connection().call("DELETE", "/v1/blocks/" + blocked.number(), Empty.getDefaultInstance(),
+        Empty.parser()));
+    blocked.send(blocker.number(), List.of(1), TestDevice.newMessageId(), "hello again");
+    assertThat(blocker.next(5).getSource()).isEqualTo(blocked.number());
+  }
+
+  // ------------------------------------------------------------------ contacts and enumeration
+
+  @Test
+  void contactDiscoveryAnswersRegisteredNumbersAndIsRateLimited() {
+    TestDevice alice = connect(register());
+    String registered = register().getNumber();
+    List<String> unknown = List.of(unknownNumber(), unknownNumber(), unknownNumber(), unknownNumber());
+    List<String> book = new ArrayList<>(unknown);
+    book.add(registered);
+
+    ContactsUploadResponse answer = upload(alice, book.toArray(String[]::new));
+    assertThat(answer.getRegisteredList()).containsExactly(registered);
+    // Re-uploading the same book costs nothing.
+    assertThat(upload(alice, book.toArray(String[]::new)).getRegisteredList()).containsExactly(registered);
+
+    RequestFailedException limited = (RequestFailedException) failure(alice.connection().call("PUT", "/v1/contacts",
+        ContactsUploadRequest.newBuilder().addNumbers(unknownNumber()).build(), ContactsUploadResponse.parser()));
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.error().getRetryAfterMs()).isPositive();
+    RequestFailedException probing = (RequestFailedException) failure(alice.connection().call("PUT",
+        "/v1/presence/subscriptions", PresenceSubscribeRequest.newBuilder().addNumbers(unknownNumber()).build(),
+        PresenceSnapshot.parser()));
+    assertThat(probing.status()).isEqualTo(429);
+    // Contacts already paid for stay free to watch.
+    assertThat(subscribe(alice, registered).getStatesList()).hasSize(1);
+  }
+
+  // ------------------------------------------------------------------ read receipts
+
+  @Test
+  void readReceiptsOffIsReciprocal() {
+    TestDevice alice = connect(register());
+    TestDevice bob = connect(register());
+    setPrivacy(alice, PrivacySettings.newBuilder().setReadReceiptsOff(true).build());
+
+    // Bob reads Alice's message: Alice gets the double tick but no blue tick.
+    com.google.protobuf.ByteString fromAlice = TestDevice.newMessageId();
+    alice.send(bob.number(), List.of(1), fromAlice, "hi");
+    assertThat(bob.next(5).getMessageId()).isEqualTo(fromAlice);
+    assertThat(alice.next(5).getType()).isEqualTo(Envelope.Type.DELIVERY_RECEIPT);
+    read(bob, alice.number(), fromAlice);
+    // Alice reads Bob's message: Bob gets no blue tick either.
+    com.google.protobuf.ByteString fromBob = TestDevice.newMessageId();
+    bob.send(alice.number(), List.of(1), fromBob, "hello");
+    assertThat(alice.next(5).getMessageId()).isEqualTo(fromBob);
+    assertThat(bob.next(5).getType()).isEqualTo(Envelope.Type.DELIVERY_RECEIPT);
+    read(alice, bob.number(), fromBob);
+
+    // Messages sent after the reads arrive, and no read receipt came before them.
+    com.google.protobuf.ByteString marker = TestDevice.newMessageId();
+    bob.send(alice.number(), List.of(1), marker, "marker");
+    assertThat(until(alice, marker)).noneMatch(e -> e.getType() == Envelope.Type.READ_RECEIPT);
+    com.google.protobuf.ByteString marker2 = TestDevice.newMessageId();
+    alice.send(bob.number(), List.of(1), marker2, "marker");
+    assertThat(until(bob, marker2)).noneMatch(e -> e.getType() == Envelope.Type.READ_RECEIPT);
+
+    // Turned back on, blue ticks flow again.
+    setPrivacy(alice, PrivacySettings.getDefaultInstance());
+    read(bob, alice.number(), marker2);
+    Envelope envelope;
+    do {
+      envelope = alice.next(5);
+    } while (envelope.getType() != Envelope.Type.READ_RECEIPT);
+    assertThat(envelope.getReceiptMessageIdsList()).containsExactly(marker2);
+  }
+
+  /** Deliveries up to and including the message {@code id}. */
+  private static List<Envelope> until(TestDevice device, com.google.protobuf.ByteString id) {
+    List<Envelope> seen = new ArrayList<>();
+    do {
+      seen.add(device.next(5));
+    } while (!seen.get(seen.size() - 1).getMessageId().equals(id));
+    return seen;
+  }
+
+  private static void read(TestDevice reader, String sender, com.google.protobuf.ByteString id) {
+    await(reader.connection().call("PUT", "/v1/receipts/read", ReadReceiptRequest.newBuilder().setDestination(sender)
+        .addMessageIds(id).setTimestamp(System.currentTimeMillis()).build(), Empty.parser()));
+  }
+}
