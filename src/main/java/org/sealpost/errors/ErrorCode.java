@@ -5,8 +5,12 @@ public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),
   FORBIDDEN(403),
+  /** A group already has its maximum number of members. */
+  GROUP_FULL(403),
   NOT_FOUND(404),
   MISMATCHED_DEVICES(409),
+  /** A compare-and-set lost: the record changed since the version the client named. */
+  VERSION_CONFLICT(409),
   STALE_DEVICES(410),
   TOO_LARGE(413),
   UNPROCESSABLE(422),

@@ -33,6 +33,8 @@ import org.sealpost.gateway.CoreRoutes;
 import org.sealpost.gateway.GatewayContext;
 import org.sealpost.gateway.GatewayMetrics;
 import org.sealpost.gateway.Route;
+import org.sealpost.groups.GroupRoutes;
+import org.sealpost.groups.GroupsService;
 import org.sealpost.keys.KeyRoutes;
 import org.sealpost.keys.KeysService;
 import org.sealpost.limits.RateLimiters;
@@ -109,7 +111,10 @@ public final class Server {
           MessagesService messages = new MessagesService(config.messages(), stores.accounts(), stores.messages(),
               limits, router, clock);
           KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
-          ApiRoutes routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys)));
+          GroupsService groups = new GroupsService(config.messages(), stores.accounts(), stores.groups(),
+              stores.messages(), limits, router, clock, new SecureRandom());
+          ApiRoutes routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
+              GroupRoutes.of(groups)));
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry));
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock))
@@ -144,7 +149,7 @@ public final class Server {
         .map(durable -> {
           Stores both = durable.toStores(shared.rateLimits(), shared.sessions());
           return new Stores(both.accounts(), both.codes(), both.messages(), both.preKeys(), both.rateLimits(),
-              both.sessions(), () -> {
+              both.sessions(), both.groups(), () -> {
                 shared.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
                 both.resources().close();
               });

@@ -10,6 +10,7 @@ public record Stores(
     PreKeyStore preKeys,
     RateLimitStore rateLimits,
     SessionDirectory sessions,
+    GroupStore groups,
     AutoCloseable resources) {
 
   public Future<Void> close(io.vertx.core.Vertx vertx) {

@@ -2,11 +2,13 @@ package org.sealpost.store.cassandra;
 
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.store.AccountStore;
 import org.sealpost.store.CodeStore;
+import org.sealpost.store.GroupStore;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.RateLimitStore;
@@ -38,14 +40,16 @@ public final class CassandraStores {
   private final CassandraCodeStore codes;
   private final CassandraMessageQueueStore messages;
   private final CassandraPreKeyStore preKeys;
+  private final CassandraGroupStore groups;
 
   private CassandraStores(Cql cql, CassandraAccountStore accounts, CassandraCodeStore codes,
-      CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys) {
+      CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys, CassandraGroupStore groups) {
     this.cql = cql;
     this.accounts = accounts;
     this.codes = codes;
     this.messages = messages;
     this.preKeys = preKeys;
+    this.groups = groups;
   }
 
   /** {@link #connect(io.vertx.core.Vertx, CassandraStoreOptions, Clock)} with the system clock. */
@@ -72,9 +76,10 @@ public final class CassandraStores {
           Future<QueueTable> queue = QueueTable.prepare(cql);
           Future<DedupeClaims> claims = DedupeClaims.prepare(cql, clock);
           Future<CassandraPreKeyStore> preKeys = CassandraPreKeyStore.prepare(cql);
-          return Future.all(accounts, codes, queue, claims, preKeys).map(all -> new CassandraStores(cql,
+          Future<CassandraGroupStore> groups = CassandraGroupStore.prepare(cql);
+          return Future.all(List.of(accounts, codes, queue, claims, preKeys, groups)).map(all -> new CassandraStores(cql,
               accounts.result(), codes.result(),
-              new CassandraMessageQueueStore(queue.result(), claims.result()), preKeys.result()));
+              new CassandraMessageQueueStore(queue.result(), claims.result()), preKeys.result(), groups.result()));
         })
         .onSuccess(stores -> log.info("cassandra {} - connected; envelopes live {}, dedupe records {}",
             endpoint, options.queueTtl(), options.dedupeTtl()))
@@ -101,12 +106,16 @@ public final class CassandraStores {
     return preKeys;
   }
 
+  public GroupStore groups() {
+    return groups;
+  }
+
   /**
    * These stores with rate limits and sessions from elsewhere, as the node's {@link Stores}; closing
    * those {@link Stores} closes this client (waiting up to a minute on a worker thread).
    */
   public Stores toStores(RateLimitStore rateLimits, SessionDirectory sessions) {
-    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions,
+    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions, groups,
         () -> close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES));
   }
 

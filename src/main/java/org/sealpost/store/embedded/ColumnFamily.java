@@ -23,7 +23,9 @@ public enum ColumnFamily {
   /** One-time EC PreKeys by number, 0x00, device id (4 bytes), key id (4 bytes big-endian). */
   ONE_TIME_EC_PREKEYS("prekeys_ec"),
   /** One-time Kyber SignedPreKeys by number, 0x00, device id (4 bytes), key id (4 bytes). */
-  ONE_TIME_KYBER_PREKEYS("prekeys_kyber");
+  ONE_TIME_KYBER_PREKEYS("prekeys_kyber"),
+  /** sealpost.v1.Group records by group id. */
+  GROUPS("groups");
 
   private final String rocksName;
 

@@ -29,6 +29,7 @@ public final class EmbeddedStores {
         new EmbeddedPreKeyStore(db),
         new InMemoryRateLimitStore(clock),
         new InMemorySessionDirectory(),
+        new EmbeddedGroupStore(db),
         db);
   }
 }

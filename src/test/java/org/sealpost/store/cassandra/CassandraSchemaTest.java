@@ -15,10 +15,10 @@ class CassandraSchemaTest {
 
     List<String> statements = CassandraSchema.statements(text, "ks", "{'class': 'SimpleStrategy', 'replication_factor': 1}");
 
-    assertThat(statements).hasSize(6);
+    assertThat(statements).hasSize(7);
     assertThat(statements.get(0)).startsWith("CREATE KEYSPACE IF NOT EXISTS ks")
         .endsWith("WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-    assertThat(statements.subList(1, 6)).allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS ks."));
+    assertThat(statements.subList(1, 7)).allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS ks."));
     assertThat(statements).noneMatch(s -> s.contains("${") || s.contains("--") || s.endsWith(";"));
   }
 
