@@ -101,7 +101,7 @@ public final class GroupsService {
     return requireAccounts(others)
         .compose(v -> mayAddAll(caller.number(), others))
         .compose(v -> lanes.submit(id, () -> groups.create(created).compose(stored -> stored
-            ? announce(created, event(created, GroupEvent.Kind.CREATED, caller, memberNumbers(created)), List.of())
+            ? announce(created, event(created, GroupEvent.Kind.CREATED, caller, List.of()), List.of())
             : Future.failedFuture(new IllegalStateException("group id collision")))))
         .map(created);
   }
