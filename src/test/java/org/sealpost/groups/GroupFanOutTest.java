@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.client.RequestFailedException;
 import org.sealpost.client.RestClient;
 import org.sealpost.protocol.CreateGroupRequest;
 import org.sealpost.protocol.DeviceCredentials;
@@ -134,9 +135,7 @@ class GroupFanOutTest {
         for (int i = from; i < Math.min(count, from + batch); i++) {
           String number = String.format("%s%07d", PREFIX, i);
           RestClient rest = clients.get(i % PARALLEL);
-          registering.add(rest.requestCode(number)
-              .compose(v -> rest.verify(number, TestServer.TEST_CODE, 1 + Math.abs(number.hashCode() % 16000),
-                  "member")));
+          registering.add(register(rest, number, 3));
         }
         await(Future.all(registering), 60);
         registering.forEach(f -> all.add(f.result()));
@@ -145,6 +144,15 @@ class GroupFanOutTest {
     } finally {
       clients.forEach(rest -> await(rest.close()));
     }
+  }
+
+  /** Registers {@code number}; a 503 (a backend that timed out on a loaded machine) is tried again. */
+  private static Future<DeviceCredentials> register(RestClient rest, String number, int attempts) {
+    return rest.requestCode(number)
+        .compose(v -> rest.verify(number, TestServer.TEST_CODE, 1 + Math.abs(number.hashCode() % 16000), "member"))
+        .recover(err -> attempts > 1 && err instanceof RequestFailedException failed && failed.status() == 503
+            ? register(rest, number, attempts - 1)
+            : Future.failedFuture(err));
   }
 
   /** Connects and authenticates every account's device, several at a time; the list keeps their order. */
