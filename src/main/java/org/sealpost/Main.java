@@ -2,6 +2,7 @@ package org.sealpost;
 
 import org.sealpost.bench.BenchCommand;
 import org.sealpost.cli.ChatCommand;
+import org.sealpost.cli.GroupCommand;
 import org.sealpost.cli.ReceiveCommand;
 import org.sealpost.cli.RegisterCommand;
 import org.sealpost.cli.SafetyNumberCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sealpost", mixinStandardHelpOptions = true, version = "Sealpost 0.1.0",
     description = "Self-hosted end-to-end-encrypted messaging server.",
     subcommands = {ServerCommand.class, RegisterCommand.class, SendCommand.class, ReceiveCommand.class,
-        ChatCommand.class, SafetyNumberCommand.class, TrustCommand.class, BenchCommand.class,
+        ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -121,6 +121,10 @@ final class GroupMessenger {
         });
   }
 
+  Future<String> localName(String groupId) {
+    return crypto.run(() -> groups.load(groupId).map(GroupState::getName).filter(n -> !n.isEmpty()).orElse(groupId));
+  }
+
   /** Encrypts a group message without sending it (tests: what a removed member could capture). */
   Future<byte[]> encryptOnly(String groupId, String text) {
     return distribute(groupId).compose(v -> crypto.run(() -> groups.encrypt(groupId,

@@ -380,6 +380,11 @@ public final class SealpostClient {
     });
   }
 
+  /** The group's name as this device knows it (no server round trip), or its id when unknown. */
+  public Future<String> groupName(String groupId) {
+    return onContext(() -> groups.localName(groupId));
+  }
+
   /** Tests: a group message as {@link #sendGroup} would encrypt it, not sent. */
   Future<byte[]> encryptGroupMessage(String groupId, String text) {
     return onContext(() -> groups.encryptOnly(groupId, text));
