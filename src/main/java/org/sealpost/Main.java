@@ -5,6 +5,7 @@ import org.sealpost.cli.BlockCommand;
 import org.sealpost.cli.ChatCommand;
 import org.sealpost.cli.ContactsCommand;
 import org.sealpost.cli.PrivacyCommand;
+import org.sealpost.cli.GroupCommand;
 import org.sealpost.cli.ReceiveCommand;
 import org.sealpost.cli.RegisterCommand;
 import org.sealpost.cli.SafetyNumberCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sealpost", mixinStandardHelpOptions = true, version = "Sealpost 0.1.0",
     description = "Self-hosted end-to-end-encrypted messaging server.",
     subcommands = {ServerCommand.class, RegisterCommand.class, SendCommand.class, ReceiveCommand.class,
-        ChatCommand.class, SafetyNumberCommand.class, TrustCommand.class, PrivacyCommand.class,
+        ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, PrivacyCommand.class,
         ContactsCommand.class, BlockCommand.class, UnblockCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

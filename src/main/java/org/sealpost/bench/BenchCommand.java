@@ -29,14 +29,14 @@ import picocli.CommandLine.Parameters;
  * would on one box).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure a server: one-to-one throughput and latency (more scenarios to come).")
+    description = "Measure a server: one-to-one throughput and latency; group fan-out latency.")
 public final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_PREFIX = "+1999";
   static final String DEFAULT_CODE = "999999";
 
-  enum Scenario { ONE_TO_ONE }
+  enum Scenario { ONE_TO_ONE, GROUP }
 
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "one-to-one", converter = ScenarioConverter.class)
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "one-to-one | group", converter = ScenarioConverter.class)
   Scenario scenario;
 
   @Option(names = "--server", paramLabel = "URL",
@@ -64,6 +64,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--max-outstanding", description = "Unanswered sends before new ones count as errors. Default: ${DEFAULT-VALUE}.")
   int maxOutstanding = 20_000;
 
+  @Option(names = "--group-size", description = "group: members, the sender included. Default: ${DEFAULT-VALUE}.")
+  int groupSize = 1024;
+
+  @Option(names = "--messages", description = "group: messages sent one after another. Default: ${DEFAULT-VALUE}.")
+  int messages = 20;
+
+  @Option(names = "--crypto", description = "group: none (opaque payloads; the server's work is the same). Default: ${DEFAULT-VALUE}.")
+  String crypto = "none";
+
   @Option(names = "--prefix", description = "Number prefix of the bench accounts; the server must map \"<prefix>*\" to --code in accounts.testNumbers. Default: ${DEFAULT-VALUE}.")
   String prefix = DEFAULT_PREFIX;
 
@@ -72,7 +81,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BenchOptions options = new BenchOptions(clients, rate, duration, size, maxOutstanding);
+    if (scenario == Scenario.GROUP && !GroupScenario.cryptoModes().contains(crypto)) {
+      throw new IllegalArgumentException("--crypto must be one of " + GroupScenario.cryptoModes());
+    }
+    if (scenario == Scenario.GROUP && (groupSize < 2 || groupSize > 1024)) {
+      throw new IllegalArgumentException("--group-size must be 2..1024");
+    }
+    BenchOptions options = new BenchOptions(scenario == Scenario.GROUP ? groupSize : clients, rate, duration, size,
+        maxOutstanding);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
     Server embedded = null;
     Path dataDir = null;
@@ -86,8 +102,17 @@ public final class BenchCommand implements Callable<Integer> {
         targetTcpPort = embedded.tcpPort();
         System.out.println("started a node in this JVM on " + dataDir + " (tcp " + targetTcpPort + ")");
       }
+      if (scenario == Scenario.GROUP) {
+        GroupScenario group = new GroupScenario(vertx, messages, size);
+        List<BenchClient> members = await(connectAll(vertx, target, targetTcpPort, groupSize, group::onServerRequest));
+        System.out.println("connected " + members.size() + " members; sending " + messages + " group messages");
+        String[] result = await(group.run(members));
+        System.out.println(result[0]);
+        System.out.println(result[1]);
+        return group.succeeded() ? 0 : 1;
+      }
       OneToOneScenario scenario = new OneToOneScenario(vertx, options);
-      List<BenchClient> connected = await(connectAll(vertx, target, targetTcpPort, scenario));
+      List<BenchClient> connected = await(connectAll(vertx, target, targetTcpPort, clients, scenario::onServerRequest));
       System.out.println("connected " + connected.size() + " clients; running " + duration + " s at " + rate + " msg/s");
       BenchResult result = await(scenario.run(connected));
       System.out.println(result.human());
@@ -102,7 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private Future<List<BenchClient>> connectAll(Vertx vertx, URI target, int targetTcpPort, OneToOneScenario scenario) {
+  private Future<List<BenchClient>> connectAll(Vertx vertx, URI target, int targetTcpPort, int clients,
+      org.sealpost.client.WireConnection.ServerRequestHandler onRequest) {
     RestClient rest = new RestClient(vertx, target);
     boolean webSocket = transport.equalsIgnoreCase("websocket");
     Future<List<BenchClient>> chain = Future.succeededFuture(new ArrayList<>());
@@ -115,7 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = from; i < to; i++) {
           String number = String.format("%s%07d", prefix, i);
           connecting.add(BenchClient.register(rest, number, code)
-              .compose(credentials -> BenchClient.connect(vertx, target, targetTcpPort, webSocket, credentials, scenario::onServerRequest)));
+              .compose(credentials -> BenchClient.connect(vertx, target, targetTcpPort, webSocket, credentials, onRequest)));
         }
         return Future.all(connecting).map(all -> {
           for (int i = 0; i < all.size(); i++) {

@@ -43,8 +43,11 @@ public final class ChatCommand extends ClientCommand {
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
   Path state;
 
-  @Option(names = "--to", required = true, paramLabel = "+E164", description = "Whom to chat with.")
+  @Option(names = "--to", paramLabel = "+E164", description = "Whom to chat with (or --group).")
   String to;
+
+  @Option(names = "--group", paramLabel = "ID", description = "Chat in this group instead.")
+  String group;
 
   @Option(names = "--read-receipts", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Send read receipts for the messages shown (default: on).")
@@ -61,15 +64,19 @@ public final class ChatCommand extends ClientCommand {
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
+    if ((to == null) == (group == null)) {
+      throw new IllegalArgumentException("give exactly one of --to and --group");
+    }
     SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
     try {
       Promise<Void> drained = Promise.promise();
       client.listener(new Screen(client, drained));
       runtime.await(client.connect());
       runtime.await(drained.future(), QUEUE_DRAIN);
-      out().println("Chatting with " + to + " as " + client.number() + ". Type a message and press Enter;"
+      String with = group != null ? "group " + runtime.await(client.groupName(group)) : to;
+      out().println("Chatting with " + with + " as " + client.number() + ". Type a message and press Enter;"
           + " /safety shows the safety number, /trust accepts a changed one, /typing shows you typing, /quit ends.");
-      if (client.isConnected()) {
+      if (client.isConnected() && group == null) {
         // Their presence, as far as their privacy settings show it; nothing at all when hidden.
         client.subscribePresence(List.of(to))
             .onSuccess(states -> states.forEach(this::showPresence))
@@ -88,7 +95,9 @@ public final class ChatCommand extends ClientCommand {
     List<Future<SentMessage>> sends = new ArrayList<>();
     BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = input.readLine(); line != null && !line.equals("/quit"); line = input.readLine()) {
-      if (line.equals("/safety")) {
+      if ((line.equals("/safety") || line.equals("/trust")) && group != null) {
+        out().println("In a group, use /safety and /trust in a chat with each member (chat --to NUMBER).");
+      } else if (line.equals("/safety")) {
         for (SafetyNumber number : runtime.await(client.safetyNumbers(to))) {
           out().println(SafetyNumberCommand.line(number));
         }
@@ -97,10 +106,11 @@ public final class ChatCommand extends ClientCommand {
         out().println(changed == 0 ? "Nothing to accept: the safety number with " + to + " did not change."
             : "Accepted the new safety number with " + to + ".");
       } else if (line.equals("/typing")) {
-        client.typing(to, true).onFailure(err -> err().println("! typing not sent: " + err.getMessage()));
+        (group != null ? client.typingInGroup(group, true) : client.typing(to, true))
+            .onFailure(err -> err().println("! typing not sent: " + err.getMessage()));
       } else if (!line.isBlank()) {
         String text = line;
-        sends.add(client.send(to, text)
+        sends.add((group != null ? client.sendGroup(group, text) : client.send(to, text))
             .onSuccess(sent -> advance(sent.id(), Tick.SENT, text))
             .onFailure(err -> {
               err().println("! not sent: " + err.getMessage());
@@ -169,13 +179,26 @@ public final class ChatCommand extends ClientCommand {
 
     @Override
     public Future<Void> onMessage(IncomingMessage message) {
-      out().println(Lines.message(message));
-      out().flush();
-      if (readReceipts && !message.isSentTranscript()) {
-        client.markRead(message.sender(), List.of(message.id()))
-            .onFailure(err -> err().println("! read receipt not sent: " + err.getMessage()));
-      }
-      return Future.succeededFuture();
+      Future<String> line = message.group().isPresent()
+          ? client.groupName(message.group().get()).map(name -> Lines.groupMessage(name, message))
+          : Future.succeededFuture(Lines.message(message));
+      return line.map(text -> {
+        out().println(text);
+        out().flush();
+        if (readReceipts && !message.isSentTranscript() && !message.sender().equals(client.number())) {
+          client.markRead(message.sender(), List.of(message.id()))
+              .onFailure(err -> err().println("! read receipt not sent: " + err.getMessage()));
+        }
+        return null;
+      });
+    }
+
+    @Override
+    public void onGroupEvent(org.sealpost.protocol.GroupEvent event) {
+      client.groupName(event.getGroupId()).onSuccess(name -> {
+        out().println(Lines.groupEvent(name, event));
+        out().flush();
+      });
     }
 
     @Override

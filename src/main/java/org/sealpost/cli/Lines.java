@@ -3,6 +3,7 @@ package org.sealpost.cli;
 import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
+import org.sealpost.protocol.GroupEvent;
 
 /** How messages and ticks print, one line each, the same in {@code receive} and {@code chat}. */
 final class Lines {
@@ -17,6 +18,28 @@ final class Lines {
       return message.sender() + " (to " + message.sentTo().orElseThrow() + "): " + message.text();
     }
     return message.sender() + ": " + message.text();
+  }
+
+  /** {@code [group] sender: text} for a group message. */
+  static String groupMessage(String group, IncomingMessage message) {
+    return "[" + group + "] " + message(message);
+  }
+
+  /** {@code [group] * actor added +A, +B} and the like. */
+  static String groupEvent(String group, GroupEvent event) {
+    String members = String.join(", ", event.getMembersList());
+    String what = switch (event.getKind()) {
+      case CREATED -> "created the group";
+      case MEMBERS_ADDED -> "added " + members;
+      case MEMBERS_REMOVED -> "removed " + members;
+      case MEMBER_LEFT -> "left";
+      case ADMINS_PROMOTED -> "made " + members + " admin";
+      case ADMINS_DEMOTED -> "made " + members + " no longer admin";
+      case SETTINGS_CHANGED -> "changed the group's settings";
+      case METADATA_CHANGED -> "changed the group's info";
+      default -> "changed the group";
+    };
+    return "[" + group + "] * " + event.getActor() + " " + what;
   }
 
   static String receipt(Receipt receipt, MessageId id) {

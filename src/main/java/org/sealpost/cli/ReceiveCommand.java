@@ -10,6 +10,7 @@ import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
 import org.sealpost.client.SealpostClient;
+import org.sealpost.protocol.GroupEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +36,7 @@ public final class ReceiveCommand extends ClientCommand {
   int run(ClientRuntime runtime) throws Exception {
     SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
     try {
-      Printer printer = new Printer(runtime.vertx(), Duration.ofSeconds(timeoutSeconds));
+      Printer printer = new Printer(client, runtime.vertx(), Duration.ofSeconds(timeoutSeconds));
       client.listener(printer);
       runtime.await(client.connect());
       return runtime.await(printer.done(), DRAIN_TIMEOUT.plusSeconds(Math.max(0, timeoutSeconds)));
@@ -46,13 +47,15 @@ public final class ReceiveCommand extends ClientCommand {
 
   /** Prints what arrives; completes {@link #done()} with the exit code. */
   private final class Printer implements ClientListener {
+    private final SealpostClient client;
     private final Vertx vertx;
     private final Duration idle;
     private final Promise<Integer> done = Promise.promise();
     private boolean drained;
     private long idleTimer = -1;
 
-    Printer(Vertx vertx, Duration idle) {
+    Printer(SealpostClient client, Vertx vertx, Duration idle) {
+      this.client = client;
       this.vertx = vertx;
       this.idle = idle;
     }
@@ -63,10 +66,24 @@ public final class ReceiveCommand extends ClientCommand {
 
     @Override
     public Future<Void> onMessage(IncomingMessage message) {
-      out().println(Lines.message(message));
-      out().flush();
+      Future<String> line = message.group().isPresent()
+          ? client.groupName(message.group().get()).map(name -> Lines.groupMessage(name, message))
+          : Future.succeededFuture(Lines.message(message));
+      return line.map(text -> {
+        out().println(text);
+        out().flush();
+        activity();
+        return null;
+      });
+    }
+
+    @Override
+    public void onGroupEvent(GroupEvent event) {
+      client.groupName(event.getGroupId()).onSuccess(name -> {
+        out().println(Lines.groupEvent(name, event));
+        out().flush();
+      });
       activity();
-      return Future.succeededFuture();
     }
 
     @Override

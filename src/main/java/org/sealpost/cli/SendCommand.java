@@ -18,17 +18,23 @@ public final class SendCommand extends ClientCommand {
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
   Path state;
 
-  @Option(names = "--to", required = true, paramLabel = "+E164", description = "The recipient's number.")
+  @Option(names = "--to", paramLabel = "+E164", description = "The recipient's number (or --group).")
   String to;
+
+  @Option(names = "--group", paramLabel = "ID", description = "Send to this group instead (its id from `group create`).")
+  String group;
 
   @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The message.")
   String text;
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
+    if ((to == null) == (group == null)) {
+      throw new IllegalArgumentException("give exactly one of --to and --group");
+    }
     SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
     try {
-      SentMessage sent = runtime.await(client.send(to, text));
+      SentMessage sent = runtime.await(group != null ? client.sendGroup(group, text) : client.send(to, text));
       out().println(sent.id().hex());
       return 0;
     } finally {

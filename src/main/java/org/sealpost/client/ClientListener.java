@@ -17,6 +17,13 @@ public interface ClientListener {
     return Future.succeededFuture();
   }
 
+  /**
+   * A server-made group event (members added or removed, admins, settings, metadata), in the order
+   * of the device's queue; {@code event.getRevision()} orders events of one group.
+   */
+  default void onGroupEvent(org.sealpost.protocol.GroupEvent event) {
+  }
+
   /** A delivery or read tick for messages this account sent. */
   default void onReceipt(Receipt receipt) {
   }

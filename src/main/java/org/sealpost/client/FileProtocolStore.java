@@ -478,4 +478,9 @@ final class FileProtocolStore implements SignalProtocolStore {
       }
     }).orElse(null);
   }
+
+  /** Forgets a sender key (this device's own, when it rotates it: the next create makes a new one). */
+  void deleteSenderKey(SignalProtocolAddress sender, UUID distributionId) {
+    files.delete(SENDER_KEYS + "/" + Addresses.fileName(sender) + "." + distributionId);
+  }
 }

@@ -13,17 +13,22 @@ import java.util.Optional;
  * @param serverTimestamp when the server accepted it, ms since the epoch
  * @param sentTo set on a sent transcript: another device of this account sent the message to
  *     this number, and this is that device's copy
+ * @param group set on a group message: the group's id
  */
 public record IncomingMessage(String sender, int senderDevice, MessageId id, String text, long sentAt,
-    long serverTimestamp, Optional<String> sentTo) {
+    long serverTimestamp, Optional<String> sentTo, Optional<String> group) {
 
   /** True for the copy of a message this account's other device sent. */
   public boolean isSentTranscript() {
     return sentTo.isPresent();
   }
 
-  /** The other party of the conversation: the sender, or for a transcript the recipient. */
+  /** The conversation: the group of a group message, else the sender, or for a transcript the recipient. */
   public String conversation() {
-    return sentTo.orElse(sender);
+    return group.orElse(sentTo.orElse(sender));
+  }
+
+  public boolean isGroupMessage() {
+    return group.isPresent();
   }
 }

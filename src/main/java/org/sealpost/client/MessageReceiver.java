@@ -12,7 +12,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.sealpost.client.proto.Content;
 import org.sealpost.client.proto.ReceivedMessage;
+import org.sealpost.protocol.ContentType;
 import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.GroupEvent;
 import org.sealpost.protocol.PreKeyCount;
 import org.sealpost.protocol.Request;
 import org.signal.libsignal.protocol.DuplicateMessageException;
@@ -51,6 +53,7 @@ final class MessageReceiver {
   private static final int FAILED = 500;
 
   private final FileProtocolStore store;
+  private final GroupSessions groups;
   private final ReceivedLog received;
   private final CryptoWorker crypto;
   private final Supplier<ClientListener> listener;
@@ -61,9 +64,10 @@ final class MessageReceiver {
   /** Tail of the chain that handles deliveries one at a time. */
   private Future<?> tail = Future.succeededFuture();
 
-  MessageReceiver(FileProtocolStore store, CryptoWorker crypto, Supplier<ClientListener> listener,
-      Function<PreKeyCount, Future<Void>> refillKeys, String self) {
+  MessageReceiver(FileProtocolStore store, GroupSessions groups, CryptoWorker crypto,
+      Supplier<ClientListener> listener, Function<PreKeyCount, Future<Void>> refillKeys, String self) {
     this.store = store;
+    this.groups = groups;
     this.received = new ReceivedLog(store.files());
     this.crypto = crypto;
     this.listener = listener;
@@ -134,6 +138,7 @@ final class MessageReceiver {
     return switch (envelope.getType()) {
       case MESSAGE -> onMessage(envelope);
       case DELIVERY_RECEIPT, READ_RECEIPT -> onReceipt(envelope);
+      case GROUP_EVENT -> onGroupEvent(envelope);
       default -> {
         log.debug("{} - ignoring envelope of type {}", self, envelope.getType());
         yield Future.succeededFuture(OK);
@@ -154,6 +159,21 @@ final class MessageReceiver {
     return Future.succeededFuture(OK);
   }
 
+  /** Notes departures (the next group send rotates the sender key), then tells the application. */
+  private Future<Integer> onGroupEvent(Envelope envelope) {
+    GroupEvent event = envelope.getGroupEvent();
+    return crypto.run(() -> {
+      groups.onEvent(event);
+      return OK;
+    }).map(ok -> {
+      listener.get().onGroupEvent(event);
+      return OK;
+    }).otherwise(error -> {
+      log.warn("{} - handling a group event failed; it stays queued: {}", self, error.toString());
+      return FAILED;
+    });
+  }
+
   private Future<Integer> onMessage(Envelope envelope) {
     if (envelope.getMessageId().size() != MessageId.LENGTH) {
       log.warn("{} - delivery without a valid message id dropped", self);
@@ -161,7 +181,7 @@ final class MessageReceiver {
     }
     MessageId id = new MessageId(envelope.getMessageId());
     return crypto.run(() -> decrypt(envelope, id)).compose(result -> switch (result) {
-      case DUPLICATE -> Future.succeededFuture(OK);
+      case DUPLICATE, SENDER_KEY -> Future.succeededFuture(OK);
       case UNTRUSTED -> {
         held.computeIfAbsent(envelope.getSource(), n -> new ArrayList<>()).add(envelope);
         yield Future.succeededFuture(HELD);
@@ -186,7 +206,8 @@ final class MessageReceiver {
         }));
   }
 
-  private enum Decryption { DECRYPTED, DUPLICATE, UNTRUSTED, UNDECRYPTABLE }
+  /** SENDER_KEY: a member's group key arrived (and was stored); nothing to show. */
+  private enum Decryption { DECRYPTED, DUPLICATE, UNTRUSTED, UNDECRYPTABLE, SENDER_KEY }
 
   /** Runs on the crypto worker. On DECRYPTED the plaintext is in the {@link ReceivedLog}. */
   private Decryption decrypt(Envelope envelope, MessageId id) throws Exception {
@@ -205,10 +226,21 @@ final class MessageReceiver {
         byte[] padded = switch (envelope.getContentType()) {
           case PREKEY_MESSAGE -> cipher.decrypt(new PreKeySignalMessage(ciphertext));
           case SIGNAL_MESSAGE -> cipher.decrypt(new SignalMessage(ciphertext));
+          case SENDER_KEY_MESSAGE -> groups.decrypt(source, envelope.getSourceDevice(), ciphertext);
           default -> throw new InvalidProtocolBufferException("content type " + envelope.getContentType());
         };
         Content content = ContentCodec.decode(padded);
+        boolean isGroupMessage = envelope.getContentType() == ContentType.SENDER_KEY_MESSAGE;
+        if (!isGroupMessage && content.hasGroupKey()) {
+          groups.process(source, envelope.getSourceDevice(), content.getGroupKey());
+          return Decryption.SENDER_KEY;
+        }
+        if (isGroupMessage && (content.hasGroupKey() || !content.getGroupId().equals(envelope.getGroupId()))) {
+          // The server's group id must match the one the sender encrypted.
+          throw new InvalidProtocolBufferException("group message for another group");
+        }
         received.recordDecrypted(ReceivedMessage.newBuilder()
+            .setGroupId(isGroupMessage ? content.getGroupId() : "")
             .setSource(source)
             .setSourceDevice(envelope.getSourceDevice())
             .setMessageId(envelope.getMessageId())
@@ -237,6 +269,7 @@ final class MessageReceiver {
     Content content = record.getContent();
     return new IncomingMessage(record.getSource(), record.getSourceDevice(), new MessageId(record.getMessageId()),
         content.getText(), record.getClientTimestamp(), record.getServerTimestamp(),
-        content.getSentTo().isEmpty() ? Optional.empty() : Optional.of(content.getSentTo()));
+        content.getSentTo().isEmpty() ? Optional.empty() : Optional.of(content.getSentTo()),
+        record.getGroupId().isEmpty() ? Optional.empty() : Optional.of(record.getGroupId()));
   }
 }

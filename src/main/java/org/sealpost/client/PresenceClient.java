@@ -49,7 +49,7 @@ final class PresenceClient {
         case TYPING_PATH -> {
           TypingEvent event = TypingEvent.parseFrom(request.getBody());
           listener.get().onTyping(new Typing(event.getSource(), event.getSourceDevice(),
-              event.getGroupId().isEmpty() ? Optional.empty() : Optional.of(event.getGroupId().toByteArray()),
+              event.getGroupId().isEmpty() ? Optional.empty() : Optional.of(event.getGroupId()),
               event.getAction() == TypingAction.COMPOSING));
           return Optional.of(Future.succeededFuture(OK));
         }
@@ -73,11 +73,11 @@ final class PresenceClient {
         PresenceSubscribeRequest.newBuilder().addAllNumbers(numbers).build(), Empty.parser()).mapEmpty();
   }
 
-  Future<Void> typing(String to, byte[] groupId, boolean composing) {
+  Future<Void> typing(String to, String groupId, boolean composing) {
     TypingRequest.Builder request = TypingRequest.newBuilder()
         .setAction(composing ? TypingAction.COMPOSING : TypingAction.PAUSED);
     if (groupId != null) {
-      request.setGroupId(ByteString.copyFrom(groupId));
+      request.setGroupId(groupId);
     } else {
       request.setDestination(to);
     }

@@ -63,6 +63,7 @@ public final class SealpostClient {
   private final MessageSender sender;
   private final MessageReceiver receiver;
   private final PresenceClient presence;
+  private final GroupMessenger groups;
   private final String number;
   private final int deviceId;
   private final String password;
@@ -92,8 +93,10 @@ public final class SealpostClient {
         .setPassword(password).build());
     this.keys = new KeyUploader(store, crypto, api, clock, self);
     this.sender = new MessageSender(store, crypto, api, number, deviceId);
-    this.receiver = new MessageReceiver(store, crypto, () -> listener, keys::refill, self);
+    GroupSessions groupSessions = new GroupSessions(store, number, deviceId);
+    this.receiver = new MessageReceiver(store, groupSessions, crypto, () -> listener, keys::refill, self);
     this.presence = new PresenceClient(api, () -> listener);
+    this.groups = new GroupMessenger(groupSessions, sender, crypto, api, number, clock);
     crypto.watch(store, changed -> listener.onIdentityChanged(changed));
   }
 
@@ -341,6 +344,60 @@ public final class SealpostClient {
     }));
   }
 
+  // ------------------------------------------------------------------ groups
+
+  /** Creates a group with this account as its admin; {@code name} reaches the server only encrypted. */
+  public Future<GroupInfo> createGroup(String name, List<String> members) {
+    for (String member : members) {
+      if (member == null || !NUMBER.matcher(member).matches()) {
+        return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + member));
+      }
+    }
+    return onContext(() -> groups.create(name, members));
+  }
+
+  /** The group as the server has it (members only). */
+  public Future<GroupInfo> group(String groupId) {
+    return onContext(() -> groups.get(groupId));
+  }
+
+  public Future<GroupInfo> addGroupMembers(String groupId, List<String> members) {
+    return onContext(() -> groups.add(groupId, members));
+  }
+
+  /** Removes a member (admins), or leaves the group when {@code member} is this account's number. */
+  public Future<GroupInfo> removeGroupMember(String groupId, String member) {
+    return onContext(() -> groups.remove(groupId, member));
+  }
+
+  /**
+   * Sends {@code text} to every other member device of the group, encrypted once with this
+   * device's sender key (distributed first to members that lack it). Completes at the single tick.
+   * Sends of one client (1:1 and group) go out one after another, in call order.
+   */
+  public Future<SentMessage> sendGroup(String groupId, String text) {
+    return onContext(() -> {
+      Future<SentMessage> next = sendTail.transform(ignored -> groups.send(groupId, text));
+      sendTail = next;
+      return next;
+    });
+  }
+
+  /** The group's name as this device knows it (no server round trip), or its id when unknown. */
+  public Future<String> groupName(String groupId) {
+    return onContext(() -> groups.localName(groupId));
+  }
+
+  /** Tests: a group message as {@link #sendGroup} would encrypt it, not sent. */
+  Future<byte[]> encryptGroupMessage(String groupId, String text) {
+    return onContext(() -> groups.encryptOnly(groupId, text));
+  }
+
+  /** Tests: decrypts a Sender-Key ciphertext; fails when this device holds no key that opens it. */
+  Future<String> decryptGroupMessage(String source, int sourceDevice, byte[] ciphertext) {
+    return onContext(() -> groups.decryptOnly(source, sourceDevice, ciphertext));
+  }
+
   /** Tells {@code sender}'s devices that these messages of theirs were read here (blue ticks). */
   public Future<Void> markRead(String sender, List<MessageId> ids) {
     if (ids.isEmpty()) {
@@ -375,7 +432,7 @@ public final class SealpostClient {
   }
 
   /** Typing in a group this account is a member of. */
-  public Future<Void> typingInGroup(byte[] groupId, boolean composing) {
+  public Future<Void> typingInGroup(String groupId, boolean composing) {
     return onContext(() -> presence.typing(null, groupId, composing));
   }
 

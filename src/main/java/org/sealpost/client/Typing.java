@@ -12,4 +12,4 @@ import java.util.Optional;
  * @param groupId the group, when the typing happens in one
  * @param composing true while composing, false when paused
  */
-public record Typing(String sender, int senderDevice, Optional<byte[]> groupId, boolean composing) {}
+public record Typing(String sender, int senderDevice, Optional<String> groupId, boolean composing) {}

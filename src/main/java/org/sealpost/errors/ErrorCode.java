@@ -7,8 +7,12 @@ public enum ErrorCode {
   FORBIDDEN(403),
   /** The recipient blocked the sender (messages and typing are refused). */
   BLOCKED(403),
+  /** A group already has its maximum number of members. */
+  GROUP_FULL(403),
   NOT_FOUND(404),
   MISMATCHED_DEVICES(409),
+  /** A compare-and-set lost: the record changed since the version the client named. */
+  VERSION_CONFLICT(409),
   STALE_DEVICES(410),
   TOO_LARGE(413),
   UNPROCESSABLE(422),

@@ -1,6 +1,5 @@
 package org.sealpost.presence;
 
-import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import java.util.List;
 import org.sealpost.errors.SealpostException;
@@ -16,5 +15,5 @@ public interface GroupTyping {
       Future.failedFuture(SealpostException.badRequest("typing in groups is not available on this server"));
 
   /** The numbers of the group's members other than {@code sender}. */
-  Future<List<String>> otherMembers(ByteString groupId, String sender);
+  Future<List<String>> otherMembers(String groupId, String sender);
 }

@@ -33,10 +33,11 @@ import org.sealpost.gateway.GatewayContext;
 import org.sealpost.gateway.GatewayMetrics;
 import org.sealpost.gateway.PreAuthLimiter;
 import org.sealpost.gateway.Route;
+import org.sealpost.groups.GroupRoutes;
+import org.sealpost.groups.GroupsService;
 import org.sealpost.keys.KeyRoutes;
 import org.sealpost.keys.KeysService;
 import org.sealpost.limits.RateLimiters;
-import org.sealpost.presence.GroupTyping;
 import org.sealpost.presence.PresenceRoutes;
 import org.sealpost.presence.PresenceService;
 import org.sealpost.presence.PrivacyService;
@@ -119,11 +120,12 @@ public final class Server {
           KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
           PresenceService presence = new PresenceService(stores.presence(), privacy, stores.privacy(),
               stores.accounts(), stores.sessions(), limits, router, clock);
-          // GroupTyping.UNAVAILABLE until the groups feature supplies the members of a group.
-          TypingService typing = new TypingService(stores.accounts(), privacy, GroupTyping.UNAVAILABLE, limits,
-              router, clock);
+
+          GroupsService groups = new GroupsService(config.messages(), stores.accounts(), stores.groups(),
+              stores.messages(), limits, router, clock, new SecureRandom(), privacy);
+          TypingService typing = new TypingService(stores.accounts(), privacy, groups, limits, router, clock);
           routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
-              PresenceRoutes.of(presence, typing, privacy)));
+              PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups)));
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
               new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()), presence);
@@ -159,7 +161,7 @@ public final class Server {
         .map(durable -> {
           Stores both = durable.toStores(shared.rateLimits(), shared.sessions(), shared.presence());
           return new Stores(both.accounts(), both.codes(), both.messages(), both.preKeys(), both.rateLimits(),
-              both.sessions(), both.privacy(), both.presence(), () -> {
+              both.sessions(), both.privacy(), both.presence(), both.groups(), () -> {
                 shared.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
                 both.resources().close();
               });

@@ -12,6 +12,7 @@ public record Stores(
     SessionDirectory sessions,
     PrivacyStore privacy,
     PresenceStore presence,
+    GroupStore groups,
     AutoCloseable resources) {
 
   public Future<Void> close(io.vertx.core.Vertx vertx) {

@@ -14,6 +14,7 @@ final class RecordingListener implements ClientListener {
   private final BlockingQueue<IncomingMessage> messages = new LinkedBlockingQueue<>();
   private final BlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
   private final BlockingQueue<String> identityChanges = new LinkedBlockingQueue<>();
+  private final BlockingQueue<org.sealpost.protocol.GroupEvent> groupEvents = new LinkedBlockingQueue<>();
   private final CountDownLatch queueEmpty = new CountDownLatch(1);
   private volatile Function<IncomingMessage, Future<Void>> acceptance = message -> Future.succeededFuture();
 
@@ -39,6 +40,11 @@ final class RecordingListener implements ClientListener {
   }
 
   @Override
+  public void onGroupEvent(org.sealpost.protocol.GroupEvent event) {
+    groupEvents.add(event);
+  }
+
+  @Override
   public void onQueueEmpty() {
     queueEmpty.countDown();
   }
@@ -49,6 +55,10 @@ final class RecordingListener implements ClientListener {
 
   Receipt nextReceipt() {
     return poll(receipts, "receipt");
+  }
+
+  org.sealpost.protocol.GroupEvent nextGroupEvent() {
+    return poll(groupEvents, "group event");
   }
 
   String nextIdentityChange() {

@@ -20,14 +20,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.vertx.core.http.HttpMethod;
 import org.sealpost.client.RequestFailedException;
 import org.sealpost.client.RestClient;
-import org.sealpost.protocol.BlockList;
 import org.sealpost.config.RateLimitConfig;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.protocol.AddMembersRequest;
+import org.sealpost.protocol.BlockList;
 import org.sealpost.protocol.ContactsUploadRequest;
 import org.sealpost.protocol.ContactsUploadResponse;
+import org.sealpost.protocol.CreateGroupRequest;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.Group;
 import org.sealpost.protocol.PresenceEvent;
 import org.sealpost.protocol.PresenceSnapshot;
 import org.sealpost.protocol.PresenceSubscribeRequest;
@@ -287,11 +290,52 @@ class PresenceTest {
   }
 
   @Test
-  void typingToAGroupIsRefusedUntilGroupsAreWired() {
+  void typingInAGroupReachesTheOtherMembersOnly() {
     TestDevice alice = connect(register());
-    Throwable refused = failure(alice.connection().call("PUT", "/v1/typing", TypingRequest.newBuilder()
-        .setGroupId(com.google.protobuf.ByteString.copyFromUtf8("group")).build(), Empty.parser()));
-    assertThat(((RequestFailedException) refused).status()).isEqualTo(400);
+    TestDevice bob = connect(register());
+    TestDevice carol = connect(register());
+    TestDevice outsider = connect(register());
+    Group group = await(alice.connection().call("POST", "/v1/groups", CreateGroupRequest.newBuilder()
+        .addMembers(bob.number()).addMembers(carol.number()).build(), Group.parser()));
+
+    await(bob.connection().call("PUT", "/v1/typing", TypingRequest.newBuilder().setGroupId(group.getId())
+        .setAction(TypingAction.COMPOSING).build(), Empty.parser()));
+
+    for (TestDevice member : List.of(alice, carol)) {
+      TypingEvent event = typing(member.nextRequest("/v1/typing", 5));
+      assertThat(event.getSource()).isEqualTo(bob.number());
+      assertThat(event.getGroupId()).isEqualTo(group.getId());
+    }
+    assertThat(bob.receivesNoRequestFor(300)).as("the typist does not hear itself").isTrue();
+    Throwable notMember = failure(outsider.connection().call("PUT", "/v1/typing", TypingRequest.newBuilder()
+        .setGroupId(group.getId()).setAction(TypingAction.COMPOSING).build(), Empty.parser()));
+    Throwable unknown = failure(alice.connection().call("PUT", "/v1/typing", TypingRequest.newBuilder()
+        .setGroupId("no-such-group").setAction(TypingAction.COMPOSING).build(), Empty.parser()));
+    assertThat(((RequestFailedException) notMember).status()).isEqualTo(403);
+    assertThat(((RequestFailedException) unknown).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aBlockedAccountCannotAddItsBlockerToAGroup() {
+    TestDevice alice = connect(register());
+    TestDevice mallory = connect(register());
+    TestDevice bob = connect(register());
+    await(alice.connection().call("PUT", "/v1/blocks/" + mallory.number(), Empty.getDefaultInstance(), Empty.parser()));
+
+    Throwable create = failure(mallory.connection().call("POST", "/v1/groups", CreateGroupRequest.newBuilder()
+        .addMembers(alice.number()).addMembers(bob.number()).build(), Group.parser()));
+    Group group = await(mallory.connection().call("POST", "/v1/groups", CreateGroupRequest.newBuilder()
+        .addMembers(bob.number()).build(), Group.parser()));
+    Throwable add = failure(mallory.connection().call("PUT", "/v1/groups/" + group.getId() + "/members",
+        AddMembersRequest.newBuilder().addMembers(alice.number()).build(), Group.parser()));
+    // Bob, whom alice did not block, may add her to mallory's group.
+    Group withAlice = await(bob.connection().call("PUT", "/v1/groups/" + group.getId() + "/members",
+        AddMembersRequest.newBuilder().addMembers(alice.number()).build(), Group.parser()));
+
+    assertThat(((RequestFailedException) create).status()).isEqualTo(403);
+    assertThat(((RequestFailedException) create).getMessage()).contains("BLOCKED");
+    assertThat(((RequestFailedException) add).status()).isEqualTo(403);
+    assertThat(withAlice.getMembersList()).extracting(m -> m.getNumber()).contains(alice.number());
   }
 
   private static TypingEvent typing(Request request) {

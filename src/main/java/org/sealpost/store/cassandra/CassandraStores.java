@@ -2,11 +2,13 @@ package org.sealpost.store.cassandra;
 
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.store.AccountStore;
 import org.sealpost.store.CodeStore;
+import org.sealpost.store.GroupStore;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.PresenceStore;
@@ -41,15 +43,18 @@ public final class CassandraStores {
   private final CassandraMessageQueueStore messages;
   private final CassandraPreKeyStore preKeys;
   private final CassandraPrivacyStore privacy;
+  private final CassandraGroupStore groups;
 
   private CassandraStores(Cql cql, CassandraAccountStore accounts, CassandraCodeStore codes,
-      CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys, CassandraPrivacyStore privacy) {
+      CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys, CassandraPrivacyStore privacy,
+      CassandraGroupStore groups) {
     this.cql = cql;
     this.accounts = accounts;
     this.codes = codes;
     this.messages = messages;
     this.preKeys = preKeys;
     this.privacy = privacy;
+    this.groups = groups;
   }
 
   /** {@link #connect(io.vertx.core.Vertx, CassandraStoreOptions, Clock)} with the system clock. */
@@ -77,9 +82,11 @@ public final class CassandraStores {
           Future<DedupeClaims> claims = DedupeClaims.prepare(cql, clock);
           Future<CassandraPreKeyStore> preKeys = CassandraPreKeyStore.prepare(cql);
           Future<CassandraPrivacyStore> privacy = CassandraPrivacyStore.prepare(cql);
-          return Future.all(accounts, codes, queue, claims, preKeys, privacy).map(all -> new CassandraStores(cql,
+          Future<CassandraGroupStore> groups = CassandraGroupStore.prepare(cql);
+          return Future.all(List.of(accounts, codes, queue, claims, preKeys, privacy, groups)).map(all -> new CassandraStores(cql,
               accounts.result(), codes.result(),
-              new CassandraMessageQueueStore(queue.result(), claims.result()), preKeys.result(), privacy.result()));
+              new CassandraMessageQueueStore(queue.result(), claims.result()), preKeys.result(), privacy.result(),
+              groups.result()));
         })
         .onSuccess(stores -> log.info("cassandra {} - connected; envelopes live {}, dedupe records {}",
             endpoint, options.queueTtl(), options.dedupeTtl()))
@@ -110,12 +117,16 @@ public final class CassandraStores {
     return privacy;
   }
 
+  public GroupStore groups() {
+    return groups;
+  }
+
   /**
    * These stores with rate limits and sessions from elsewhere, as the node's {@link Stores}; closing
    * those {@link Stores} closes this client (waiting up to a minute on a worker thread).
    */
   public Stores toStores(RateLimitStore rateLimits, SessionDirectory sessions, PresenceStore presence) {
-    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions, privacy, presence,
+    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions, privacy, presence, groups,
         () -> close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES));
   }
 

@@ -29,7 +29,9 @@ public enum ColumnFamily {
   /** ContactsRecord (the uploaded contact list) by owner number. */
   CONTACTS("contacts"),
   /** Block entries (empty values) by blocker, 0x00, blocked number. */
-  BLOCKS("blocks");
+  BLOCKS("blocks"),
+  /** sealpost.v1.Group records by group id. */
+  GROUPS("groups");
 
   private final String rocksName;
 

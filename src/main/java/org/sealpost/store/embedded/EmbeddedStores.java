@@ -31,6 +31,7 @@ public final class EmbeddedStores {
         new InMemorySessionDirectory(),
         new EmbeddedPrivacyStore(db),
         new InMemoryPresenceStore(),
+        new EmbeddedGroupStore(db),
         db);
   }
 }

@@ -1,0 +1,456 @@
+package org.sealpost.groups;
+
+import com.google.protobuf.ByteString;
+import io.vertx.core.Future;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.sealpost.accounts.PhoneNumbers;
+import org.sealpost.config.MessagesConfig;
+import org.sealpost.errors.ErrorCode;
+import org.sealpost.errors.SealpostException;
+import org.sealpost.limits.Limit;
+import org.sealpost.limits.RateLimiters;
+import org.sealpost.presence.Blocks;
+import org.sealpost.presence.GroupTyping;
+import org.sealpost.protocol.AddMembersRequest;
+import org.sealpost.protocol.ContentType;
+import org.sealpost.protocol.CreateGroupRequest;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.Group;
+import org.sealpost.protocol.GroupEvent;
+import org.sealpost.protocol.GroupMember;
+import org.sealpost.protocol.GroupRole;
+import org.sealpost.protocol.GroupSendRequest;
+import org.sealpost.protocol.GroupSendResponse;
+import org.sealpost.protocol.GroupSettings;
+import org.sealpost.protocol.SetMetadataRequest;
+import org.sealpost.routing.Router;
+import org.sealpost.store.AccountStore;
+import org.sealpost.store.DeviceKey;
+import org.sealpost.store.GroupStore;
+import org.sealpost.store.MessageQueueStore.DedupeKey;
+import org.sealpost.store.MessageQueueStore;
+import org.sealpost.store.proto.AccountRecord;
+import org.sealpost.store.proto.DeviceRecord;
+
+/**
+ * Groups: membership, admins, settings and the metadata blob, each change a compare-and-set in the
+ * {@link GroupStore} announced as a {@link GroupEvent} through the durable queue; and the group
+ * send, which fans one Sender-Key ciphertext out to every member device but the sender's through
+ * the same queue, router and receipt path as a one-to-one message.
+ *
+ * <p>Permissions, in one place each: {@link #requireMember}, {@link #requireRole} and {@link
+ * #mayAdd} (the hook where "may X add Y" is decided, e.g. for blocking).
+ */
+public final class GroupsService implements GroupTyping {
+  /** WhatsApp's limit; the next add fails with GROUP_FULL. */
+  public static final int MAX_MEMBERS = 1024;
+  static final int MESSAGE_ID_BYTES = 16;
+  /** The metadata blob is a small encrypted record (name, description, avatar pointer). */
+  static final int MAX_METADATA_BYTES = 8 * 1024;
+  private static final String DEDUPE_PREFIX = "group:";
+
+  private final MessagesConfig config;
+  private final AccountStore accounts;
+  private final GroupStore groups;
+  private final MessageQueueStore queues;
+  private final RateLimiters limits;
+  private final Router router;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final GroupLanes lanes = new GroupLanes();
+  private final Blocks blocks;
+
+  public GroupsService(MessagesConfig config, AccountStore accounts, GroupStore groups, MessageQueueStore queues,
+      RateLimiters limits, Router router, Clock clock, SecureRandom random, Blocks blocks) {
+    this.blocks = blocks;
+    this.config = config;
+    this.accounts = accounts;
+    this.groups = groups;
+    this.queues = queues;
+    this.limits = limits;
+    this.router = router;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  // ------------------------------------------------------------------ membership
+
+  public Future<Group> create(DeviceKey caller, CreateGroupRequest request) {
+    Set<String> others;
+    try {
+      others = numbers(request.getMembersList(), "members");
+      others.remove(caller.number());
+      checkSize(others.size() + 1);
+      checkMetadata(request.getMetadata());
+    } catch (SealpostException e) {
+      return Future.failedFuture(e);
+    }
+    byte[] idBytes = new byte[16];
+    random.nextBytes(idBytes);
+    String id = HexFormat.of().formatHex(idBytes);
+    Group.Builder group = Group.newBuilder().setId(id).setRevision(1).setCreated(clock.millis())
+        .setSettings(request.getSettings()).setMetadata(request.getMetadata())
+        .setMetadataVersion(request.getMetadata().isEmpty() ? 0 : 1)
+        .addMembers(GroupMember.newBuilder().setNumber(caller.number()).setAdmin(true).setJoinedAtRevision(1));
+    others.forEach(n -> group.addMembers(GroupMember.newBuilder().setNumber(n).setJoinedAtRevision(1)));
+    Group created = group.build();
+    return requireAccounts(others)
+        .compose(v -> mayAddAll(caller.number(), others))
+        .compose(v -> lanes.submit(id, () -> groups.create(created).compose(stored -> stored
+            ? announce(created, event(created, GroupEvent.Kind.CREATED, caller, List.of()), List.of())
+            : Future.failedFuture(new IllegalStateException("group id collision")))))
+        .map(created);
+  }
+
+  public Future<Group> get(DeviceKey caller, String id) {
+    return groups.get(id).map(found -> {
+      Group group = found.orElseThrow(() -> SealpostException.notFound("no such group"));
+      requireMember(group, caller.number());
+      return group;
+    });
+  }
+
+  public Future<Group> addMembers(DeviceKey caller, String id, AddMembersRequest request) {
+    Set<String> added;
+    try {
+      added = numbers(request.getMembersList(), "members");
+      if (added.isEmpty()) {
+        throw SealpostException.badRequest("members must name at least one account");
+      }
+    } catch (SealpostException e) {
+      return Future.failedFuture(e);
+    }
+    return requireAccounts(added)
+        .compose(v -> mayAddAll(caller.number(), added))
+        .compose(v -> change(caller, id, group -> {
+          requireRole(group, caller.number(), group.getSettings().getAddMembers(), "add members");
+          Set<String> fresh = new LinkedHashSet<>(added);
+          fresh.removeAll(memberNumbers(group));
+          if (fresh.isEmpty()) {
+            return group;
+          }
+          checkSize(group.getMembersCount() + fresh.size());
+          long revision = group.getRevision() + 1;
+          Group.Builder next = group.toBuilder().setRevision(revision);
+          fresh.forEach(n -> next.addMembers(GroupMember.newBuilder().setNumber(n).setJoinedAtRevision(revision)));
+          return next.build();
+        }, (before, after) -> event(after, GroupEvent.Kind.MEMBERS_ADDED, caller, added(before, after))));
+  }
+
+  /** Removes {@code number} (admins only), or leaves the group when it is the caller's own number. */
+  public Future<Group> removeMember(DeviceKey caller, String id, String number) {
+    boolean leaving = number.equals(caller.number());
+    return change(caller, id, group -> {
+      requireMember(group, caller.number());
+      if (!leaving) {
+        requireRole(group, caller.number(), GroupRole.ADMINS, "remove members");
+      }
+      int index = indexOf(group, number);
+      if (index < 0) {
+        return group;
+      }
+      Group.Builder next = group.toBuilder().setRevision(group.getRevision() + 1).removeMembers(index);
+      keepAnAdmin(next);
+      return next.build();
+    }, (before, after) -> event(after, leaving ? GroupEvent.Kind.MEMBER_LEFT : GroupEvent.Kind.MEMBERS_REMOVED,
+        caller, List.of(number)), number);
+  }
+
+  /** Promotes ({@code admin} true) or demotes a member; admins only. */
+  public Future<Group> setAdmin(DeviceKey caller, String id, String number, boolean admin) {
+    return change(caller, id, group -> {
+      requireRole(group, caller.number(), GroupRole.ADMINS, "change admins");
+      int index = indexOf(group, number);
+      if (index < 0) {
+        throw SealpostException.notFound(PhoneNumbers.redact(number) + " is not a member");
+      }
+      if (group.getMembers(index).getAdmin() == admin) {
+        return group;
+      }
+      Group.Builder next = group.toBuilder().setRevision(group.getRevision() + 1)
+          .setMembers(index, group.getMembers(index).toBuilder().setAdmin(admin));
+      if (next.getMembersList().stream().noneMatch(GroupMember::getAdmin)) {
+        throw SealpostException.forbidden("a group keeps at least one admin");
+      }
+      return next.build();
+    }, (before, after) -> event(after, admin ? GroupEvent.Kind.ADMINS_PROMOTED : GroupEvent.Kind.ADMINS_DEMOTED,
+        caller, List.of(number)));
+  }
+
+  public Future<Group> setSettings(DeviceKey caller, String id, GroupSettings settings) {
+    return change(caller, id, group -> {
+      requireRole(group, caller.number(), GroupRole.ADMINS, "change settings");
+      if (group.getSettings().equals(settings)) {
+        return group;
+      }
+      return group.toBuilder().setRevision(group.getRevision() + 1).setSettings(settings).build();
+    }, (before, after) -> event(after, GroupEvent.Kind.SETTINGS_CHANGED, caller, List.of()).toBuilder()
+        .setSettings(after.getSettings()).build());
+  }
+
+  /** Replaces the metadata blob if its version is still {@code expected_version}. */
+  public Future<Group> setMetadata(DeviceKey caller, String id, SetMetadataRequest request) {
+    try {
+      checkMetadata(request.getMetadata());
+    } catch (SealpostException e) {
+      return Future.failedFuture(e);
+    }
+    return change(caller, id, group -> {
+      requireRole(group, caller.number(), group.getSettings().getEditMetadata(), "change the group's info");
+      if (group.getMetadataVersion() != request.getExpectedVersion()) {
+        throw new SealpostException(ErrorCode.VERSION_CONFLICT,
+            "metadata is at version " + group.getMetadataVersion() + ", not " + request.getExpectedVersion());
+      }
+      return group.toBuilder().setRevision(group.getRevision() + 1).setMetadata(request.getMetadata())
+          .setMetadataVersion(group.getMetadataVersion() + 1).build();
+    }, (before, after) -> event(after, GroupEvent.Kind.METADATA_CHANGED, caller, List.of()).toBuilder()
+        .setMetadataVersion(after.getMetadataVersion()).build());
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  /**
+   * One Sender-Key ciphertext to every device of every member except the sending device:
+   * completes once every envelope is durable (the single tick). Idempotent by message id.
+   */
+  public Future<GroupSendResponse> send(DeviceKey sender, String id, GroupSendRequest request) {
+    if (request.getMessageId().size() != MESSAGE_ID_BYTES) {
+      return Future.failedFuture(SealpostException.badRequest("messageId must be 16 bytes"));
+    }
+    if (request.getContent().isEmpty()) {
+      return Future.failedFuture(SealpostException.badRequest("content is empty"));
+    }
+    if (request.getContent().size() > config.maxContentBytes()) {
+      return Future.failedFuture(SealpostException.tooLarge("content exceeds " + config.maxContentBytes() + " bytes"));
+    }
+    return limits.check(Limit.MESSAGES_PER_DEVICE, sender.id())
+        .compose(v -> groups.get(id))
+        .compose(found -> {
+          Group group = found.orElseThrow(() -> SealpostException.notFound("no such group"));
+          requireRole(group, sender.number(), group.getSettings().getSend(), "send messages");
+          return devices(memberNumbers(group));
+        })
+        .compose(members -> {
+          long now = clock.millis();
+          List<Envelope> envelopes = new ArrayList<>();
+          Envelope.Builder template = Envelope.newBuilder()
+              .setType(Envelope.Type.MESSAGE)
+              .setMessageId(request.getMessageId())
+              .setSource(sender.number())
+              .setSourceDevice(sender.deviceId())
+              .setClientTimestamp(request.getTimestamp())
+              .setServerTimestamp(now)
+              .setContentType(ContentType.SENDER_KEY_MESSAGE)
+              .setContent(request.getContent())
+              .setGroupId(id);
+          for (AccountRecord member : members) {
+            for (DeviceRecord device : member.getDevicesList()) {
+              boolean sendingDevice = member.getNumber().equals(sender.number()) && device.getId() == sender.deviceId();
+              if (!sendingDevice) {
+                envelopes.add(template.setDestination(member.getNumber()).setDestinationDevice(device.getId()).build());
+              }
+            }
+          }
+          DedupeKey key = new DedupeKey(sender.number(), DEDUPE_PREFIX + id, request.getMessageId());
+          return queues.appendOnce(key, now, envelopes).map(result -> {
+            result.stored().forEach(router::deliver);
+            return GroupSendResponse.newBuilder()
+                .setServerTimestamp(result.serverTimestamp())
+                .setDuplicate(result.duplicate())
+                .setRecipients(result.stored().size())
+                .build();
+          });
+        });
+  }
+
+  // ------------------------------------------------------------------ permissions
+
+  /**
+   * The one place where "may {@code actor} add {@code member} to a group" is decided, for every
+   * add and for the members of a new group: any registered account, unless it blocked the actor
+   * (403 BLOCKED, as for a message to it: the actor learns only that it is blocked).
+   */
+  Future<Void> mayAdd(String actor, String member) {
+    return blocks.isBlocked(member, actor).compose(blocked -> blocked
+        ? Future.failedFuture(new SealpostException(ErrorCode.BLOCKED, "an account you named has blocked you"))
+        : Future.succeededFuture());
+  }
+
+  /** Typing in a group reaches those who may read its messages: the sender must be allowed to send. */
+  @Override
+  public Future<List<String>> otherMembers(String id, String sender) {
+    return groups.get(id).map(found -> {
+      Group group = found.orElseThrow(() -> SealpostException.notFound("no such group"));
+      requireRole(group, sender, group.getSettings().getSend(), "send");
+      List<String> others = new ArrayList<>(group.getMembersCount());
+      memberNumbers(group).forEach(number -> {
+        if (!number.equals(sender)) {
+          others.add(number);
+        }
+      });
+      return others;
+    });
+  }
+
+  private Future<Void> mayAddAll(String actor, Set<String> members) {
+    List<Future<Void>> checks = new ArrayList<>(members.size());
+    members.forEach(member -> checks.add(mayAdd(actor, member)));
+    return Future.all(checks).mapEmpty();
+  }
+
+  private static void requireMember(Group group, String number) {
+    if (indexOf(group, number) < 0) {
+      throw SealpostException.forbidden("not a member of this group");
+    }
+  }
+
+  /** Members may act when {@code role} is ALL (or unset); only admins when it is ADMINS. */
+  private static void requireRole(Group group, String number, GroupRole role, String what) {
+    int index = indexOf(group, number);
+    if (index < 0) {
+      throw SealpostException.forbidden("not a member of this group");
+    }
+    if (role == GroupRole.ADMINS && !group.getMembers(index).getAdmin()) {
+      throw SealpostException.forbidden("only admins may " + what + " in this group");
+    }
+  }
+
+  // ------------------------------------------------------------------ changes and events
+
+  private interface EventOf {
+    GroupEvent of(Group before, Group after);
+  }
+
+  /**
+   * Applies {@code change} atomically; when it changed something, announces the event to every
+   * member after the change plus {@code alsoTell} (a removed member) before answering.
+   */
+  private Future<Group> change(DeviceKey caller, String id, UnaryOperator<Group> change, EventOf event,
+      String... alsoTell) {
+    return lanes.submit(id, () -> {
+      Group[] before = new Group[1];
+      return groups.update(id, current -> {
+        before[0] = current;
+        return change.apply(current);
+      }).compose(after -> after == before[0] || after.getRevision() == before[0].getRevision()
+          ? Future.succeededFuture(after)
+          : announce(after, event.of(before[0], after), List.of(alsoTell)).map(after));
+    });
+  }
+
+  /** Stores the event for every device of the group's members and {@code others}, then routes it. */
+  private Future<Void> announce(Group group, GroupEvent event, List<String> others) {
+    Set<String> recipients = new LinkedHashSet<>(memberNumbers(group));
+    recipients.addAll(others);
+    long now = clock.millis();
+    return devices(recipients).compose(members -> {
+      List<Envelope> envelopes = new ArrayList<>();
+      for (AccountRecord member : members) {
+        for (DeviceRecord device : member.getDevicesList()) {
+          envelopes.add(Envelope.newBuilder()
+              .setType(Envelope.Type.GROUP_EVENT)
+              .setSource(event.getActor())
+              .setDestination(member.getNumber())
+              .setDestinationDevice(device.getId())
+              .setServerTimestamp(now)
+              .setGroupId(group.getId())
+              .setGroupEvent(event)
+              .build());
+        }
+      }
+      return queues.append(envelopes);
+    }).map(stored -> {
+      stored.forEach(router::deliver);
+      return null;
+    });
+  }
+
+  private static GroupEvent event(Group after, GroupEvent.Kind kind, DeviceKey actor, Iterable<String> members) {
+    return GroupEvent.newBuilder().setGroupId(after.getId()).setRevision(after.getRevision()).setKind(kind)
+        .setActor(actor.number()).addAllMembers(members).build();
+  }
+
+  private static List<String> added(Group before, Group after) {
+    Set<String> old = memberNumbers(before);
+    return memberNumbers(after).stream().filter(n -> !old.contains(n)).toList();
+  }
+
+  /** When the last admin left, the longest-standing member becomes admin. */
+  private static void keepAnAdmin(Group.Builder group) {
+    if (group.getMembersCount() > 0 && group.getMembersList().stream().noneMatch(GroupMember::getAdmin)) {
+      group.setMembers(0, group.getMembers(0).toBuilder().setAdmin(true));
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** The accounts of {@code numbers} that exist, read in parallel. */
+  private Future<List<AccountRecord>> devices(Set<String> numbers) {
+    List<Future<Optional<AccountRecord>>> reads = new ArrayList<>(numbers.size());
+    numbers.forEach(number -> reads.add(accounts.get(number)));
+    return Future.all(reads).map(all -> {
+      List<AccountRecord> found = new ArrayList<>(reads.size());
+      reads.forEach(read -> read.result().ifPresent(found::add));
+      return found;
+    });
+  }
+
+  private Future<Void> requireAccounts(Set<String> numbers) {
+    List<Future<Optional<AccountRecord>>> reads = new ArrayList<>(numbers.size());
+    numbers.forEach(number -> reads.add(accounts.get(number)));
+    return Future.all(reads).compose(all -> {
+      for (Future<Optional<AccountRecord>> read : reads) {
+        if (read.result().isEmpty()) {
+          return Future.failedFuture(SealpostException.notFound("not every member has an account"));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private static Set<String> numbers(List<String> numbers, String field) {
+    if (numbers.size() > MAX_MEMBERS) {
+      throw new SealpostException(ErrorCode.GROUP_FULL, "a group has at most " + MAX_MEMBERS + " members");
+    }
+    Set<String> unique = new LinkedHashSet<>();
+    for (String number : numbers) {
+      unique.add(PhoneNumbers.require(number, field));
+    }
+    return unique;
+  }
+
+  private static void checkSize(int members) {
+    if (members > MAX_MEMBERS) {
+      throw new SealpostException(ErrorCode.GROUP_FULL, "a group has at most " + MAX_MEMBERS + " members");
+    }
+  }
+
+  private static void checkMetadata(ByteString metadata) {
+    if (metadata.size() > MAX_METADATA_BYTES) {
+      throw SealpostException.tooLarge("metadata exceeds " + MAX_METADATA_BYTES + " bytes");
+    }
+  }
+
+  private static Set<String> memberNumbers(Group group) {
+    Set<String> numbers = new LinkedHashSet<>();
+    group.getMembersList().forEach(m -> numbers.add(m.getNumber()));
+    return numbers;
+  }
+
+  private static int indexOf(Group group, String number) {
+    for (int i = 0; i < group.getMembersCount(); i++) {
+      if (group.getMembers(i).getNumber().equals(number)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
