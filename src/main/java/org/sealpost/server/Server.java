@@ -18,13 +18,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.sealpost.accounts.AccountsService;
 import org.sealpost.accounts.ConsoleVerificationSender;
 import org.sealpost.bus.Codecs;
+import org.sealpost.config.ClusterConfig;
 import org.sealpost.config.SealpostConfig;
 import org.sealpost.config.StoreConfig;
 import org.sealpost.gateway.ApiRoutes;
@@ -72,7 +72,10 @@ public final class Server {
     this.registry = registry;
   }
 
-  /** Starts a node; the future completes once every listener is bound. */
+  /**
+   * Starts a node; the future completes once every listener is bound. With {@code cluster.enabled}
+   * Vert.x first joins the Hazelcast cluster, so this node's inbox is reachable from the others.
+   */
   public static Future<Server> start(SealpostConfig config) {
     String nodeId = config.node().id().isEmpty() ? randomNodeId() : config.node().id();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -80,20 +83,33 @@ public final class Server {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
-    Codecs.register(vertx.eventBus());
-    Server server = new Server(config, nodeId, vertx, registry);
-    log.info("{} - starting (data dir {}, store {})", nodeId, config.node().dataDir(), config.store().backend());
-    return server.deploy()
-        .map(v -> {
-          log.info("{} - started: tcp {}:{}, http {}:{} (websocket {})", nodeId, config.gateway().host(), server.tcpPort(),
-              config.gateway().host(), server.httpPort(), ConnectionVerticle.WEBSOCKET_PATH);
-          return server;
-        })
-        .recover(err -> server.stop().transform(ignored -> Future.failedFuture(err)));
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    Future<Vertx> started;
+    if (config.cluster().enabled()) {
+      ClusterConfig cluster = config.cluster();
+      log.info("{} - joining cluster {} as {}:{} (members {})", nodeId, cluster.name(), cluster.host(), cluster.port(),
+          cluster.members().isEmpty() ? "none" : cluster.members());
+      options.setEventBusOptions(HazelcastSetup.eventBusOptions(cluster));
+      started = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+          .withClusterManager(HazelcastSetup.clusterManager(cluster))
+          .buildClustered();
+    } else {
+      started = Future.succeededFuture(Vertx.builder().with(options)
+          .withMetrics(new MicrometerMetricsFactory(registry)).build());
+    }
+    return started.compose(vertx -> {
+      Codecs.register(vertx.eventBus());
+      Server server = new Server(config, nodeId, vertx, registry);
+      log.info("{} - starting (data dir {}, store {}{})", nodeId, config.node().dataDir(), config.store().backend(),
+          config.cluster().enabled() ? ", clustered" : "");
+      return server.deploy()
+          .map(v -> {
+            log.info("{} - started: tcp {}:{}, http {}:{} (websocket {})", nodeId, config.gateway().host(),
+                server.tcpPort(), config.gateway().host(), server.httpPort(), ConnectionVerticle.WEBSOCKET_PATH);
+            return server;
+          })
+          .recover(err -> server.stop().transform(ignored -> Future.failedFuture(err)));
+    });
   }
 
   private Future<Void> deploy() {

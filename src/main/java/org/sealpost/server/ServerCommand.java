@@ -31,6 +31,9 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
   @Option(names = "--tcp-port", paramLabel = "N", description = "Overrides gateway.tcpPort.")
   Integer tcpPort;
 
+  @Option(names = "--cluster", description = "Join the cluster of cluster.* (sets cluster.enabled; needs store.backend: cassandra).")
+  boolean cluster;
+
   @Override
   public Integer call() throws Exception {
     SealpostConfig config;
@@ -75,6 +78,9 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
       config = config.withGateway(config.gateway().withPorts(
           tcpPort != null ? tcpPort : config.gateway().tcpPort(),
           httpPort != null ? httpPort : config.gateway().httpPort()));
+    }
+    if (cluster) {
+      config = config.withCluster(config.cluster().withEnabled(true));
     }
     log.info("configuration from {}:\n{}", file == null ? "built-in defaults" : file, loader.describe(config));
     return config;
