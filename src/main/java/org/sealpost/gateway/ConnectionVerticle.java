@@ -2,13 +2,19 @@ package org.sealpost.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.config.GatewayConfig;
+import org.sealpost.protocol.ReconnectRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +25,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ConnectionVerticle.class);
+  /** A client told this waits this long before trying the same node again. */
+  private static final ReconnectRequest DRAINING = ReconnectRequest.newBuilder()
+      .setReason("node shutting down: reconnect to another node").setAvoidMs(30_000).build();
   public static final String WEBSOCKET_PATH = "/v1/websocket";
 
   private final GatewayContext ctx;
   private final PrometheusMeterRegistry prometheus;
   private NetServer tcp;
   private HttpServer http;
+  /** This instance's live connections (touched on its event loop only), for a graceful shutdown. */
+  private final Set<Connection> connections = new HashSet<>();
+  private volatile boolean draining;
 
   public ConnectionVerticle(GatewayContext ctx, PrometheusMeterRegistry prometheus) {
     this.ctx = ctx;
@@ -45,7 +57,7 @@ public final class ConnectionVerticle extends VerticleBase {
       TcpTransport transport = new TcpTransport(socket);
       Connection connection = new Connection(vertx, ctx, transport);
       transport.bind(connection, config.maxFrameBytes());
-      connection.start();
+      accept(connection);
     });
     http = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.host())
@@ -63,11 +75,40 @@ public final class ConnectionVerticle extends VerticleBase {
       WebSocketTransport transport = new WebSocketTransport(ws);
       Connection connection = new Connection(vertx, ctx, transport);
       transport.bind(connection, config.maxFrameBytes());
-      connection.start();
+      accept(connection);
     });
-    http.requestHandler(new HttpApi(vertx, ctx, prometheus).router());
+    http.requestHandler(new HttpApi(vertx, ctx, prometheus, () -> draining).router());
     return Future.all(tcp.listen(), http.listen())
         .onSuccess(v -> log.debug("gateway instance listening on tcp {} and http {}", tcp.actualPort(), http.actualPort()));
+  }
+
+  private void accept(Connection connection) {
+    if (draining) {
+      connection.drain(DRAINING);
+      return;
+    }
+    connections.add(connection);
+    connection.whenClosed().onComplete(done -> connections.remove(connection));
+    connection.start();
+  }
+
+  /**
+   * Graceful shutdown, step one: new connections are refused, every client is told to reconnect
+   * to another node and its connection closed once its requests in flight are answered.
+   * Completes when all are closed (the listeners stay bound until {@link #stop()}, so clients
+   * get the 503 rather than a refused connection). Any thread may call it.
+   */
+  public Future<Void> drain() {
+    draining = true;
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<Void>> closing = new ArrayList<>();
+      for (Connection connection : List.copyOf(connections)) {
+        closing.add(connection.drain(DRAINING));
+      }
+      Future.join(closing).<Void>mapEmpty().onComplete(drained);
+    });
+    return drained.future();
   }
 
   @Override

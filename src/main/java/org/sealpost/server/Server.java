@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class Server {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
   private static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a graceful shutdown waits for clients to finish their requests in flight. */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private final SealpostConfig config;
   private final String nodeId;
@@ -169,20 +171,42 @@ public final class Server {
   }
 
   /**
-   * Stops the verticles (listeners first go with them), closes the stores while Vert.x still
-   * runs (their clients need it), then closes Vert.x.
+   * Drains the clients (each is told to reconnect to another node and closed once its requests
+   * in flight are answered, see {@link ConnectionVerticle#drain()}), stops the verticles
+   * (listeners go with them), closes the stores while Vert.x still runs (their clients need it),
+   * then closes Vert.x, which leaves the cluster.
    */
   public Future<Void> stop() {
     log.info("{} - shutdown initiated", nodeId);
-    List<Future<Void>> undeploying = new ArrayList<>();
-    for (String id : vertx.deploymentIDs()) {
-      undeploying.add(vertx.undeploy(id));
-    }
-    return Future.join(undeploying)
+    return drain().transform(drained -> {
+      List<Future<Void>> undeploying = new ArrayList<>();
+      for (String id : vertx.deploymentIDs()) {
+        undeploying.add(vertx.undeploy(id));
+      }
+      return Future.join(undeploying);
+    })
         .transform(v -> stores == null ? Future.<Void>succeededFuture() : stores.close(vertx))
         .onFailure(err -> log.warn("{} - closing the stores failed", nodeId, err))
         .transform(v -> vertx.close())
         .onComplete(ar -> log.info("{} - shutdown completed", nodeId));
+  }
+
+  /** Graceful shutdown's first step, bounded by {@link #DRAIN_TIMEOUT}: clients leave for other nodes. */
+  private Future<Void> drain() {
+    if (gateways.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> draining = new ArrayList<>();
+    for (ConnectionVerticle gateway : gateways) {
+      draining.add(gateway.drain());
+    }
+    return Future.join(draining).<Void>mapEmpty()
+        .timeout(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .onSuccess(v -> log.info("{} - clients drained", nodeId))
+        .recover(err -> {
+          log.warn("{} - clients not drained within {}: closing the rest", nodeId, DRAIN_TIMEOUT);
+          return Future.succeededFuture();
+        });
   }
 
   public int tcpPort() {
