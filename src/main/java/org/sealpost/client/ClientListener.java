@@ -36,7 +36,10 @@ public interface ClientListener {
   default void onQueueEmpty() {
   }
 
-  /** The connection closed; call {@link SealpostClient#connect()} again to resume. */
+  /**
+   * The connection closed; call {@link SealpostClient#connect()} again to resume. A client
+   * connected with {@link SealpostClient#connect(java.util.List)} reconnects by itself.
+   */
   default void onDisconnected() {
   }
 }
