@@ -40,7 +40,7 @@ final class HazelcastSetup {
       config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     }
     NetworkConfig network = config.getNetworkConfig();
-    network.setPort(cluster.port()).setPortAutoIncrement(false);
+    network.setPort(cluster.port()).setPortAutoIncrement(false).setReuseAddress(true);
     network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
     network.getRestApiConfig().setEnabled(false);
     JoinConfig join = network.getJoin();
