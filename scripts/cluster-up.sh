@@ -85,7 +85,7 @@ for n in $(seq 1 "$NODES"); do
   until healthy "$((8090 + n))"; do
     pid="$(cat "$DIR/node-$n/server.pid")"
     if ! is_node "$pid"; then
-      echo "cluster-up: node-$n exited; see $DIR/node-$n/server.log" >&2
+      echo "cluster-up: node-$n exited; see $DIR/node-$n/server.log (stop the others with scripts/cluster-down.sh)" >&2
       tail -n 20 "$DIR/node-$n/server.log" >&2 || true
       exit 1
     fi
