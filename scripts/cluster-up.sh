@@ -59,6 +59,12 @@ if [ ! -f "$JAR" ]; then
   mvn -B -q package -DskipTests
 fi
 
+# What Hazelcast asks for on Java 9+ (without them it warns and runs slower paths).
+HAZELCAST_OPENS=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens java.management/sun.management=ALL-UNNAMED
+  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
+
 members=""
 for n in $(seq 1 "$NODES"); do
   members="${members:+$members,}127.0.0.1:$((5800 + n))"
@@ -73,7 +79,7 @@ for n in $(seq 1 "$NODES"); do
     continue
   fi
   SEALPOST_NODE_ID="node-$n" SEALPOST_CLUSTER_PORT="$((5800 + n))" SEALPOST_CLUSTER_MEMBERS="$members" \
-    nohup java -Xmx512m -jar "$JAR" server --cluster --config conf/cluster.yaml \
+    nohup java -Xmx512m "${HAZELCAST_OPENS[@]}" -jar "$JAR" server --cluster --config conf/cluster.yaml \
       --data-dir "$node_dir/data" --http-port "$((8090 + n))" --tcp-port "$((5230 + n))" \
       >>"$node_dir/server.log" 2>&1 </dev/null &
   echo $! >"$node_dir/server.pid"
