@@ -6,7 +6,6 @@ import static org.sealpost.testing.Await.await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +28,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.client.ClientListener;
 import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.MessageId;
@@ -50,7 +51,9 @@ import org.sealpost.testing.TestServer;
 class ClusterIT {
   private static final int STREAM_WAIT_SECONDS = 120;
 
-  private Path dir;
+  /** Node logs stay here when a test fails. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
   private TestCluster cluster;
   private final Vertx vertx = Vertx.vertx();
   private final List<SealpostClient> clients = new ArrayList<>();
@@ -58,7 +61,6 @@ class ClusterIT {
 
   @BeforeAll
   void startCluster() throws Exception {
-    dir = Files.createTempDirectory("sealpost-cluster-it");
     cluster = new TestCluster(dir, 3);
     cluster.start();
   }
@@ -134,12 +136,12 @@ class ClusterIT {
     SealpostClient bob = connected("bob-k", 2, bobEvents);
     SealpostClient carol = connected("carol-k", 2, new Inbox(), cluster.httpUri(3));
     SealpostClient dave = connected("dave-k", 3, daveEvents);
-    Stream toBob = new Stream(alice, bob.number(), 200, Duration.ZERO);
-    Stream toDave = new Stream(carol, dave.number(), 200, Duration.ZERO);
+    Stream toBob = new Stream(alice, bob.number(), 150, Duration.ZERO);
+    Stream toDave = new Stream(carol, dave.number(), 150, Duration.ZERO);
     toBob.start();
     toDave.start();
-    toBob.awaitTicks(50);
-    toDave.awaitTicks(50);
+    toBob.awaitTicks(40);
+    toDave.awaitTicks(40);
 
     cluster.node(2).kill();
 
