@@ -51,16 +51,16 @@ import org.sealpost.testing.TestServer;
 class ClusterIT {
   private static final int STREAM_WAIT_SECONDS = 120;
 
-  /** Node logs stay here when a test fails. */
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  private Path dir;
   private TestCluster cluster;
   private final Vertx vertx = Vertx.vertx();
   private final List<SealpostClient> clients = new ArrayList<>();
   private int nextNumber;
 
+  /** The nodes' directories and logs are kept when a test fails. */
   @BeforeAll
-  void startCluster() throws Exception {
+  void startCluster(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
+    this.dir = dir;
     cluster = new TestCluster(dir, 3);
     cluster.start();
   }
