@@ -18,6 +18,7 @@ import org.sealpost.config.SealpostConfig;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.server.Server;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,12 +40,17 @@ public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SCENARIO", description = "one-to-one | group", converter = ScenarioConverter.class)
   Scenario scenario;
 
-  @Option(names = "--server", paramLabel = "URL",
-      description = "A running server's HTTP URL (it must give the test prefix a fixed code, see --prefix). Default: start one in this JVM.")
-  URI server;
+  @Option(names = "--server", paramLabel = "URL[,URL...]",
+      description = "A running server's HTTP URL, or several nodes of one cluster comma-separated: client i connects to"
+          + " node i mod N (each must give the test prefix a fixed code, see --prefix). Default: start one in this JVM.")
+  String server;
 
-  @Option(names = "--tcp-port", description = "The server's TCP port (with --server). Default: ${DEFAULT-VALUE}.")
-  int tcpPort = 5222;
+  @Option(names = "--tcp-port", paramLabel = "N[,N...]",
+      description = "The servers' TCP ports (with --server): one for all, or one per URL. Default: ${DEFAULT-VALUE}.")
+  String tcpPort = "5222";
+
+  @Option(names = "--peers", description = "Who a client sends to: any, same-node or other-node (with several --server URLs). Default: ${DEFAULT-VALUE}.")
+  String peers = "any";
 
   @Option(names = "--transport", description = "tcp or websocket. Default: ${DEFAULT-VALUE}.")
   String transport = "tcp";
@@ -89,30 +95,35 @@ public final class BenchCommand implements Callable<Integer> {
     }
     BenchOptions options = new BenchOptions(scenario == Scenario.GROUP ? groupSize : clients, rate, duration, size,
         maxOutstanding);
+    OneToOneScenario.Peers peering = OneToOneScenario.Peers.parse(peers);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
     Server embedded = null;
     Path dataDir = null;
     try {
-      URI target = server;
-      int targetTcpPort = tcpPort;
-      if (target == null) {
+      List<Node> nodes;
+      if (server == null) {
         dataDir = Files.createTempDirectory("sealpost-bench");
         embedded = await(Server.start(benchServerConfig(dataDir)));
-        target = URI.create("http://127.0.0.1:" + embedded.httpPort());
-        targetTcpPort = embedded.tcpPort();
-        System.out.println("started a node in this JVM on " + dataDir + " (tcp " + targetTcpPort + ")");
+        nodes = List.of(new Node(URI.create("http://127.0.0.1:" + embedded.httpPort()), embedded.tcpPort()));
+        System.out.println("started a node in this JVM on " + dataDir + " (tcp " + embedded.tcpPort() + ")");
+      } else {
+        nodes = Node.parse(server, tcpPort);
       }
       if (scenario == Scenario.GROUP) {
         GroupScenario group = new GroupScenario(vertx, messages, size);
-        List<BenchClient> members = await(connectAll(vertx, target, targetTcpPort, groupSize, group::onServerRequest));
+        List<BenchClient> members = await(connectAll(vertx, nodes, groupSize, group::onServerRequest));
         System.out.println("connected " + members.size() + " members; sending " + messages + " group messages");
         String[] result = await(group.run(members));
         System.out.println(result[0]);
         System.out.println(result[1]);
         return group.succeeded() ? 0 : 1;
       }
-      OneToOneScenario scenario = new OneToOneScenario(vertx, options);
-      List<BenchClient> connected = await(connectAll(vertx, target, targetTcpPort, clients, scenario::onServerRequest));
+      if (peering != OneToOneScenario.Peers.ANY && (nodes.size() < 2 || clients < 2 * nodes.size())) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--peers " + peers + " needs at least two --server URLs and two clients per node");
+      }
+      OneToOneScenario scenario = new OneToOneScenario(vertx, options, peering, nodes.size());
+      List<BenchClient> connected = await(connectAll(vertx, nodes, clients, scenario::onServerRequest));
       System.out.println("connected " + connected.size() + " clients; running " + duration + " s at " + rate + " msg/s");
       BenchResult result = await(scenario.run(connected));
       System.out.println(result.human());
@@ -127,9 +138,26 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private Future<List<BenchClient>> connectAll(Vertx vertx, URI target, int targetTcpPort, int clients,
+  /** One server to connect clients to: its HTTP URL and TCP port. */
+  record Node(URI http, int tcpPort) {
+    static List<Node> parse(String urls, String ports) {
+      String[] servers = urls.split(",");
+      String[] tcp = ports.split(",");
+      if (tcp.length != 1 && tcp.length != servers.length) {
+        throw new IllegalArgumentException("--tcp-port takes one port, or one per --server URL");
+      }
+      List<Node> nodes = new ArrayList<>();
+      for (int i = 0; i < servers.length; i++) {
+        nodes.add(new Node(URI.create(servers[i].trim()), Integer.parseInt(tcp[tcp.length == 1 ? 0 : i].trim())));
+      }
+      return nodes;
+    }
+  }
+
+  /** Registers and connects {@code clients} accounts, spread round-robin over the nodes. */
+  private Future<List<BenchClient>> connectAll(Vertx vertx, List<Node> nodes, int clients,
       org.sealpost.client.WireConnection.ServerRequestHandler onRequest) {
-    RestClient rest = new RestClient(vertx, target);
+    List<RestClient> rests = nodes.stream().map(node -> new RestClient(vertx, node.http())).toList();
     boolean webSocket = transport.equalsIgnoreCase("websocket");
     Future<List<BenchClient>> chain = Future.succeededFuture(new ArrayList<>());
     int batch = 50;
@@ -140,8 +168,11 @@ public final class BenchCommand implements Callable<Integer> {
         List<Future<BenchClient>> connecting = new ArrayList<>();
         for (int i = from; i < to; i++) {
           String number = String.format("%s%07d", prefix, i);
+          Node node = nodes.get(i % nodes.size());
+          RestClient rest = rests.get(i % nodes.size());
           connecting.add(BenchClient.register(rest, number, code)
-              .compose(credentials -> BenchClient.connect(vertx, target, targetTcpPort, webSocket, credentials, onRequest)));
+              .compose(credentials -> BenchClient.connect(vertx, node.http(), node.tcpPort(), webSocket, credentials,
+                  onRequest)));
         }
         return Future.all(connecting).map(all -> {
           for (int i = 0; i < all.size(); i++) {

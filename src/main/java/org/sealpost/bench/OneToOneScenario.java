@@ -33,9 +33,40 @@ final class OneToOneScenario {
   private final AtomicLong receipts = new AtomicLong();
   private final AtomicLong outstanding = new AtomicLong();
 
+  private final Peers peers;
+  private final int nodes;
+
+  /** Which peers a client sends to, when clients are spread over several nodes (client i on node i mod N). */
+  enum Peers {
+    ANY, SAME_NODE, OTHER_NODE;
+
+    static Peers parse(String text) {
+      return switch (text) {
+        case "any" -> ANY;
+        case "same-node" -> SAME_NODE;
+        case "other-node" -> OTHER_NODE;
+        default -> throw new IllegalArgumentException("--peers must be any, same-node or other-node");
+      };
+    }
+
+    boolean allows(int from, int to, int nodes) {
+      return switch (this) {
+        case ANY -> true;
+        case SAME_NODE -> from % nodes == to % nodes;
+        case OTHER_NODE -> from % nodes != to % nodes;
+      };
+    }
+  }
+
   OneToOneScenario(Vertx vertx, BenchOptions options) {
+    this(vertx, options, Peers.ANY, 1);
+  }
+
+  OneToOneScenario(Vertx vertx, BenchOptions options, Peers peers, int nodes) {
     this.vertx = vertx;
     this.options = options;
+    this.peers = peers;
+    this.nodes = nodes;
   }
 
   /** Answers the server's requests to every client: records deliveries, acks them. */
@@ -88,10 +119,13 @@ final class OneToOneScenario {
   private void sendOne(List<BenchClient> clients) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int from = random.nextInt(clients.size());
-    int to = random.nextInt(clients.size() - 1);
-    if (to >= from) {
-      to++;
-    }
+    int to;
+    do {
+      to = random.nextInt(clients.size() - 1);
+      if (to >= from) {
+        to++;
+      }
+    } while (!peers.allows(from, to, nodes));
     byte[] idBytes = new byte[16];
     random.nextBytes(idBytes);
     ByteString id = ByteString.copyFrom(idBytes);

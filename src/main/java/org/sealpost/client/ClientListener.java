@@ -54,7 +54,10 @@ public interface ClientListener {
   default void onTyping(Typing typing) {
   }
 
-  /** The connection closed; call {@link SealpostClient#connect()} again to resume. */
+  /**
+   * The connection closed; call {@link SealpostClient#connect()} again to resume. A client
+   * connected with {@link SealpostClient#connect(java.util.List)} reconnects by itself.
+   */
   default void onDisconnected() {
   }
 }

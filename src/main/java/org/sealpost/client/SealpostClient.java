@@ -2,6 +2,7 @@ package org.sealpost.client;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,6 +24,8 @@ import org.sealpost.protocol.DeviceList;
 import org.sealpost.protocol.LinkCode;
 import org.sealpost.protocol.PreKeyCount;
 import org.sealpost.protocol.ReadReceiptRequest;
+import org.sealpost.protocol.ReconnectRequest;
+import org.sealpost.protocol.Request;
 import org.sealpost.protocol.RequestCodeResponse;
 import org.sealpost.protocol.SendMessageResponse;
 import org.signal.libsignal.protocol.IdentityKeyPair;
@@ -47,6 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SealpostClient {
   private static final Logger log = LoggerFactory.getLogger(SealpostClient.class);
+  static final String RECONNECT_PATH = "/v1/reconnect";
   private static final Pattern NUMBER = Pattern.compile("\\+[1-9][0-9]{6,14}");
   /** A third of the server's default idle timeout (90 s), so one lost keepalive does not cost the connection. */
   public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
@@ -75,6 +79,12 @@ public final class SealpostClient {
   private Duration keepalive = DEFAULT_KEEPALIVE;
   private long keepaliveTimer = -1;
   private boolean closed;
+  /** Set by {@link #connect(List)}: the cluster's nodes, tried in turn when a connection drops. */
+  private Failover failover;
+  /** True once {@link #connect(List)} succeeded: from then on a dropped connection is reopened. */
+  private boolean reconnecting;
+  private long reconnectTimer = -1;
+  private URI connectedTo;
 
   private SealpostClient(Vertx vertx, Context context, StateLock lock, FileProtocolStore store) {
     LocalAccount account = store.account();
@@ -251,6 +261,86 @@ public final class SealpostClient {
     return connectWith(() -> WireConnection.tcp(vertx, server.getHost(), tcpPort));
   }
 
+  /**
+   * Connects over WebSocket to the first of {@code servers} (HTTP base URLs of the nodes of one
+   * cluster) that answers, and from then on stays connected: when the connection drops (the
+   * node died) or the node asks its clients to leave ({@code PUT /v1/reconnect}, a graceful
+   * shutdown), the client connects to the next node, backing off between failed attempts
+   * ({@link Failover}), until {@link #close()}. After every connect the queue drains first:
+   * {@link ClientListener#onQueueEmpty()} follows each time. Completes once connected the first
+   * time; fails when none of the servers could be reached.
+   */
+  public Future<Void> connect(List<URI> servers) {
+    return onContext(() -> {
+      failover = Failover.of(servers);
+      return connectFirst(servers.size()).onSuccess(v -> reconnecting = true);
+    });
+  }
+
+  /** The node this client is connected to (or was last), when connected with {@link #connect(List)}. */
+  public URI connectedServer() {
+    return connectedTo;
+  }
+
+  private Future<Void> connectFirst(int attemptsLeft) {
+    URI target = failover.next(System.nanoTime());
+    return connectTo(target).recover(err -> {
+      failover.failed();
+      if (attemptsLeft <= 1 || closed) {
+        return Future.failedFuture(err);
+      }
+      return connectFirst(attemptsLeft - 1);
+    });
+  }
+
+  private Future<Void> connectTo(URI target) {
+    int port = target.getPort() > 0 ? target.getPort() : 80;
+    return connectWith(() -> WireConnection.webSocket(vertx, target.getHost(), port)).onSuccess(v -> {
+      connectedTo = target;
+      failover.connected();
+    });
+  }
+
+  /** One reconnect attempt after the failover's backoff; another is scheduled if it fails. */
+  private void scheduleReconnect() {
+    if (reconnectTimer >= 0 || closed) {
+      return;
+    }
+    long wait = Math.max(1, failover.delay().toMillis());
+    reconnectTimer = vertx.setTimer(wait, id -> {
+      reconnectTimer = -1;
+      if (closed || isConnected()) {
+        return;
+      }
+      URI target = failover.next(System.nanoTime());
+      connectTo(target)
+          .onSuccess(v -> log.info("{} - reconnected to {}", self, target))
+          .onFailure(err -> {
+            log.debug("{} - reconnecting to {} failed: {}", self, target, err.toString());
+            failover.failed();
+            scheduleReconnect();
+          });
+    });
+  }
+
+  /** Server requests: the reconnect request is the connection's business, the rest the receiver's. */
+  private Future<Integer> onServerRequest(Request request) {
+    if (!RECONNECT_PATH.equals(request.getPath())) {
+      return presence.onRequest(request).orElseGet(() -> receiver.onRequest(request));
+    }
+    ReconnectRequest ask;
+    try {
+      ask = ReconnectRequest.parseFrom(request.getBody());
+    } catch (InvalidProtocolBufferException e) {
+      ask = ReconnectRequest.getDefaultInstance();
+    }
+    log.info("{} - server asks to reconnect elsewhere: {}", self, ask.getReason());
+    if (failover != null && connectedTo != null) {
+      failover.avoid(connectedTo, Duration.ofMillis(ask.getAvoidMs()), System.nanoTime());
+    }
+    return Future.succeededFuture(200);
+  }
+
   public boolean isConnected() {
     WireConnection open = connection;
     return open != null && !open.isClosed();
@@ -265,8 +355,7 @@ public final class SealpostClient {
         return Future.failedFuture(new IllegalStateException("already connected"));
       }
       return opener.get().compose(opened -> {
-        opened.onRequest(request -> presence.onRequest(request).orElseGet(() -> receiver.onRequest(request)))
-            .onClose(() -> onConnectionClosed(opened));
+        opened.onRequest(this::onServerRequest).onClose(() -> onConnectionClosed(opened));
         return opened.authenticate(number, deviceId, password)
             .compose(auth -> {
               connection = opened;
@@ -308,6 +397,9 @@ public final class SealpostClient {
       if (!closed) {
         log.info("{} - disconnected", self);
         listener.onDisconnected();
+        if (reconnecting) {
+          scheduleReconnect();
+        }
       }
     }
   }
@@ -525,6 +617,10 @@ public final class SealpostClient {
       }
       closed = true;
       stopKeepalive();
+      if (reconnectTimer >= 0) {
+        vertx.cancelTimer(reconnectTimer);
+        reconnectTimer = -1;
+      }
       WireConnection open = connection;
       connection = null;
       Future<Void> disconnected = open == null ? Future.succeededFuture() : open.close();

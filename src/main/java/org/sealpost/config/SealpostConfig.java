@@ -14,6 +14,7 @@ public record SealpostConfig(
     MessagesConfig messages,
     StoreConfig store,
     MetricsConfig metrics,
+    ClusterConfig cluster,
     Map<String, RateLimitConfig> limits) {
 
   public SealpostConfig {
@@ -23,36 +24,43 @@ public record SealpostConfig(
     Objects.requireNonNull(messages, "messages");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(metrics, "metrics");
+    cluster = cluster == null ? ClusterConfig.defaults() : cluster;
+    check(!cluster.enabled() || !store.isEmbedded(), "cluster.enabled needs store.backend: cassandra"
+        + " (the nodes of a cluster share their accounts, keys and queues; the embedded store is one node's own)");
     limits = limits == null ? Map.of() : Map.copyOf(limits);
   }
 
   public static SealpostConfig defaults() {
     return new SealpostConfig(NodeConfig.defaults(), GatewayConfig.defaults(), AccountsConfig.defaults(),
-        MessagesConfig.defaults(), StoreConfig.defaults(), MetricsConfig.defaults(), Map.of());
+        MessagesConfig.defaults(), StoreConfig.defaults(), MetricsConfig.defaults(), ClusterConfig.defaults(), Map.of());
   }
 
   public SealpostConfig withNode(NodeConfig value) {
-    return new SealpostConfig(value, gateway, accounts, messages, store, metrics, limits);
+    return new SealpostConfig(value, gateway, accounts, messages, store, metrics, cluster, limits);
   }
 
   public SealpostConfig withGateway(GatewayConfig value) {
-    return new SealpostConfig(node, value, accounts, messages, store, metrics, limits);
+    return new SealpostConfig(node, value, accounts, messages, store, metrics, cluster, limits);
   }
 
   public SealpostConfig withAccounts(AccountsConfig value) {
-    return new SealpostConfig(node, gateway, value, messages, store, metrics, limits);
+    return new SealpostConfig(node, gateway, value, messages, store, metrics, cluster, limits);
   }
 
   public SealpostConfig withMessages(MessagesConfig value) {
-    return new SealpostConfig(node, gateway, accounts, value, store, metrics, limits);
+    return new SealpostConfig(node, gateway, accounts, value, store, metrics, cluster, limits);
   }
 
   public SealpostConfig withStore(StoreConfig value) {
-    return new SealpostConfig(node, gateway, accounts, messages, value, metrics, limits);
+    return new SealpostConfig(node, gateway, accounts, messages, value, metrics, cluster, limits);
+  }
+
+  public SealpostConfig withCluster(ClusterConfig value) {
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value, limits);
   }
 
   public SealpostConfig withLimits(Map<String, RateLimitConfig> value) {
-    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value);
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, cluster, value);
   }
 
   static void check(boolean ok, String message) {

@@ -21,6 +21,7 @@ import org.sealpost.protocol.AuthResponse;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.ErrorBody;
 import org.sealpost.protocol.Frame;
+import org.sealpost.protocol.ReconnectRequest;
 import org.sealpost.protocol.Request;
 import org.sealpost.protocol.Response;
 import org.sealpost.store.DeviceKey;
@@ -47,6 +48,7 @@ final class Connection {
   static final String KEYS_LOW_PATH = "/v1/keys/low";
   static final String PRESENCE_PATH = "/v1/presence";
   static final String TYPING_PATH = "/v1/typing";
+  static final String RECONNECT_PATH = "/v1/reconnect";
 
   private enum State { AWAITING_AUTH, AUTHENTICATING, OPEN, CLOSED }
 
@@ -66,6 +68,10 @@ final class Connection {
   private int activeRequests;
   /** Set when the connection must close once the requests in flight are answered. */
   private String pendingClose;
+  /** The status the pending close is announced with. */
+  private ErrorCode pendingCloseCode = ErrorCode.UNAUTHORIZED;
+  /** Completes once the connection is closed and has left the session directory. */
+  private final Promise<Void> closed = Promise.promise();
   /** Tail of the chain that runs ordered routes (message sends) one at a time. */
   private Future<?> orderedTail = Future.succeededFuture();
   private boolean holdsPreAuthSlot;
@@ -218,6 +224,7 @@ final class Connection {
         if (activeRequests > 0) {
           // Answer what is in flight first (a device removing itself gets its 200), then close.
           pendingClose = event.getClose();
+          pendingCloseCode = ErrorCode.UNAUTHORIZED;
           msg.reply(Boolean.TRUE);
         } else {
           closeWithError(ErrorCode.UNAUTHORIZED, event.getClose());
@@ -286,7 +293,7 @@ final class Connection {
             device + " " + request.getVerb() + " " + PhoneNumbers.redactAll(request.getPath())));
       }
       if (pendingClose != null && activeRequests == 0) {
-        closeWithError(ErrorCode.UNAUTHORIZED, pendingClose);
+        closeWithError(pendingCloseCode, pendingClose);
       }
     });
   }
@@ -375,6 +382,32 @@ final class Connection {
 
   // ------------------------------------------------------------------ closing
 
+  /**
+   * Graceful shutdown of the node: tells an authenticated client to reconnect to another node
+   * ({@code PUT /v1/reconnect}), answers the requests in flight (a send being stored still gets
+   * its single tick), then closes with 503. Completes once closed and out of the session
+   * directory, so routing stops pointing here.
+   */
+  Future<Void> drain(ReconnectRequest reconnect) {
+    if (state == State.OPEN) {
+      notify("PUT", RECONNECT_PATH, reconnect);
+      if (activeRequests > 0) {
+        pendingClose = reconnect.getReason();
+        pendingCloseCode = ErrorCode.UNAVAILABLE;
+      } else {
+        closeWithError(ErrorCode.UNAVAILABLE, reconnect.getReason());
+      }
+    } else {
+      closeWithError(ErrorCode.UNAVAILABLE, reconnect.getReason());
+    }
+    return closed.future();
+  }
+
+  /** Completes once the connection is closed and has left the session directory. */
+  Future<Void> whenClosed() {
+    return closed.future();
+  }
+
   private void closeWithError(ErrorCode code, String reason) {
     if (state != State.CLOSED) {
       respondError(0, new SealpostException(code, reason));
@@ -409,7 +442,7 @@ final class Connection {
     }
     pending.values().forEach(p -> p.tryFail("connection closed"));
     pending.clear();
-    release();
+    release().onComplete(done -> closed.tryComplete());
   }
 
   private void releasePreAuthSlot() {

@@ -3,6 +3,7 @@ package org.sealpost.gateway;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -12,9 +13,13 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLOptions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.config.GatewayConfig;
+import org.sealpost.protocol.ReconnectRequest;
+import org.sealpost.protocol.ReconnectRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ConnectionVerticle.class);
+  /** A client told this waits this long before trying the same node again. */
+  private static final ReconnectRequest DRAINING = ReconnectRequest.newBuilder()
+      .setReason("node shutting down: reconnect to another node").setAvoidMs(30_000).build();
   public static final String WEBSOCKET_PATH = "/v1/websocket";
 
   private final GatewayContext ctx;
@@ -36,6 +44,9 @@ public final class ConnectionVerticle extends VerticleBase {
   private HttpServer http;
   private NetServer tlsTcp;
   private HttpServer tlsHttp;
+  /** This instance's live connections (touched on its event loop only), for a graceful shutdown. */
+  private final Set<Connection> connections = new HashSet<>();
+  private volatile boolean draining;
 
   public ConnectionVerticle(GatewayContext ctx, PrometheusMeterRegistry prometheus) {
     this.ctx = ctx;
@@ -45,7 +56,7 @@ public final class ConnectionVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     GatewayConfig config = ctx.config();
-    HttpApi api = new HttpApi(vertx, ctx, prometheus);
+    HttpApi api = new HttpApi(vertx, ctx, prometheus, () -> draining);
     if (config.plaintext()) {
       tcp = tcpServer(config.tcpPort(), null);
       http = httpServer(config.httpPort(), null, api);
@@ -81,7 +92,7 @@ public final class ConnectionVerticle extends VerticleBase {
       TcpTransport transport = new TcpTransport(socket);
       Connection connection = new Connection(vertx, ctx, transport);
       transport.bind(connection, config.maxFrameBytes(), config.maxOutboundBytes());
-      connection.start();
+      accept(connection);
     });
     tcpServers.add(server);
     return server;
@@ -117,8 +128,37 @@ public final class ConnectionVerticle extends VerticleBase {
       WebSocketTransport transport = new WebSocketTransport(ws);
       Connection connection = new Connection(vertx, ctx, transport);
       transport.bind(connection, config.maxFrameBytes(), config.maxOutboundBytes());
-      connection.start();
+      accept(connection);
     };
+  }
+
+  private void accept(Connection connection) {
+    if (draining) {
+      connection.drain(DRAINING);
+      return;
+    }
+    connections.add(connection);
+    connection.whenClosed().onComplete(done -> connections.remove(connection));
+    connection.start();
+  }
+
+  /**
+   * Graceful shutdown, step one: new connections are refused, every client is told to reconnect
+   * to another node and its connection closed once its requests in flight are answered.
+   * Completes when all are closed (the listeners stay bound until {@link #stop()}, so clients
+   * get the 503 rather than a refused connection). Any thread may call it.
+   */
+  public Future<Void> drain() {
+    draining = true;
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<Void>> closing = new ArrayList<>();
+      for (Connection connection : List.copyOf(connections)) {
+        closing.add(connection.drain(DRAINING));
+      }
+      Future.join(closing).<Void>mapEmpty().onComplete(drained);
+    });
+    return drained.future();
   }
 
   private int idleMillis() {

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.errors.Errors;
 import org.sealpost.errors.RateLimitedException;
@@ -35,18 +36,23 @@ final class HttpApi {
   private final Vertx vertx;
   private final GatewayContext ctx;
   private final PrometheusMeterRegistry prometheus;
+  private final BooleanSupplier draining;
   private final JsonFormat.Parser jsonParser = JsonFormat.parser().ignoringUnknownFields();
   private final JsonFormat.Printer jsonPrinter = JsonFormat.printer().omittingInsignificantWhitespace();
 
-  HttpApi(Vertx vertx, GatewayContext ctx, PrometheusMeterRegistry prometheus) {
+  HttpApi(Vertx vertx, GatewayContext ctx, PrometheusMeterRegistry prometheus, BooleanSupplier draining) {
     this.vertx = vertx;
     this.ctx = ctx;
     this.prometheus = prometheus;
+    this.draining = draining;
   }
 
   Router router() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(rc -> rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end("{\"status\":\"UP\"}"));
+    // A draining node (graceful shutdown) answers 503 so load balancers stop sending clients here.
+    router.get("/health").handler(rc -> rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .setStatusCode(draining.getAsBoolean() ? 503 : 200)
+        .end(draining.getAsBoolean() ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}"));
     if (prometheus != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }

@@ -30,6 +30,8 @@ public final class Router {
   private final String nodeId;
   private final SessionDirectory sessions;
   private final DeliveryOptions remoteOptions;
+  /** Waits before the retries of a failed cross-node hand-off. */
+  private static final long[] RETRY_DELAYS_MS = {1_000, 3_000, 10_000};
 
   public Router(Vertx vertx, String nodeId, SessionDirectory sessions, Duration remoteTimeout) {
     this.vertx = vertx;
@@ -42,16 +44,30 @@ public final class Router {
     return nodeId;
   }
 
-  /** Hands a stored (or ephemeral) envelope to its device's connection, or raises a push. */
+  /**
+   * Hands a stored (or ephemeral) envelope to its device's connection, or raises a push. A
+   * hand-off to another node that fails (timeout, the node died, its inbox is gone) is tried
+   * again after {@link #RETRY_DELAYS_MS} with a fresh lookup, since the device may have
+   * reconnected elsewhere meanwhile; the envelope stays queued whatever happens.
+   */
   public void deliver(Envelope envelope) {
+    deliver(envelope, 0);
+  }
+
+  private void deliver(Envelope envelope, int attempt) {
     DeviceKey device = new DeviceKey(envelope.getDestination(), envelope.getDestinationDevice());
     DeviceEvent event = DeviceEvent.newBuilder().setEnvelope(envelope).build();
-    send(device, event).onComplete(ar -> {
-      boolean delivered = ar.succeeded() && ar.result();
-      if (!delivered && !envelope.getEphemeral()) {
-        vertx.eventBus().send(Addresses.PUSH_NOTIFY, PushRequest.newBuilder()
-            .setNumber(device.number()).setDeviceId(device.deviceId()).build());
+    handOff(device, event).onComplete(ar -> {
+      HandOff outcome = ar.succeeded() ? ar.result() : HandOff.FAILED;
+      if (outcome == HandOff.DELIVERED || envelope.getEphemeral()) {
+        return;
       }
+      if (outcome == HandOff.FAILED && attempt < RETRY_DELAYS_MS.length) {
+        vertx.setTimer(RETRY_DELAYS_MS[attempt], id -> deliver(envelope, attempt + 1));
+        return;
+      }
+      vertx.eventBus().send(Addresses.PUSH_NOTIFY, PushRequest.newBuilder()
+          .setNumber(device.number()).setDeviceId(device.deviceId()).build());
     });
   }
 
@@ -76,20 +92,34 @@ public final class Router {
 
   /** Sends an event to the device's connection wherever it is; true when some node took it. */
   public Future<Boolean> send(DeviceKey device, DeviceEvent event) {
+    return handOff(device, event).map(outcome -> outcome == HandOff.DELIVERED);
+  }
+
+  /** What became of one hand-off. */
+  private enum HandOff {
+    /** A connection took it. */
+    DELIVERED,
+    /** The device has no connection (none registered, or the node says it is not there). */
+    ABSENT,
+    /** The node named by the directory did not answer in time, or is gone: worth a retry. */
+    FAILED
+  }
+
+  private Future<HandOff> handOff(DeviceKey device, DeviceEvent event) {
     return sessions.lookup(device).compose(node -> {
       if (node.isEmpty()) {
-        return Future.succeededFuture(false);
+        return Future.succeededFuture(HandOff.ABSENT);
       }
       EventBus bus = vertx.eventBus();
       if (node.get().equals(nodeId)) {
         bus.send(Addresses.device(device), event);
-        return Future.succeededFuture(true);
+        return Future.succeededFuture(HandOff.DELIVERED);
       }
       return bus.request(Addresses.nodeInbox(node.get()), nodeDelivery(device, event), remoteOptions)
-          .map(reply -> Boolean.TRUE.equals(reply.body()))
+          .map(reply -> Boolean.TRUE.equals(reply.body()) ? HandOff.DELIVERED : HandOff.ABSENT)
           .otherwise(err -> {
             log.debug("hand-off of an event for {} to node {} failed: {}", device, node.get(), err.getMessage());
-            return false;
+            return HandOff.FAILED;
           });
     });
   }

@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.sealpost.accounts.AccountsService;
 import org.sealpost.accounts.ConsoleVerificationSender;
 import org.sealpost.bus.Codecs;
+import org.sealpost.config.ClusterConfig;
 import org.sealpost.config.SealpostConfig;
 import org.sealpost.config.StoreConfig;
 import org.sealpost.gateway.ApiRoutes;
@@ -63,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class Server {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
   private static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a graceful shutdown waits for clients to finish their requests in flight. */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private final SealpostConfig config;
   private final String nodeId;
@@ -79,7 +82,10 @@ public final class Server {
     this.registry = registry;
   }
 
-  /** Starts a node; the future completes once every listener is bound. */
+  /**
+   * Starts a node; the future completes once every listener is bound. With {@code cluster.enabled}
+   * Vert.x first joins the Hazelcast cluster, so this node's inbox is reachable from the others.
+   */
   public static Future<Server> start(SealpostConfig config) {
     String nodeId = config.node().id().isEmpty() ? randomNodeId() : config.node().id();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -87,21 +93,34 @@ public final class Server {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
-    Codecs.register(vertx.eventBus());
-    Server server = new Server(config, nodeId, vertx, registry);
-    log.info("{} - starting (data dir {}, store {})", nodeId, config.node().dataDir(), config.store().backend());
-    return server.deploy()
-        .map(v -> {
-          log.info("{} - started on {}: tcp {}, http {}, tls tcp {}, https {} (-1: off; websocket at {})", nodeId,
-              config.gateway().host(), server.tcpPort(), server.httpPort(), server.tlsTcpPort(), server.tlsHttpPort(),
-              ConnectionVerticle.WEBSOCKET_PATH);
-          return server;
-        })
-        .recover(err -> server.stop().transform(ignored -> Future.failedFuture(err)));
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    Future<Vertx> started;
+    if (config.cluster().enabled()) {
+      ClusterConfig cluster = config.cluster();
+      log.info("{} - joining cluster {} as {}:{} (members {})", nodeId, cluster.name(), cluster.host(), cluster.port(),
+          cluster.members().isEmpty() ? "none" : cluster.members());
+      options.setEventBusOptions(HazelcastSetup.eventBusOptions(cluster));
+      started = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+          .withClusterManager(HazelcastSetup.clusterManager(cluster))
+          .buildClustered();
+    } else {
+      started = Future.succeededFuture(Vertx.builder().with(options)
+          .withMetrics(new MicrometerMetricsFactory(registry)).build());
+    }
+    return started.compose(vertx -> {
+      Codecs.register(vertx.eventBus());
+      Server server = new Server(config, nodeId, vertx, registry);
+      log.info("{} - starting (data dir {}, store {}{})", nodeId, config.node().dataDir(), config.store().backend(),
+          config.cluster().enabled() ? ", clustered" : "");
+      return server.deploy()
+          .map(v -> {
+            log.info("{} - started on {}: tcp {}, http {}, tls tcp {}, https {} (-1: off; websocket at {})", nodeId,
+                config.gateway().host(), server.tcpPort(), server.httpPort(), server.tlsTcpPort(),
+                server.tlsHttpPort(), ConnectionVerticle.WEBSOCKET_PATH);
+            return server;
+          })
+          .recover(err -> server.stop().transform(ignored -> Future.failedFuture(err)));
+    });
   }
 
   private Future<Void> deploy() {
@@ -170,20 +189,42 @@ public final class Server {
   }
 
   /**
-   * Stops the verticles (listeners first go with them), closes the stores while Vert.x still
-   * runs (their clients need it), then closes Vert.x.
+   * Drains the clients (each is told to reconnect to another node and closed once its requests
+   * in flight are answered, see {@link ConnectionVerticle#drain()}), stops the verticles
+   * (listeners go with them), closes the stores while Vert.x still runs (their clients need it),
+   * then closes Vert.x, which leaves the cluster.
    */
   public Future<Void> stop() {
     log.info("{} - shutdown initiated", nodeId);
-    List<Future<Void>> undeploying = new ArrayList<>();
-    for (String id : vertx.deploymentIDs()) {
-      undeploying.add(vertx.undeploy(id));
-    }
-    return Future.join(undeploying)
+    return drain().transform(drained -> {
+      List<Future<Void>> undeploying = new ArrayList<>();
+      for (String id : vertx.deploymentIDs()) {
+        undeploying.add(vertx.undeploy(id));
+      }
+      return Future.join(undeploying);
+    })
         .transform(v -> stores == null ? Future.<Void>succeededFuture() : stores.close(vertx))
         .onFailure(err -> log.warn("{} - closing the stores failed", nodeId, err))
         .transform(v -> vertx.close())
         .onComplete(ar -> log.info("{} - shutdown completed", nodeId));
+  }
+
+  /** Graceful shutdown's first step, bounded by {@link #DRAIN_TIMEOUT}: clients leave for other nodes. */
+  private Future<Void> drain() {
+    if (gateways.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> draining = new ArrayList<>();
+    for (ConnectionVerticle gateway : gateways) {
+      draining.add(gateway.drain());
+    }
+    return Future.join(draining).<Void>mapEmpty()
+        .timeout(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .onSuccess(v -> log.info("{} - clients drained", nodeId))
+        .recover(err -> {
+          log.warn("{} - clients not drained within {}: closing the rest", nodeId, DRAIN_TIMEOUT);
+          return Future.succeededFuture();
+        });
   }
 
   public int tcpPort() {

@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 public final class ServerCommand implements java.util.concurrent.Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
   static final Path DEFAULT_CONFIG = Path.of("conf", "sealpost.yaml");
+  /** Joining a cluster and connecting to Cassandra on a busy machine can take a while. */
+  private static final java.time.Duration START_TIMEOUT = java.time.Duration.ofMinutes(3);
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "Configuration file (default: conf/sealpost.yaml when it exists, else built-in defaults).")
@@ -31,6 +33,9 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
   @Option(names = "--tcp-port", paramLabel = "N", description = "Overrides gateway.tcpPort.")
   Integer tcpPort;
 
+  @Option(names = "--cluster", description = "Join the cluster of cluster.* (sets cluster.enabled; needs store.backend: cassandra).")
+  boolean cluster;
+
   @Override
   public Integer call() throws Exception {
     SealpostConfig config;
@@ -42,7 +47,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     }
     Server server;
     try {
-      server = Server.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      server = Server.start(config).toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       log.error("start-up failed: {}", e.getCause().getMessage(), e.getCause());
       return 1;
@@ -75,6 +80,9 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
       config = config.withGateway(config.gateway().withPorts(
           tcpPort != null ? tcpPort : config.gateway().tcpPort(),
           httpPort != null ? httpPort : config.gateway().httpPort()));
+    }
+    if (cluster) {
+      config = config.withCluster(config.cluster().withEnabled(true));
     }
     log.info("configuration from {}:\n{}", file == null ? "built-in defaults" : file, loader.describe(config));
     return config;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,10 +22,22 @@ public final class ServerProcess implements AutoCloseable {
   private final Path config;
   private final int httpPort;
   private final int tcpPort;
+  private final Map<String, String> env;
   private Process process;
 
   public ServerProcess(Path dir, String extraYaml) throws IOException {
+    this(dir, TestServer.storeYaml(), extraYaml, Map.of());
+  }
+
+  /**
+   * @param storeYaml the {@code store:} section (empty: embedded)
+   * @param extraYaml further top-level sections (e.g. {@code cluster:})
+   * @param env extra environment of the server JVM ({@code SEALPOST_*} overrides)
+   */
+  public ServerProcess(Path dir, String storeYaml, String extraYaml, Map<String, String> env) throws IOException {
     this.dir = dir;
+    this.env = Map.copyOf(env);
+    Files.createDirectories(dir);
     this.httpPort = freePort();
     this.tcpPort = freePort();
     this.config = dir.resolve("sealpost.yaml");
@@ -34,7 +47,7 @@ public final class ServerProcess implements AutoCloseable {
     }
     Files.writeString(config, "node:\n  dataDir: " + dir.resolve("data") + "\n"
         + "gateway:\n  httpPort: " + httpPort + "\n  tcpPort: " + tcpPort + "\n"
-        + "accounts:\n  testNumbers:\n" + numbers + TestServer.storeYaml() + extraYaml);
+        + "accounts:\n  testNumbers:\n" + numbers + storeYaml + extraYaml);
   }
 
   public static String number(int i) {
@@ -42,13 +55,31 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public void start() throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "org.sealpost.Main", "server", "--config", config.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
-        .start();
+    launch();
     awaitHealthy(Duration.ofSeconds(60));
+  }
+
+  /** Starts the JVM without waiting; {@link #awaitHealthy} waits (so several can boot at once). */
+  public void launch() throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), "org.sealpost.Main", "server", "--config", config.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
+    builder.environment().putAll(env);
+    process = builder.start();
+  }
+
+  /** SIGTERM: the graceful shutdown (clients told to reconnect elsewhere, the cluster left cleanly). */
+  public void terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("server process did not stop within 60 s after SIGTERM; see " + log());
+    }
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
@@ -71,7 +102,7 @@ public final class ServerProcess implements AutoCloseable {
     return dir.resolve("server.log");
   }
 
-  private void awaitHealthy(Duration timeout) throws InterruptedException {
+  public void awaitHealthy(Duration timeout) throws InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
         .timeout(Duration.ofSeconds(2)).build();
