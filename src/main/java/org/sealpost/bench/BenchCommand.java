@@ -132,6 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
     SealpostConfig base = new org.sealpost.config.ConfigLoader().load(null, System.getenv());
     return base.withNode(base.node().withDataDir(dataDir.toString()))
         .withGateway(base.gateway().withPorts(0, 0))
+        .withMedia(base.media().withPort(0))
         .withAccounts(base.accounts().withTestNumbers(Map.of(prefix + "*", code)))
         .withLimits(RateLimiters.unlimited());
   }

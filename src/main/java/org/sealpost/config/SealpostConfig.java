@@ -14,6 +14,7 @@ public record SealpostConfig(
     MessagesConfig messages,
     StoreConfig store,
     MetricsConfig metrics,
+    MediaConfig media,
     Map<String, RateLimitConfig> limits) {
 
   public SealpostConfig {
@@ -23,36 +24,42 @@ public record SealpostConfig(
     Objects.requireNonNull(messages, "messages");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(media, "media");
     limits = limits == null ? Map.of() : Map.copyOf(limits);
   }
 
   public static SealpostConfig defaults() {
     return new SealpostConfig(NodeConfig.defaults(), GatewayConfig.defaults(), AccountsConfig.defaults(),
-        MessagesConfig.defaults(), StoreConfig.defaults(), MetricsConfig.defaults(), Map.of());
+        MessagesConfig.defaults(), StoreConfig.defaults(), MetricsConfig.defaults(), MediaConfig.defaults(),
+        Map.of());
   }
 
   public SealpostConfig withNode(NodeConfig value) {
-    return new SealpostConfig(value, gateway, accounts, messages, store, metrics, limits);
+    return new SealpostConfig(value, gateway, accounts, messages, store, metrics, media, limits);
   }
 
   public SealpostConfig withGateway(GatewayConfig value) {
-    return new SealpostConfig(node, value, accounts, messages, store, metrics, limits);
+    return new SealpostConfig(node, value, accounts, messages, store, metrics, media, limits);
   }
 
   public SealpostConfig withAccounts(AccountsConfig value) {
-    return new SealpostConfig(node, gateway, value, messages, store, metrics, limits);
+    return new SealpostConfig(node, gateway, value, messages, store, metrics, media, limits);
   }
 
   public SealpostConfig withMessages(MessagesConfig value) {
-    return new SealpostConfig(node, gateway, accounts, value, store, metrics, limits);
+    return new SealpostConfig(node, gateway, accounts, value, store, metrics, media, limits);
   }
 
   public SealpostConfig withStore(StoreConfig value) {
-    return new SealpostConfig(node, gateway, accounts, messages, value, metrics, limits);
+    return new SealpostConfig(node, gateway, accounts, messages, value, metrics, media, limits);
   }
 
   public SealpostConfig withLimits(Map<String, RateLimitConfig> value) {
-    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value);
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, media, value);
+  }
+
+  public SealpostConfig withMedia(MediaConfig value) {
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value, limits);
   }
 
   static void check(boolean ok, String message) {

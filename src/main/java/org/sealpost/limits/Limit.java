@@ -26,7 +26,14 @@ public enum Limit {
    * Prekey bundle fetches by one device. Each fetch consumes another device's one-time keys, so
    * this bounds how fast one device can drain them: a burst for a group, then ten a second.
    */
-  KEY_FETCH_PER_DEVICE("keyFetchPerDevice", 100, Duration.ofMillis(100));
+  KEY_FETCH_PER_DEVICE("keyFetchPerDevice", 100, Duration.ofMillis(100)),
+  /** Media uploads started by one account (a burst, then one every 10 s). */
+  MEDIA_UPLOADS_PER_ACCOUNT("mediaUploadsPerAccount", 100, Duration.ofSeconds(10)),
+  /**
+   * The upload quota of one account, in MiB of ciphertext (a blob takes its size rounded up):
+   * 2 GiB at once, then 1 MiB back every 40 s (about 2 GiB a day).
+   */
+  MEDIA_UPLOAD_MIB_PER_ACCOUNT("mediaUploadMiBPerAccount", 2048, Duration.ofSeconds(40));
 
   private final String id;
   private final RateLimitConfig defaults;

@@ -22,8 +22,20 @@ public final class RateLimiters {
 
   /** Takes one permit for {@code key}; fails with {@link RateLimitedException} when none is left. */
   public Future<Void> check(Limit limit, String key) {
+    return check(limit, key, 1);
+  }
+
+  /**
+   * Takes {@code permits} permits at once (a quota counted in units, such as MiB of media); more
+   * than the whole bucket is refused as rate limited, with the time a full bucket takes.
+   */
+  public Future<Void> check(Limit limit, String key, int permits) {
     RateLimitConfig config = configs.get(limit);
-    return store.take(limit.id() + ":" + key, config.bucketSize(), config.regenerateEvery(), 1)
+    if (permits > config.bucketSize()) {
+      return Future.failedFuture(new RateLimitedException(limit.id(),
+          config.regenerateEvery().multipliedBy(config.bucketSize())));
+    }
+    return store.take(limit.id() + ":" + key, config.bucketSize(), config.regenerateEvery(), Math.max(1, permits))
         .compose(wait -> wait.isZero()
             ? Future.succeededFuture()
             : Future.failedFuture(new RateLimitedException(limit.id(), wait)));

@@ -36,6 +36,10 @@ import org.sealpost.gateway.Route;
 import org.sealpost.keys.KeyRoutes;
 import org.sealpost.keys.KeysService;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.media.MediaRoutes;
+import org.sealpost.media.MediaService;
+import org.sealpost.media.MediaSweeper;
+import org.sealpost.media.MediaVerticle;
 import org.sealpost.push.LogPushProvider;
 import org.sealpost.push.NotificationVerticle;
 import org.sealpost.routing.MessagesService;
@@ -45,6 +49,7 @@ import org.sealpost.store.Stores;
 import org.sealpost.store.cassandra.CassandraStoreOptions;
 import org.sealpost.store.cassandra.CassandraStores;
 import org.sealpost.store.embedded.EmbeddedStores;
+import org.sealpost.store.local.LocalBlobStore;
 import org.sealpost.store.redis.RedisStoreOptions;
 import org.sealpost.store.redis.RedisStores;
 import org.slf4j.Logger;
@@ -63,6 +68,7 @@ public final class Server {
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final List<ConnectionVerticle> gateways = new CopyOnWriteArrayList<>();
+  private final List<MediaVerticle> mediaListeners = new CopyOnWriteArrayList<>();
   private Stores stores;
 
   private Server(SealpostConfig config, String nodeId, Vertx vertx, PrometheusMeterRegistry registry) {
@@ -89,8 +95,9 @@ public final class Server {
     log.info("{} - starting (data dir {}, store {})", nodeId, config.node().dataDir(), config.store().backend());
     return server.deploy()
         .map(v -> {
-          log.info("{} - started: tcp {}:{}, http {}:{} (websocket {})", nodeId, config.gateway().host(), server.tcpPort(),
-              config.gateway().host(), server.httpPort(), ConnectionVerticle.WEBSOCKET_PATH);
+          log.info("{} - started: tcp {}:{}, http {}:{} (websocket {}), media {}:{}", nodeId, config.gateway().host(),
+              server.tcpPort(), config.gateway().host(), server.httpPort(), ConnectionVerticle.WEBSOCKET_PATH,
+              config.media().host(), server.mediaPort());
           return server;
         })
         .recover(err -> server.stop().transform(ignored -> Future.failedFuture(err)));
@@ -98,9 +105,13 @@ public final class Server {
 
   private Future<Void> deploy() {
     Clock clock = Clock.systemUTC();
+    Path mediaDir = config.media().directory(config.node());
     return openStores(clock)
         .compose(opened -> {
           stores = opened;
+          return vertx.executeBlocking(() -> LocalBlobStore.open(vertx, mediaDir, clock));
+        })
+        .compose(blobs -> {
           RateLimiters limits = new RateLimiters(stores.rateLimits(), config.limits());
           Router router = new Router(vertx, nodeId, stores.sessions(), REMOTE_TIMEOUT);
           AccountsService accounts = new AccountsService(config.accounts(), stores.accounts(), stores.codes(),
@@ -109,11 +120,19 @@ public final class Server {
           MessagesService messages = new MessagesService(config.messages(), stores.accounts(), stores.messages(),
               limits, router, clock);
           KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
-          ApiRoutes routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys)));
+          MediaService media = new MediaService(config.media(), blobs, accounts, limits, clock, new SecureRandom());
+          ApiRoutes routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
+              MediaRoutes.of(media, this::mediaPort)));
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry));
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(new LogPushProvider(), registry)))
+              .compose(id -> vertx.deployVerticle(() -> {
+                MediaVerticle verticle = new MediaVerticle(media);
+                mediaListeners.add(verticle);
+                return verticle;
+              }, new DeploymentOptions().setInstances(config.media().effectiveInstances())))
+              .compose(id -> vertx.deployVerticle(new MediaSweeper(media)))
               .compose(id -> vertx.deployVerticle(() -> {
                 ConnectionVerticle verticle = new ConnectionVerticle(gateway, config.metrics().enabled() ? registry : null);
                 gateways.add(verticle);
@@ -175,6 +194,11 @@ public final class Server {
 
   public int httpPort() {
     return gateways.get(0).httpPort();
+  }
+
+  /** The media listener's port (uploads and downloads of blobs). */
+  public int mediaPort() {
+    return mediaListeners.get(0).port();
   }
 
   public String nodeId() {

@@ -21,12 +21,15 @@ public final class ServerProcess implements AutoCloseable {
   private final Path config;
   private final int httpPort;
   private final int tcpPort;
+  private final int mediaPort;
+  private String maxHeap = "256m";
   private Process process;
 
   public ServerProcess(Path dir, String extraYaml) throws IOException {
     this.dir = dir;
     this.httpPort = freePort();
     this.tcpPort = freePort();
+    this.mediaPort = freePort();
     this.config = dir.resolve("sealpost.yaml");
     StringBuilder numbers = new StringBuilder();
     for (int i = 0; i < 20; i++) {
@@ -43,8 +46,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public void start() throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "org.sealpost.Main", "server", "--config", config.toString()))
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
+        "org.sealpost.Main", "server", "--config", config.toString()));
+    // by environment, so extraYaml may still hold a media section of its own
+    builder.environment().put("SEALPOST_MEDIA_PORT", String.valueOf(mediaPort));
+    process = builder
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
         .start();
@@ -61,6 +67,16 @@ public final class ServerProcess implements AutoCloseable {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The server JVM's -Xmx (default 256m); set before {@link #start()}. */
+  public ServerProcess maxHeap(String value) {
+    this.maxHeap = value;
+    return this;
+  }
+
+  public int mediaPort() {
+    return mediaPort;
   }
 
   public int tcpPort() {

@@ -60,6 +60,7 @@ public final class TestServer implements AutoCloseable {
     SealpostConfig config = base
         .withNode(base.node().withDataDir(dataDir.toString()))
         .withGateway(base.gateway().withPorts(0, 0))
+        .withMedia(base.media().withPort(0))
         .withAccounts(base.accounts().withTestNumbers(testNumbers))
         .withLimits(RateLimiters.unlimited());
     server = await(Server.start(customize.apply(onTestBackend(config))), 90);
