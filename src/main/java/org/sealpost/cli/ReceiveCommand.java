@@ -5,11 +5,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.sealpost.client.AttachmentIntegrityException;
 import org.sealpost.client.ClientListener;
 import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
 import org.sealpost.client.SealpostClient;
+import org.sealpost.client.proto.AttachmentPointer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,9 +33,15 @@ public final class ReceiveCommand extends ClientCommand {
       description = "After the queue is drained, keep waiting for new messages until none came for this long.")
   long timeoutSeconds;
 
+  @Option(names = "--download-dir", paramLabel = "DIR", defaultValue = ".",
+      description = "Where received files are saved (default: the current directory).")
+  Path downloadDir;
+
+  private SealpostClient client;
+
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
+    client = runtime.await(SealpostClient.open(runtime.vertx(), state));
     try {
       Printer printer = new Printer(runtime.vertx(), Duration.ofSeconds(timeoutSeconds));
       client.listener(printer);
@@ -65,8 +73,30 @@ public final class ReceiveCommand extends ClientCommand {
     public Future<Void> onMessage(IncomingMessage message) {
       out().println(Lines.message(message));
       out().flush();
-      activity();
-      return Future.succeededFuture();
+      Future<Void> saved = Future.succeededFuture();
+      for (AttachmentPointer file : message.attachments()) {
+        saved = saved.compose(v -> save(message, file));
+      }
+      return saved.onComplete(done -> activity());
+    }
+
+    /**
+     * Saves one file and prints where. An altered file is reported and the message acked (it
+     * can never be saved); any other failure leaves the message queued for the next run.
+     */
+    private Future<Void> save(IncomingMessage message, AttachmentPointer file) {
+      return client.saveAttachment(file, downloadDir)
+          .map(path -> {
+            out().println("  saved " + path);
+            out().flush();
+            return (Void) null;
+          })
+          .recover(err -> {
+            err().println("! the file " + file.getFileName() + " from " + message.sender() + " could not be saved: "
+                + err.getMessage());
+            err().flush();
+            return err instanceof AttachmentIntegrityException ? Future.succeededFuture() : Future.failedFuture(err);
+          });
     }
 
     @Override

@@ -13,22 +13,34 @@ import picocli.CommandLine.Option;
  * {@code receive} or {@code chat}.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
-    description = "Send one end-to-end encrypted message; prints the message id once the server stored it.")
+    description = "Send one end-to-end encrypted message or file; prints the message id once the server stored it.")
 public final class SendCommand extends ClientCommand {
+  /** Encrypting and uploading a large file over a slow link takes longer than one request. */
+  static final java.time.Duration UPLOAD_TIMEOUT = java.time.Duration.ofHours(1);
+
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
   Path state;
 
   @Option(names = "--to", required = true, paramLabel = "+E164", description = "The recipient's number.")
   String to;
 
-  @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The message.")
+  @Option(names = "--text", paramLabel = "TEXT", description = "The message (with --file: its caption).")
   String text;
+
+  @Option(names = "--file", paramLabel = "PATH",
+      description = "A file to send, encrypted on this machine and uploaded to the media server.")
+  Path file;
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
+    if (text == null && file == null) {
+      throw new IllegalArgumentException("give --text, --file, or both");
+    }
     SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
     try {
-      SentMessage sent = runtime.await(client.send(to, text));
+      SentMessage sent = file == null
+          ? runtime.await(client.send(to, text))
+          : runtime.await(client.sendFile(to, file, text == null ? "" : text), UPLOAD_TIMEOUT);
       out().println(sent.id().hex());
       return 0;
     } finally {

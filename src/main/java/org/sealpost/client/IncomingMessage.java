@@ -1,6 +1,8 @@
 package org.sealpost.client;
 
+import java.util.List;
 import java.util.Optional;
+import org.sealpost.client.proto.AttachmentPointer;
 
 /**
  * A decrypted message handed to the application.
@@ -13,9 +15,21 @@ import java.util.Optional;
  * @param serverTimestamp when the server accepted it, ms since the epoch
  * @param sentTo set on a sent transcript: another device of this account sent the message to
  *     this number, and this is that device's copy
+ * @param attachments files sent with the message (then {@code text} is their caption); save one
+ *     with {@link SealpostClient#saveAttachment}
  */
 public record IncomingMessage(String sender, int senderDevice, MessageId id, String text, long sentAt,
-    long serverTimestamp, Optional<String> sentTo) {
+    long serverTimestamp, Optional<String> sentTo, List<AttachmentPointer> attachments) {
+
+  public IncomingMessage {
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  /** A message without attachments. */
+  public IncomingMessage(String sender, int senderDevice, MessageId id, String text, long sentAt,
+      long serverTimestamp, Optional<String> sentTo) {
+    this(sender, senderDevice, id, text, sentAt, serverTimestamp, sentTo, List.of());
+  }
 
   /** True for the copy of a message this account's other device sent. */
   public boolean isSentTranscript() {

@@ -237,6 +237,7 @@ final class MessageReceiver {
     Content content = record.getContent();
     return new IncomingMessage(record.getSource(), record.getSourceDevice(), new MessageId(record.getMessageId()),
         content.getText(), record.getClientTimestamp(), record.getServerTimestamp(),
-        content.getSentTo().isEmpty() ? Optional.empty() : Optional.of(content.getSentTo()));
+        content.getSentTo().isEmpty() ? Optional.empty() : Optional.of(content.getSentTo()),
+        content.getAttachmentsList());
   }
 }
