@@ -33,7 +33,7 @@ public enum Limit {
    * The upload quota of one account, in MiB of ciphertext (a blob takes its size rounded up):
    * 2 GiB at once, then 1 MiB back every 40 s (about 2 GiB a day).
    */
-  MEDIA_UPLOAD_MIB_PER_ACCOUNT("mediaUploadMiBPerAccount", 2048, Duration.ofSeconds(40));
+  MEDIA_UPLOAD_MEBIBYTES_PER_ACCOUNT("mediaUploadMebibytesPerAccount", 2048, Duration.ofSeconds(40));
 
   private final String id;
   private final RateLimitConfig defaults;

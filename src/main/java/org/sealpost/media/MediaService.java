@@ -67,7 +67,7 @@ public final class MediaService {
 
   /**
    * Starts an upload of {@code length} bytes for the device's account, after its rate limit and
-   * quota (MiB of uploads, see {@link Limit#MEDIA_UPLOAD_MIB_PER_ACCOUNT}).
+   * quota (MiB of uploads, see {@link Limit#MEDIA_UPLOAD_MEBIBYTES_PER_ACCOUNT}).
    *
    * @param sha256 the ciphertext's SHA-256, checked before the blob becomes visible; null: unchecked
    */
@@ -92,7 +92,7 @@ public final class MediaService {
         .setExpiresAt(now + config.uploadTtl().toMillis())
         .build();
     return limits.check(Limit.MEDIA_UPLOADS_PER_ACCOUNT, device.number())
-        .compose(v -> limits.check(Limit.MEDIA_UPLOAD_MIB_PER_ACCOUNT, device.number(), mebibytes))
+        .compose(v -> limits.check(Limit.MEDIA_UPLOAD_MEBIBYTES_PER_ACCOUNT, device.number(), mebibytes))
         .compose(v -> blobs.createUpload(pending))
         .compose(v -> length == 0
             ? blobs.complete(pending.getId(), expiry()).map(done -> new BlobStore.Upload(done, 0))

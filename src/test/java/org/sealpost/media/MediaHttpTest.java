@@ -289,7 +289,7 @@ class MediaHttpTest {
   void uploadQuotaAndRateLimitPerAccount() throws Exception {
     start(c -> {
       Map<String, RateLimitConfig> limits = new java.util.HashMap<>(RateLimiters.unlimited());
-      limits.put(Limit.MEDIA_UPLOAD_MIB_PER_ACCOUNT.id(), new RateLimitConfig(3, Duration.ofHours(1)));
+      limits.put(Limit.MEDIA_UPLOAD_MEBIBYTES_PER_ACCOUNT.id(), new RateLimitConfig(3, Duration.ofHours(1)));
       return c.withLimits(limits);
     });
     DeviceCredentials alice = server.register();
