@@ -5,7 +5,7 @@
 #   scripts/bench-media.sh [SIZE_MIB] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE_MIB=${1:-100}
+SIZE_MIB=${1:-90}
 RUNS=${2:-3}
 JAR=target/sealpost.jar
 WORK=$(mktemp -d)

@@ -71,6 +71,8 @@ class MediaHttpTest {
     HttpResponse<String> done = tus.patch(alice, id, 0, BodyPublishers.ofByteArray(blob));
     HttpResponse<byte[]> download = tus.get(id);
     HttpResponse<byte[]> revalidated = tus.get(id, "If-None-Match", download.headers().firstValue("ETag").orElseThrow());
+    HttpResponse<String> head = tus.http().send(tus.request(BlobDownloads.BLOBS + "/" + id)
+        .method("HEAD", BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(done.statusCode()).isEqualTo(204);
     assertThat(done.headers().firstValue("Upload-Offset")).hasValue(String.valueOf(blob.length));
@@ -83,6 +85,9 @@ class MediaHttpTest {
     assertThat(maxAge).isBetween(Duration.ofDays(30).toSeconds() - 60, Duration.ofDays(30).toSeconds());
     assertThat(download.headers().firstValue("ETag")).hasValue("\"" + id + "\"");
     assertThat(revalidated.statusCode()).isEqualTo(304);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf(blob.length));
+    assertThat(head.body()).isEmpty();
   }
 
   @Test
