@@ -190,6 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
     return base.withNode(base.node().withDataDir(dataDir.toString()))
         .withGateway(base.gateway().withPorts(0, 0).withConnectionLimits(base.gateway().maxOutboundBytes(),
             base.gateway().maxPendingRequests(), 0))
+        .withMedia(base.media().withPort(0))
         .withAccounts(base.accounts().withTestNumbers(Map.of(prefix + "*", code)))
         .withLimits(RateLimiters.unlimited());
   }

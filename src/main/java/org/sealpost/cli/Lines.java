@@ -1,6 +1,7 @@
 package org.sealpost.cli;
 
 import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.proto.AttachmentPointer;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
 import org.sealpost.protocol.GroupEvent;
@@ -14,10 +15,15 @@ final class Lines {
 
   /** {@code sender: text}; a copy of this account's own message shows whom it went to. */
   static String message(IncomingMessage message) {
-    if (message.isSentTranscript()) {
-      return message.sender() + " (to " + message.sentTo().orElseThrow() + "): " + message.text();
+    StringBuilder text = new StringBuilder(message.text());
+    for (AttachmentPointer file : message.attachments()) {
+      text.append(text.length() == 0 ? "" : " ").append("[file ").append(file.getFileName()).append(", ")
+          .append(file.getSize()).append(" bytes]");
     }
-    return message.sender() + ": " + message.text();
+    if (message.isSentTranscript()) {
+      return message.sender() + " (to " + message.sentTo().orElseThrow() + "): " + text;
+    }
+    return message.sender() + ": " + text;
   }
 
   /** {@code [group] sender: text} for a group message. */

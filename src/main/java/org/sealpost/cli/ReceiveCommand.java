@@ -5,12 +5,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.sealpost.client.AttachmentIntegrityException;
 import org.sealpost.client.ClientListener;
 import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.protocol.GroupEvent;
+import org.sealpost.client.proto.AttachmentPointer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,9 +34,15 @@ public final class ReceiveCommand extends ClientCommand {
       description = "After the queue is drained, keep waiting for new messages until none came for this long.")
   long timeoutSeconds;
 
+  @Option(names = "--download-dir", paramLabel = "DIR", defaultValue = ".",
+      description = "Where received files are saved (default: the current directory).")
+  Path downloadDir;
+
+  private SealpostClient client;
+
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
+    client = runtime.await(SealpostClient.open(runtime.vertx(), state));
     try {
       Printer printer = new Printer(client, runtime.vertx(), Duration.ofSeconds(timeoutSeconds));
       client.listener(printer);
@@ -69,12 +77,34 @@ public final class ReceiveCommand extends ClientCommand {
       Future<String> line = message.group().isPresent()
           ? client.groupName(message.group().get()).map(name -> Lines.groupMessage(name, message))
           : Future.succeededFuture(Lines.message(message));
-      return line.map(text -> {
+      return line.compose(text -> {
         out().println(text);
         out().flush();
-        activity();
-        return null;
-      });
+        Future<Void> saved = Future.succeededFuture();
+        for (AttachmentPointer file : message.attachments()) {
+          saved = saved.compose(v -> save(message, file));
+        }
+        return saved;
+      }).onComplete(done -> activity());
+    }
+
+    /**
+     * Saves one file and prints where. An altered file is reported and the message acked (it
+     * can never be saved); any other failure leaves the message queued for the next run.
+     */
+    private Future<Void> save(IncomingMessage message, AttachmentPointer file) {
+      return client.saveAttachment(file, downloadDir)
+          .map(path -> {
+            out().println("  saved " + path);
+            out().flush();
+            return (Void) null;
+          })
+          .recover(err -> {
+            err().println("! the file " + file.getFileName() + " from " + message.sender() + " could not be saved: "
+                + err.getMessage());
+            err().flush();
+            return err instanceof AttachmentIntegrityException ? Future.succeededFuture() : Future.failedFuture(err);
+          });
     }
 
     @Override

@@ -13,8 +13,11 @@ import picocli.CommandLine.Option;
  * {@code receive} or {@code chat}.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
-    description = "Send one end-to-end encrypted message; prints the message id once the server stored it.")
+    description = "Send one end-to-end encrypted message or file; prints the message id once the server stored it.")
 public final class SendCommand extends ClientCommand {
+  /** Encrypting and uploading a large file over a slow link takes longer than one request. */
+  static final java.time.Duration UPLOAD_TIMEOUT = java.time.Duration.ofHours(1);
+
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
   Path state;
 
@@ -24,17 +27,31 @@ public final class SendCommand extends ClientCommand {
   @Option(names = "--group", paramLabel = "ID", description = "Send to this group instead (its id from `group create`).")
   String group;
 
-  @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The message.")
+  @Option(names = "--text", paramLabel = "TEXT", description = "The message (with --file: its caption).")
   String text;
+
+  @Option(names = "--file", paramLabel = "PATH",
+      description = "A file to send, encrypted on this machine and uploaded to the media server.")
+  Path file;
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
     if ((to == null) == (group == null)) {
       throw new IllegalArgumentException("give exactly one of --to and --group");
     }
+    if (text == null && file == null) {
+      throw new IllegalArgumentException("give --text, --file, or both");
+    }
+    if (group != null && file != null) {
+      throw new IllegalArgumentException("--file goes to one number (--to); groups take --text");
+    }
     SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
     try {
-      SentMessage sent = runtime.await(group != null ? client.sendGroup(group, text) : client.send(to, text));
+      SentMessage sent = group != null
+          ? runtime.await(client.sendGroup(group, text))
+          : file == null
+              ? runtime.await(client.send(to, text))
+              : runtime.await(client.sendFile(to, file, text == null ? "" : text), UPLOAD_TIMEOUT);
       out().println(sent.id().hex());
       return 0;
     } finally {

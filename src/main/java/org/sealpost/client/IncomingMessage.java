@@ -1,6 +1,8 @@
 package org.sealpost.client;
 
+import java.util.List;
 import java.util.Optional;
+import org.sealpost.client.proto.AttachmentPointer;
 
 /**
  * A decrypted message handed to the application.
@@ -14,9 +16,15 @@ import java.util.Optional;
  * @param sentTo set on a sent transcript: another device of this account sent the message to
  *     this number, and this is that device's copy
  * @param group set on a group message: the group's id
+ * @param attachments files sent with the message (then {@code text} is their caption); save one
+ *     with {@link SealpostClient#saveAttachment}
  */
 public record IncomingMessage(String sender, int senderDevice, MessageId id, String text, long sentAt,
-    long serverTimestamp, Optional<String> sentTo, Optional<String> group) {
+    long serverTimestamp, Optional<String> sentTo, Optional<String> group, List<AttachmentPointer> attachments) {
+
+  public IncomingMessage {
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
 
   /** True for the copy of a message this account's other device sent. */
   public boolean isSentTranscript() {

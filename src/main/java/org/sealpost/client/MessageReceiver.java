@@ -270,6 +270,7 @@ final class MessageReceiver {
     return new IncomingMessage(record.getSource(), record.getSourceDevice(), new MessageId(record.getMessageId()),
         content.getText(), record.getClientTimestamp(), record.getServerTimestamp(),
         content.getSentTo().isEmpty() ? Optional.empty() : Optional.of(content.getSentTo()),
-        record.getGroupId().isEmpty() ? Optional.empty() : Optional.of(record.getGroupId()));
+        record.getGroupId().isEmpty() ? Optional.empty() : Optional.of(record.getGroupId()),
+        content.getAttachmentsList());
   }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.sealpost.client.proto.AttachmentPointer;
 import org.sealpost.client.proto.Content;
 import org.sealpost.client.proto.LocalAccount;
 import org.sealpost.protocol.DeviceCredentials;
@@ -68,6 +69,7 @@ public final class SealpostClient {
   private final MessageReceiver receiver;
   private final PresenceClient presence;
   private final GroupMessenger groups;
+  private final Attachments attachments;
   private final String number;
   private final int deviceId;
   private final String password;
@@ -107,6 +109,8 @@ public final class SealpostClient {
     this.receiver = new MessageReceiver(store, groupSessions, crypto, () -> listener, keys::refill, self);
     this.presence = new PresenceClient(api, () -> listener);
     this.groups = new GroupMessenger(groupSessions, sender, crypto, api, number, clock);
+    this.attachments = new Attachments(vertx, api, server, DeviceCredentials.newBuilder().setNumber(number)
+        .setDeviceId(deviceId).setPassword(password).build(), clock);
     crypto.watch(store, changed -> listener.onIdentityChanged(changed));
   }
 
@@ -417,19 +421,52 @@ public final class SealpostClient {
       return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + to));
     }
     return onContext(() -> {
-      Future<SentMessage> next = sendTail.transform(ignored -> sendNow(to, text));
+      Future<SentMessage> next = sendTail.transform(ignored -> sendNow(to, Content.newBuilder().setText(text).build()));
       sendTail = next;
       return next;
     });
   }
 
-  private Future<SentMessage> sendNow(String to, String text) {
+  /**
+   * Sends a file: encrypts it with a fresh key (AES-256-CBC + HMAC-SHA256), uploads the
+   * ciphertext to the media server (resuming after broken connections), then sends the key,
+   * digest and size to {@code to} inside an end-to-end encrypted message with {@code caption}
+   * (may be empty), like {@link #send}. The recipient gets it in
+   * {@link IncomingMessage#attachments()} and saves it with {@link #saveAttachment}.
+   */
+  public Future<SentMessage> sendFile(String to, Path file, String caption) {
+    if (to == null || !NUMBER.matcher(to).matches()) {
+      return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + to));
+    }
+    return onContext(() -> vertx.executeBlocking(() -> {
+      String type = Files.probeContentType(file);
+      return type == null ? "application/octet-stream" : type;
+    }, false)
+        .compose(type -> attachments.upload(file, type))
+        .compose(pointer -> {
+          Content content = Content.newBuilder().setText(caption == null ? "" : caption).addAttachments(pointer).build();
+          Future<SentMessage> next = sendTail.transform(ignored -> sendNow(to, content));
+          sendTail = next;
+          return next;
+        }));
+  }
+
+  /**
+   * Downloads an attachment, checks it against the digest and MAC its pointer carries, and
+   * decrypts it into {@code directory} under the sender's file name (made unique). Fails with
+   * {@link AttachmentIntegrityException}, saving nothing, when the blob was altered.
+   */
+  public Future<Path> saveAttachment(AttachmentPointer pointer, Path directory) {
+    return onContext(() -> attachments.save(pointer, directory));
+  }
+
+  private Future<SentMessage> sendNow(String to, Content content) {
     MessageId id = MessageId.random();
     long now = clock.millis();
-    byte[] transcript = ContentCodec.encode(Content.newBuilder().setText(text).setSentTo(to).build());
+    byte[] transcript = ContentCodec.encode(content.toBuilder().setSentTo(to).build());
     Future<SendMessageResponse> toRecipient = to.equals(number)
         ? Future.succeededFuture(null)
-        : sender.send(to, ContentCodec.encode(Content.newBuilder().setText(text).build()), id, now);
+        : sender.send(to, ContentCodec.encode(content), id, now);
     return toRecipient.compose(response -> sender.send(number, transcript, id, now).map(own -> {
       SendMessageResponse tick = response != null ? response : own;
       return new SentMessage(id, to, now, tick.getServerTimestamp(), tick.getDuplicate());
@@ -627,6 +664,7 @@ public final class SealpostClient {
       return disconnected
           .transform(ignored -> Future.join(sendTail, receiver.idle()))
           .transform(ignored -> crypto.close())
+          .transform(ignored -> attachments.close())
           .transform(ignored -> rest.close())
           .transform(ignored -> vertx.executeBlocking(() -> {
             lock.close();

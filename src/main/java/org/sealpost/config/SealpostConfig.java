@@ -15,6 +15,7 @@ public record SealpostConfig(
     StoreConfig store,
     MetricsConfig metrics,
     ClusterConfig cluster,
+    MediaConfig media,
     Map<String, RateLimitConfig> limits) {
 
   public SealpostConfig {
@@ -27,40 +28,46 @@ public record SealpostConfig(
     cluster = cluster == null ? ClusterConfig.defaults() : cluster;
     check(!cluster.enabled() || !store.isEmbedded(), "cluster.enabled needs store.backend: cassandra"
         + " (the nodes of a cluster share their accounts, keys and queues; the embedded store is one node's own)");
+    Objects.requireNonNull(media, "media");
     limits = limits == null ? Map.of() : Map.copyOf(limits);
   }
 
   public static SealpostConfig defaults() {
     return new SealpostConfig(NodeConfig.defaults(), GatewayConfig.defaults(), AccountsConfig.defaults(),
-        MessagesConfig.defaults(), StoreConfig.defaults(), MetricsConfig.defaults(), ClusterConfig.defaults(), Map.of());
+        MessagesConfig.defaults(), StoreConfig.defaults(), MetricsConfig.defaults(), ClusterConfig.defaults(),
+        MediaConfig.defaults(), Map.of());
   }
 
   public SealpostConfig withNode(NodeConfig value) {
-    return new SealpostConfig(value, gateway, accounts, messages, store, metrics, cluster, limits);
+    return new SealpostConfig(value, gateway, accounts, messages, store, metrics, cluster, media, limits);
   }
 
   public SealpostConfig withGateway(GatewayConfig value) {
-    return new SealpostConfig(node, value, accounts, messages, store, metrics, cluster, limits);
+    return new SealpostConfig(node, value, accounts, messages, store, metrics, cluster, media, limits);
   }
 
   public SealpostConfig withAccounts(AccountsConfig value) {
-    return new SealpostConfig(node, gateway, value, messages, store, metrics, cluster, limits);
+    return new SealpostConfig(node, gateway, value, messages, store, metrics, cluster, media, limits);
   }
 
   public SealpostConfig withMessages(MessagesConfig value) {
-    return new SealpostConfig(node, gateway, accounts, value, store, metrics, cluster, limits);
+    return new SealpostConfig(node, gateway, accounts, value, store, metrics, cluster, media, limits);
   }
 
   public SealpostConfig withStore(StoreConfig value) {
-    return new SealpostConfig(node, gateway, accounts, messages, value, metrics, cluster, limits);
+    return new SealpostConfig(node, gateway, accounts, messages, value, metrics, cluster, media, limits);
   }
 
   public SealpostConfig withCluster(ClusterConfig value) {
-    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value, limits);
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value, media, limits);
+  }
+
+  public SealpostConfig withMedia(MediaConfig value) {
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, cluster, value, limits);
   }
 
   public SealpostConfig withLimits(Map<String, RateLimitConfig> value) {
-    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, cluster, value);
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, cluster, media, value);
   }
 
   static void check(boolean ok, String message) {

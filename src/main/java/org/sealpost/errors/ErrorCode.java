@@ -13,8 +13,13 @@ public enum ErrorCode {
   MISMATCHED_DEVICES(409),
   /** A compare-and-set lost: the record changed since the version the client named. */
   VERSION_CONFLICT(409),
+  /** A request that conflicts with the resource's state (media: an upload offset that differs from the server's). */
+  CONFLICT(409),
   STALE_DEVICES(410),
+  PRECONDITION_FAILED(412),
   TOO_LARGE(413),
+  UNSUPPORTED_MEDIA_TYPE(415),
+  RANGE_NOT_SATISFIABLE(416),
   UNPROCESSABLE(422),
   RATE_LIMITED(429),
   INTERNAL(500),

@@ -15,7 +15,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.sealpost.accounts.PhoneNumbers;
@@ -92,30 +91,7 @@ final class HttpApi {
   }
 
   private Future<DeviceKey> authenticate(RoutingContext rc, String clientIp) {
-    String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return Future.failedFuture(SealpostException.unauthorized("Basic credentials required"));
-    }
-    String decoded;
-    try {
-      decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(SealpostException.unauthorized("malformed Basic credentials"));
-    }
-    int colon = decoded.indexOf(':');
-    int dot = colon < 0 ? -1 : decoded.lastIndexOf('.', colon);
-    if (colon < 0 || dot < 0) {
-      return Future.failedFuture(SealpostException.unauthorized("credentials must be NUMBER.DEVICE_ID:PASSWORD"));
-    }
-    String number = decoded.substring(0, dot);
-    int deviceId;
-    try {
-      deviceId = Integer.parseInt(decoded.substring(dot + 1, colon));
-    } catch (NumberFormatException e) {
-      return Future.failedFuture(SealpostException.unauthorized("credentials must be NUMBER.DEVICE_ID:PASSWORD"));
-    }
-    return ctx.accounts().authenticate(number, deviceId, decoded.substring(colon + 1), clientIp)
-        .map(account -> new DeviceKey(account.getNumber(), deviceId));
+    return BasicAuth.authenticate(ctx.accounts(), rc.request().getHeader(HttpHeaders.AUTHORIZATION), clientIp);
   }
 
   private Message parse(RoutingContext rc, Message type) {

@@ -33,7 +33,14 @@ public enum Limit {
    * whole address book at once, then one number every 30 s (2,880 a day): enough for real contact
    * lists, far too few to enumerate a numbering plan.
    */
-  CONTACT_DISCOVERY_PER_ACCOUNT("contactDiscoveryPerAccount", 2000, Duration.ofSeconds(30));
+  CONTACT_DISCOVERY_PER_ACCOUNT("contactDiscoveryPerAccount", 2000, Duration.ofSeconds(30)),
+  /** Media uploads started by one account (a burst, then one every 10 s). */
+  MEDIA_UPLOADS_PER_ACCOUNT("mediaUploadsPerAccount", 100, Duration.ofSeconds(10)),
+  /**
+   * The upload quota of one account, in MiB of ciphertext (a blob takes its size rounded up):
+   * 2 GiB at once, then 1 MiB back every 40 s (about 2 GiB a day).
+   */
+  MEDIA_UPLOAD_MEBIBYTES_PER_ACCOUNT("mediaUploadMebibytesPerAccount", 2048, Duration.ofSeconds(40));
 
   private final String id;
   private final RateLimitConfig defaults;

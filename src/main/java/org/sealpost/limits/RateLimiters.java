@@ -22,15 +22,12 @@ public final class RateLimiters {
 
   /** Takes one permit for {@code key}; fails with {@link RateLimitedException} when none is left. */
   public Future<Void> check(Limit limit, String key) {
-    RateLimitConfig config = configs.get(limit);
-    return store.take(limit.id() + ":" + key, config.bucketSize(), config.regenerateEvery(), 1)
-        .compose(wait -> wait.isZero()
-            ? Future.succeededFuture()
-            : Future.failedFuture(new RateLimitedException(limit.id(), wait)));
+    return check(limit, key, 1);
   }
 
   /**
-   * Takes {@code permits} permits for {@code key} at once (0 takes nothing); fails with
+   * Takes {@code permits} permits for {@code key} at once (a quota counted in units, such as MiB
+   * of media, or numbers looked up; 0 takes nothing); fails with
    * {@link RateLimitedException} when fewer are left, and with a bad request when the bucket could
    * never hold that many.
    */

@@ -43,6 +43,10 @@ import org.sealpost.presence.PresenceRoutes;
 import org.sealpost.presence.PresenceService;
 import org.sealpost.presence.PrivacyService;
 import org.sealpost.presence.TypingService;
+import org.sealpost.media.MediaRoutes;
+import org.sealpost.media.MediaService;
+import org.sealpost.media.MediaSweeper;
+import org.sealpost.media.MediaVerticle;
 import org.sealpost.push.LogPushProvider;
 import org.sealpost.push.NotificationVerticle;
 import org.sealpost.routing.MessagesService;
@@ -52,6 +56,7 @@ import org.sealpost.store.Stores;
 import org.sealpost.store.cassandra.CassandraStoreOptions;
 import org.sealpost.store.cassandra.CassandraStores;
 import org.sealpost.store.embedded.EmbeddedStores;
+import org.sealpost.store.local.LocalBlobStore;
 import org.sealpost.store.redis.RedisStoreOptions;
 import org.sealpost.store.redis.RedisStores;
 import org.slf4j.Logger;
@@ -72,6 +77,7 @@ public final class Server {
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final List<ConnectionVerticle> gateways = new CopyOnWriteArrayList<>();
+  private final List<MediaVerticle> mediaListeners = new CopyOnWriteArrayList<>();
   private Stores stores;
   private ApiRoutes routes;
 
@@ -114,9 +120,9 @@ public final class Server {
           config.cluster().enabled() ? ", clustered" : "");
       return server.deploy()
           .map(v -> {
-            log.info("{} - started on {}: tcp {}, http {}, tls tcp {}, https {} (-1: off; websocket at {})", nodeId,
-                config.gateway().host(), server.tcpPort(), server.httpPort(), server.tlsTcpPort(),
-                server.tlsHttpPort(), ConnectionVerticle.WEBSOCKET_PATH);
+            log.info("{} - started on {}: tcp {}, http {}, tls tcp {}, https {} (-1: off; websocket at {}), media {}:{}",
+                nodeId, config.gateway().host(), server.tcpPort(), server.httpPort(), server.tlsTcpPort(),
+                server.tlsHttpPort(), ConnectionVerticle.WEBSOCKET_PATH, config.media().host(), server.mediaPort());
             return server;
           })
           .recover(err -> server.stop().transform(ignored -> Future.failedFuture(err)));
@@ -125,9 +131,13 @@ public final class Server {
 
   private Future<Void> deploy() {
     Clock clock = Clock.systemUTC();
+    Path mediaDir = config.media().directory(config.node());
     return openStores(clock)
         .compose(opened -> {
           stores = opened;
+          return vertx.executeBlocking(() -> LocalBlobStore.open(vertx, mediaDir, clock));
+        })
+        .compose(blobs -> {
           RateLimiters limits = new RateLimiters(stores.rateLimits(), config.limits());
           Router router = new Router(vertx, nodeId, stores.sessions(), REMOTE_TIMEOUT);
           AccountsService accounts = new AccountsService(config.accounts(), stores.accounts(), stores.codes(),
@@ -139,17 +149,23 @@ public final class Server {
           KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
           PresenceService presence = new PresenceService(stores.presence(), privacy, stores.privacy(),
               stores.accounts(), stores.sessions(), limits, router, clock);
-
           GroupsService groups = new GroupsService(config.messages(), stores.accounts(), stores.groups(),
               stores.messages(), limits, router, clock, new SecureRandom(), privacy);
           TypingService typing = new TypingService(stores.accounts(), privacy, groups, limits, router, clock);
+          MediaService media = new MediaService(config.media(), blobs, accounts, limits, clock, new SecureRandom());
           routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
-              PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups)));
+              PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort)));
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
               new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()), presence);
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(new LogPushProvider(), registry)))
+              .compose(id -> vertx.deployVerticle(() -> {
+                MediaVerticle verticle = new MediaVerticle(media);
+                mediaListeners.add(verticle);
+                return verticle;
+              }, new DeploymentOptions().setInstances(config.media().effectiveInstances())))
+              .compose(id -> vertx.deployVerticle(new MediaSweeper(media)))
               .compose(id -> vertx.deployVerticle(() -> {
                 ConnectionVerticle verticle = new ConnectionVerticle(gateway, config.metrics().enabled() ? registry : null);
                 gateways.add(verticle);
@@ -253,6 +269,11 @@ public final class Server {
   /** The node's meters, as /metrics shows them. */
   public io.micrometer.core.instrument.MeterRegistry meters() {
     return registry;
+  }
+
+  /** The media listener's port (uploads and downloads of blobs). */
+  public int mediaPort() {
+    return mediaListeners.get(0).port();
   }
 
   public String nodeId() {

@@ -97,6 +97,25 @@ class CliTest {
   }
 
   @Test
+  void sendAFileAndReceiveSavesIt() throws Exception {
+    register(alice, "alice");
+    register(bob, "bob");
+    byte[] content = new byte[300_000];
+    new java.util.Random(7).nextBytes(content);
+    java.nio.file.Path report = java.nio.file.Files.write(dir.resolve("report.pdf"), content);
+
+    Run sent = run("send", "--state", state("alice"), "--to", bob, "--file", report.toString(), "--text", "the report");
+    Run received = run("receive", "--state", state("bob"), "--download-dir", state("downloads"));
+
+    assertThat(sent.exit()).as(sent.err()).isZero();
+    assertThat(received.exit()).as(received.err()).isZero();
+    java.nio.file.Path saved = dir.resolve("downloads").resolve("report.pdf");
+    assertThat(received.out().lines()).containsExactly(
+        alice + ": the report [file report.pdf, 300000 bytes]", "  saved " + saved);
+    assertThat(java.nio.file.Files.readAllBytes(saved)).isEqualTo(content);
+  }
+
+  @Test
   void bothSidesShowTheSameSafetyNumber() {
     register(alice, "alice");
     register(bob, "bob");

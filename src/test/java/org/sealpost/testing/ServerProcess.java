@@ -23,6 +23,8 @@ public final class ServerProcess implements AutoCloseable {
   private final int httpPort;
   private final int tcpPort;
   private final Map<String, String> env;
+  private final int mediaPort;
+  private String maxHeap = "256m";
   private Process process;
 
   public ServerProcess(Path dir, String extraYaml) throws IOException {
@@ -40,6 +42,7 @@ public final class ServerProcess implements AutoCloseable {
     Files.createDirectories(dir);
     this.httpPort = freePort();
     this.tcpPort = freePort();
+    this.mediaPort = freePort();
     this.config = dir.resolve("sealpost.yaml");
     StringBuilder numbers = new StringBuilder();
     for (int i = 0; i < 20; i++) {
@@ -62,10 +65,12 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts the JVM without waiting; {@link #awaitHealthy} waits (so several can boot at once). */
   public void launch() throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp",
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx" + maxHeap, "-cp",
         System.getProperty("java.class.path"), "org.sealpost.Main", "server", "--config", config.toString()))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
+    // by environment, so extraYaml may still hold a media section of its own
+    builder.environment().put("SEALPOST_MEDIA_PORT", String.valueOf(mediaPort));
     builder.environment().putAll(env);
     process = builder.start();
   }
@@ -92,6 +97,16 @@ public final class ServerProcess implements AutoCloseable {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The server JVM's -Xmx (default 256m); set before {@link #start()}. */
+  public ServerProcess maxHeap(String value) {
+    this.maxHeap = value;
+    return this;
+  }
+
+  public int mediaPort() {
+    return mediaPort;
   }
 
   public int tcpPort() {

@@ -62,6 +62,7 @@ public final class TestServer implements AutoCloseable {
         // Tests open many connections from one address at once; ConnectionLimitsTest sets its own cap.
         .withGateway(base.gateway().withPorts(0, 0).withConnectionLimits(base.gateway().maxOutboundBytes(),
             base.gateway().maxPendingRequests(), 0))
+        .withMedia(base.media().withPort(0))
         .withAccounts(base.accounts().withTestNumbers(testNumbers))
         .withLimits(RateLimiters.unlimited());
     server = await(Server.start(customize.apply(onTestBackend(config))), 90);

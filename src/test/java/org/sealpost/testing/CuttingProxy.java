@@ -1,0 +1,118 @@
+package org.sealpost.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP proxy to a local port that cuts one connection mid-transfer: the first connection to
+ * move more than {@code cutAfter} bytes in the watched direction is closed at once (both sides),
+ * as a dropped mobile link would. Counts the bytes it forwarded each way.
+ */
+public final class CuttingProxy implements AutoCloseable {
+  private final NetServer server;
+  private final NetClient client;
+  private final AtomicLong upstream = new AtomicLong();
+  private final AtomicLong downstream = new AtomicLong();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicBoolean cut = new AtomicBoolean();
+  private volatile long cutUpstreamAfter = Long.MAX_VALUE;
+  private volatile long cutDownstreamAfter = Long.MAX_VALUE;
+
+  private volatile int targetPort;
+
+  /** A proxy on a free port; it forwards to {@link #forwardTo} (set before the first connection). */
+  public CuttingProxy(Vertx vertx) {
+    this.client = vertx.createNetClient();
+    this.server = vertx.createNetServer().connectHandler(in -> {
+      in.pause();
+      connections.incrementAndGet();
+      client.connect(targetPort, "127.0.0.1").onSuccess(out -> {
+        long[] up = {0};
+        long[] down = {0};
+        in.handler(buffer -> {
+          up[0] += buffer.length();
+          upstream.addAndGet(buffer.length());
+          out.write(buffer);
+          pushBack(in, out);
+          if (up[0] > cutUpstreamAfter && cut.compareAndSet(false, true)) {
+            in.close();
+            out.close();
+          }
+        });
+        out.handler(buffer -> {
+          down[0] += buffer.length();
+          downstream.addAndGet(buffer.length());
+          in.write(buffer);
+          pushBack(out, in);
+          if (down[0] > cutDownstreamAfter && cut.compareAndSet(false, true)) {
+            in.close();
+            out.close();
+          }
+        });
+        in.closeHandler(v -> out.close());
+        out.closeHandler(v -> in.close());
+        in.resume();
+      }).onFailure(err -> in.close());
+    });
+    Await.await(server.listen(0, "127.0.0.1"));
+  }
+
+  private static void pushBack(NetSocket from, NetSocket to) {
+    if (to.writeQueueFull()) {
+      from.pause();
+      to.drainHandler(v -> from.resume());
+    }
+  }
+
+  /** The next connection that sends more than this many bytes to the target is cut (once). */
+  public CuttingProxy cutUpstreamAfter(long bytes) {
+    cut.set(false);
+    cutDownstreamAfter = Long.MAX_VALUE;
+    cutUpstreamAfter = bytes;
+    return this;
+  }
+
+  /** The next connection that receives more than this many bytes from the target is cut (once). */
+  public CuttingProxy cutDownstreamAfter(long bytes) {
+    cut.set(false);
+    cutUpstreamAfter = Long.MAX_VALUE;
+    cutDownstreamAfter = bytes;
+    return this;
+  }
+
+  public CuttingProxy forwardTo(int port) {
+    this.targetPort = port;
+    return this;
+  }
+
+  public boolean hasCut() {
+    return cut.get();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public long upstreamBytes() {
+    return upstream.get();
+  }
+
+  public long downstreamBytes() {
+    return downstream.get();
+  }
+
+  public int connections() {
+    return connections.get();
+  }
+
+  @Override
+  public void close() {
+    Await.await(server.close());
+    Await.await(client.close());
+  }
+}
