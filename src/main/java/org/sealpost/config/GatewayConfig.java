@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param maxInflightDeliveries deliveries sent to a device and not yet acked before the server waits
  * @param maxOutboundBytes bytes a connection may have waiting to be written before deliveries
  *     pause; a reader that lets twice this pile up is disconnected
- * @param maxPendingRequests requests of one connection being served at once; more get 429
+ * @param maxPendingRequests requests of one connection being served at once; then reading it pauses
  * @param maxUnauthenticatedPerIp connections from one IP address not yet authenticated; more are refused
  */
 public record GatewayConfig(

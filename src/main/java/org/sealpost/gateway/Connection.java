@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds: until it authenticates a connection holds one of its address's
  * {@link PreAuthLimiter} slots; at most {@code maxPendingRequests} requests are served at once
- * (more get 429); outbound bytes past {@code maxOutboundBytes} pause deliveries, and a reader that
+ * (at that many the connection is not read until one is answered: TCP pushes back on the
+ * client, nothing is refused); outbound bytes past {@code maxOutboundBytes} pause deliveries, and a reader that
  * lets twice that pile up is disconnected (its envelopes stay queued).
  */
 final class Connection {
@@ -262,11 +263,6 @@ final class Connection {
       respondError(request.getId(), SealpostException.badRequest(request.getPath() + " is served over HTTP only"));
       return;
     }
-    if (activeRequests >= ctx.config().maxPendingRequests()) {
-      respondError(request.getId(), new SealpostException(ErrorCode.RATE_LIMITED,
-          "more than " + ctx.config().maxPendingRequests() + " requests in flight on this connection; wait for answers"));
-      return;
-    }
     Message body;
     try {
       body = route.requestType().getParserForType().parseFrom(request.getBody());
@@ -283,9 +279,13 @@ final class Connection {
     } else {
       result = ApiRoutes.invoke(route, call);
     }
-    activeRequests++;
+    if (++activeRequests == ctx.config().maxPendingRequests()) {
+      transport.pauseReading();
+    }
     result.onComplete(ar -> {
-      activeRequests--;
+      if (activeRequests-- == ctx.config().maxPendingRequests() && state != State.CLOSED) {
+        transport.resumeReading();
+      }
       if (ar.succeeded()) {
         respond(request.getId(), ar.result());
       } else {

@@ -13,6 +13,11 @@ interface FrameTransport {
   /** Called once the outbound bytes fall back under the limit. */
   void drainHandler(Runnable handler);
 
+  /** Stops handing frames to the connection (and reading the socket) until {@link #resumeReading}. */
+  void pauseReading();
+
+  void resumeReading();
+
   /** Closes after the bytes already written are sent. */
   void close();
 

@@ -14,6 +14,7 @@ final class TcpTransport implements FrameTransport {
   private static final int LENGTH_BYTES = 4;
 
   private final NetSocket socket;
+  private RecordParser parser;
 
   TcpTransport(NetSocket socket) {
     this.socket = socket;
@@ -22,7 +23,9 @@ final class TcpTransport implements FrameTransport {
   /** Splits the socket's bytes into frames for {@code connection}. */
   void bind(Connection connection, int maxFrameBytes, int maxOutboundBytes) {
     socket.setWriteQueueMaxSize(maxOutboundBytes);
-    RecordParser parser = RecordParser.newFixed(LENGTH_BYTES);
+    // Parsing the socket as a stream: pausing the parser stops reading the socket too.
+    RecordParser parser = RecordParser.newFixed(LENGTH_BYTES, socket);
+    this.parser = parser;
     parser.handler(new Handler<>() {
       private boolean expectingLength = true;
 
@@ -45,7 +48,6 @@ final class TcpTransport implements FrameTransport {
         }
       }
     });
-    socket.handler(parser);
     socket.closeHandler(v -> connection.onClosed());
     socket.exceptionHandler(connection::onTransportError);
   }
@@ -54,6 +56,16 @@ final class TcpTransport implements FrameTransport {
   public void write(Buffer frame) {
     Buffer out = Buffer.buffer(LENGTH_BYTES + frame.length()).appendInt(frame.length()).appendBuffer(frame);
     socket.write(out);
+  }
+
+  @Override
+  public void pauseReading() {
+    parser.pause();
+  }
+
+  @Override
+  public void resumeReading() {
+    parser.resume();
   }
 
   @Override

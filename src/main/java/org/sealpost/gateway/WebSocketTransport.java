@@ -32,6 +32,16 @@ final class WebSocketTransport implements FrameTransport {
   }
 
   @Override
+  public void pauseReading() {
+    socket.pause();
+  }
+
+  @Override
+  public void resumeReading() {
+    socket.resume();
+  }
+
+  @Override
   public boolean writeQueueFull() {
     return socket.writeQueueFull();
   }

@@ -56,6 +56,7 @@ public final class GroupsService implements GroupTyping {
   /** The metadata blob is a small encrypted record (name, description, avatar pointer). */
   static final int MAX_METADATA_BYTES = 8 * 1024;
   private static final String DEDUPE_PREFIX = "group:";
+  private static final java.util.regex.Pattern GROUP_ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
 
   private final MessagesConfig config;
   private final AccountStore accounts;
@@ -111,7 +112,7 @@ public final class GroupsService implements GroupTyping {
   }
 
   public Future<Group> get(DeviceKey caller, String id) {
-    return groups.get(id).map(found -> {
+    return find(id).map(found -> {
       Group group = found.orElseThrow(() -> SealpostException.notFound("no such group"));
       requireMember(group, caller.number());
       return group;
@@ -232,7 +233,7 @@ public final class GroupsService implements GroupTyping {
       return Future.failedFuture(SealpostException.tooLarge("content exceeds " + config.maxContentBytes() + " bytes"));
     }
     return limits.check(Limit.MESSAGES_PER_DEVICE, sender.id())
-        .compose(v -> groups.get(id))
+        .compose(v -> find(id))
         .compose(found -> {
           Group group = found.orElseThrow(() -> SealpostException.notFound("no such group"));
           requireRole(group, sender.number(), group.getSettings().getSend(), "send messages");
@@ -271,6 +272,16 @@ public final class GroupsService implements GroupTyping {
         });
   }
 
+  /** The group, or empty for an unknown id and for anything that is not a group id at all. */
+  private Future<Optional<Group>> find(String id) {
+    return isGroupId(id) ? groups.get(id) : Future.succeededFuture(Optional.empty());
+  }
+
+  /** Ids are 16 random bytes in lower-case hex, as {@link #create} makes them. */
+  private static boolean isGroupId(String id) {
+    return id != null && GROUP_ID.matcher(id).matches();
+  }
+
   // ------------------------------------------------------------------ permissions
 
   /**
@@ -287,7 +298,7 @@ public final class GroupsService implements GroupTyping {
   /** Typing in a group reaches those who may read its messages: the sender must be allowed to send. */
   @Override
   public Future<List<String>> otherMembers(String id, String sender) {
-    return groups.get(id).map(found -> {
+    return find(id).map(found -> {
       Group group = found.orElseThrow(() -> SealpostException.notFound("no such group"));
       requireRole(group, sender, group.getSettings().getSend(), "send");
       List<String> others = new ArrayList<>(group.getMembersCount());
@@ -335,6 +346,9 @@ public final class GroupsService implements GroupTyping {
    */
   private Future<Group> change(DeviceKey caller, String id, UnaryOperator<Group> change, EventOf event,
       String... alsoTell) {
+    if (!isGroupId(id)) {
+      return Future.failedFuture(SealpostException.notFound("no such group"));
+    }
     return lanes.submit(id, () -> {
       Group[] before = new Group[1];
       return groups.update(id, current -> {

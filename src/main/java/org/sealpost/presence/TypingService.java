@@ -9,6 +9,7 @@ import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.protocol.TypingAction;
 import org.sealpost.protocol.TypingEvent;
 import org.sealpost.protocol.TypingRequest;
 import org.sealpost.routing.Router;
@@ -44,6 +45,9 @@ public final class TypingService {
     boolean toGroup = !request.getGroupId().isEmpty();
     if (toGroup == !request.getDestination().isEmpty()) {
       return Future.failedFuture(SealpostException.badRequest("exactly one of destination and groupId is required"));
+    }
+    if (request.getAction() == TypingAction.UNRECOGNIZED) {
+      return Future.failedFuture(SealpostException.badRequest("action must be COMPOSING or PAUSED"));
     }
     TypingEvent event = TypingEvent.newBuilder()
         .setSource(sender.number())
