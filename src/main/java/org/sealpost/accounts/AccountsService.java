@@ -23,6 +23,7 @@ import org.sealpost.store.CodeStore;
 import org.sealpost.store.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;
+import org.sealpost.store.PrivacyStore;
 import org.sealpost.store.proto.AccountRecord;
 import org.sealpost.store.proto.CodeRecord;
 import org.sealpost.store.proto.DeviceRecord;
@@ -43,6 +44,7 @@ public final class AccountsService {
   private final CodeStore codes;
   private final MessageQueueStore queues;
   private final PreKeyStore preKeys;
+  private final PrivacyStore privacy;
   private final RateLimiters limits;
   private final VerificationSender sender;
   private final Router router;
@@ -51,13 +53,14 @@ public final class AccountsService {
   private final Credentials credentials;
 
   public AccountsService(AccountsConfig config, AccountStore accounts, CodeStore codes, MessageQueueStore queues,
-      PreKeyStore preKeys, RateLimiters limits, VerificationSender sender, Router router, Clock clock,
-      SecureRandom random) {
+      PreKeyStore preKeys, PrivacyStore privacy, RateLimiters limits, VerificationSender sender, Router router,
+      Clock clock, SecureRandom random) {
     this.config = config;
     this.accounts = accounts;
     this.codes = codes;
     this.queues = queues;
     this.preKeys = preKeys;
+    this.privacy = privacy;
     this.limits = limits;
     this.sender = sender;
     this.router = router;
@@ -86,7 +89,9 @@ public final class AccountsService {
    * Checks the code and creates the account with its primary device, replacing any previous
    * account of the number: the old devices' credentials stop working, their connections are
    * closed and their queues (ciphertext for keys that no longer exist) and prekeys (which senders
-   * would otherwise keep encrypting to) are cleared.
+   * would otherwise keep encrypting to) are cleared, and so are the previous owner's privacy
+   * settings, contacts and blocks (a new owner starts with the defaults; blocks others hold
+   * against the number stay).
    */
   public Future<DeviceCredentials> verify(VerifyCodeRequest request, String clientIp) {
     String number = request.getNumber();
@@ -223,6 +228,8 @@ public final class AccountsService {
       work.add(queues.clear(key));
       work.add(preKeys.clear(key));
     }
+    // The new owner must not inherit who the old one hid from, listed or blocked.
+    work.add(privacy.clear(old.getNumber()));
     return Future.all(work).mapEmpty();
   }
 

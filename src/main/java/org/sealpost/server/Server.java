@@ -141,8 +141,8 @@ public final class Server {
           RateLimiters limits = new RateLimiters(stores.rateLimits(), config.limits());
           Router router = new Router(vertx, nodeId, stores.sessions(), REMOTE_TIMEOUT);
           AccountsService accounts = new AccountsService(config.accounts(), stores.accounts(), stores.codes(),
-              stores.messages(), stores.preKeys(), limits, new ConsoleVerificationSender(), router, clock,
-              new SecureRandom());
+              stores.messages(), stores.preKeys(), stores.privacy(), limits, new ConsoleVerificationSender(), router,
+              clock, new SecureRandom());
           PrivacyService privacy = new PrivacyService(stores.privacy(), stores.accounts(), limits);
           MessagesService messages = new MessagesService(config.messages(), stores.accounts(), stores.messages(),
               limits, router, clock, privacy);

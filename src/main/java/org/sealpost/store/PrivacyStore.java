@@ -36,4 +36,12 @@ public interface PrivacyStore {
 
   /** Every number {@code blocker} blocks, in number order. */
   Future<List<String>> blocked(String blocker);
+
+  /**
+   * Forgets what the account with this number set up, for when the number is re-registered: its
+   * settings, its contact list and every block it holds (entries with the number as blocker), so
+   * the new owner starts with the defaults. Blocks other accounts hold against the number stay:
+   * they blocked the number, and it is theirs to lift. Succeeds when there is nothing to clear.
+   */
+  Future<Void> clear(String number);
 }

@@ -17,9 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import io.vertx.core.http.HttpMethod;
 import org.sealpost.client.RequestFailedException;
-import org.sealpost.client.RestClient;
 import org.sealpost.config.RateLimitConfig;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
@@ -70,25 +68,6 @@ class PresenceTest {
     server.close();
   }
 
-  /**
-   * A fresh account with no privacy data. On Cassandra the keyspace outlives test runs and test
-   * numbers are reused, so settings, contacts and blocks of an earlier owner are cleared first.
-   */
-  private DeviceCredentials register() {
-    DeviceCredentials credentials = server.register();
-    RestClient rest = server.rest();
-    await(rest.call(HttpMethod.PUT, "/v1/privacy", credentials, PrivacySettings.getDefaultInstance(),
-        PrivacySettings.parser()));
-    await(rest.call(HttpMethod.PUT, "/v1/contacts", credentials, ContactsUploadRequest.getDefaultInstance(),
-        ContactsUploadResponse.parser()));
-    for (String blocked : await(rest.call(HttpMethod.GET, "/v1/blocks", credentials, Empty.getDefaultInstance(),
-        BlockList.parser())).getNumbersList()) {
-      await(rest.call(HttpMethod.DELETE, "/v1/blocks/" + blocked, credentials, Empty.getDefaultInstance(),
-          Empty.parser()));
-    }
-    return credentials;
-  }
-
   /** A number nobody registered, different on every run. */
   private static String unknownNumber() {
     return "+4420" + (7_000_000 + RANDOM.nextInt(2_999_999));
@@ -130,8 +109,8 @@ class PresenceTest {
 
   @Test
   void subscriberSeesOnlineAndLastSeenWithinTheLatencyBound() {
-    DeviceCredentials target = register();
-    TestDevice watcher = connect(register());
+    DeviceCredentials target = server.register();
+    TestDevice watcher = connect(server.register());
     PresenceSnapshot before = subscribe(watcher, target.getNumber());
     assertThat(before.getStatesList()).singleElement().satisfies(state -> {
       assertThat(state.getOnline()).isFalse();
@@ -170,12 +149,12 @@ class PresenceTest {
 
   @Test
   void aSecondDeviceKeepsTheAccountOnline() {
-    DeviceCredentials primary = register();
+    DeviceCredentials primary = server.register();
     TestDevice phone = connect(primary);
     io.vertx.core.Future<org.sealpost.protocol.LinkCode> code = phone.connection().call("POST", "/v1/devices/link-code",
         Empty.getDefaultInstance(), org.sealpost.protocol.LinkCode.parser());
     DeviceCredentials laptop = await(server.rest().link(primary.getNumber(), await(code).getCode(), 99, "laptop"));
-    TestDevice watcher = connect(register());
+    TestDevice watcher = connect(server.register());
     subscribe(watcher, primary.getNumber());
 
     TestDevice second = server.device(laptop);
@@ -190,8 +169,8 @@ class PresenceTest {
     server.close();
     server = new TestServer(dataDir.resolve("idle"), config ->
         config.withGateway(config.gateway().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2))));
-    DeviceCredentials silent = register();
-    TestDevice watcher = connect(register());
+    DeviceCredentials silent = server.register();
+    TestDevice watcher = connect(server.register());
     // The watcher keeps its connection alive; the silent device sends nothing after authenticating.
     long keepalive = server.clients().setPeriodic(500, id ->
         watcher.connection().call("GET", "/v1/keepalive", Empty.getDefaultInstance(), Empty.parser()));
@@ -213,15 +192,15 @@ class PresenceTest {
   @ParameterizedTest
   @EnumSource(value = Visibility.class, names = {"EVERYONE", "CONTACTS", "NOBODY"})
   void eachPrivacyLevelIsEnforcedForStrangersAndContacts(Visibility level) {
-    DeviceCredentials targetCredentials = register();
+    DeviceCredentials targetCredentials = server.register();
     TestDevice target = connect(targetCredentials);
-    TestDevice contact = connect(register());
-    TestDevice stranger = connect(register());
+    TestDevice contact = connect(server.register());
+    TestDevice stranger = connect(server.register());
     upload(target, contact.number());
     setPrivacy(target, PrivacySettings.newBuilder().setLastSeen(level).setOnline(level).build());
     target.close();
     // A control account everyone may see: its events tell a viewer the server has moved on.
-    DeviceCredentials control = register();
+    DeviceCredentials control = server.register();
 
     for (TestDevice viewer : List.of(contact, stranger)) {
       boolean maySee = level == Visibility.EVERYONE || (level == Visibility.CONTACTS && viewer == contact);
@@ -253,10 +232,10 @@ class PresenceTest {
 
   @Test
   void lastSeenHiddenButOnlineVisibleShowsNoTimestamp() {
-    DeviceCredentials targetCredentials = register();
+    DeviceCredentials targetCredentials = server.register();
     TestDevice target = connect(targetCredentials);
     setPrivacy(target, PrivacySettings.newBuilder().setLastSeen(Visibility.NOBODY).build());
-    TestDevice watcher = connect(register());
+    TestDevice watcher = connect(server.register());
     subscribe(watcher, target.number());
     target.close();
     PresenceEvent offline = nextPresence(watcher, 5);
@@ -268,8 +247,8 @@ class PresenceTest {
 
   @Test
   void typingReachesConnectedDevicesAndIsNeverDeliveredLater() {
-    TestDevice alice = connect(register());
-    DeviceCredentials bobCredentials = register();
+    TestDevice alice = connect(server.register());
+    DeviceCredentials bobCredentials = server.register();
     TestDevice bob = connect(bobCredentials);
     TypingRequest composing = TypingRequest.newBuilder().setDestination(bob.number())
         .setAction(TypingAction.COMPOSING).build();
@@ -291,10 +270,10 @@ class PresenceTest {
 
   @Test
   void typingInAGroupReachesTheOtherMembersOnly() {
-    TestDevice alice = connect(register());
-    TestDevice bob = connect(register());
-    TestDevice carol = connect(register());
-    TestDevice outsider = connect(register());
+    TestDevice alice = connect(server.register());
+    TestDevice bob = connect(server.register());
+    TestDevice carol = connect(server.register());
+    TestDevice outsider = connect(server.register());
     Group group = await(alice.connection().call("POST", "/v1/groups", CreateGroupRequest.newBuilder()
         .addMembers(bob.number()).addMembers(carol.number()).build(), Group.parser()));
 
@@ -317,9 +296,9 @@ class PresenceTest {
 
   @Test
   void aBlockedAccountCannotAddItsBlockerToAGroup() {
-    TestDevice alice = connect(register());
-    TestDevice mallory = connect(register());
-    TestDevice bob = connect(register());
+    TestDevice alice = connect(server.register());
+    TestDevice mallory = connect(server.register());
+    TestDevice bob = connect(server.register());
     await(alice.connection().call("PUT", "/v1/blocks/" + mallory.number(), Empty.getDefaultInstance(), Empty.parser()));
 
     Throwable create = failure(mallory.connection().call("POST", "/v1/groups", CreateGroupRequest.newBuilder()
@@ -350,8 +329,8 @@ class PresenceTest {
 
   @Test
   void aBlockedSenderIsRefusedAndSeesNoPresence() {
-    TestDevice blocker = connect(register());
-    TestDevice blocked = connect(register());
+    TestDevice blocker = connect(server.register());
+    TestDevice blocked = connect(server.register());
     await(blocker.connection().call("PUT", "/v1/blocks/" + blocked.number(), Empty.getDefaultInstance(), Empty.parser()));
 
     RequestFailedException refused = (RequestFailedException) failure(
@@ -371,12 +350,56 @@ class PresenceTest {
     assertThat(blocker.next(5).getSource()).isEqualTo(blocked.number());
   }
 
+  // ------------------------------------------------------------------ re-registration
+
+  @Test
+  void aReRegisteredNumberStartsWithDefaultPrivacyNoContactsAndNoBlocksOfItsOwn() {
+    DeviceCredentials previous = server.register();
+    String number = previous.getNumber();
+    TestDevice oldOwner = connect(previous);
+    TestDevice contact = connect(server.register());
+    TestDevice blockedByOldOwner = connect(server.register());
+    TestDevice blockerOfNumber = connect(server.register());
+    upload(oldOwner, contact.number());
+    setPrivacy(oldOwner, PrivacySettings.newBuilder().setLastSeen(Visibility.CONTACTS).setOnline(Visibility.CONTACTS)
+        .setReadReceiptsOff(true).build());
+    await(oldOwner.connection().call("PUT", "/v1/blocks/" + blockedByOldOwner.number(), Empty.getDefaultInstance(),
+        Empty.parser()));
+    await(blockerOfNumber.connection().call("PUT", "/v1/blocks/" + number, Empty.getDefaultInstance(),
+        Empty.parser()));
+
+    TestDevice newOwner = connect(server.register(number));
+    oldOwner.awaitClosed(5);
+
+    assertThat(await(newOwner.connection().call("GET", "/v1/privacy", Empty.getDefaultInstance(),
+        PrivacySettings.parser()))).isEqualTo(PrivacySettings.getDefaultInstance());
+    assertThat(await(newOwner.connection().call("GET", "/v1/blocks", Empty.getDefaultInstance(),
+        BlockList.parser())).getNumbersList()).isEmpty();
+    // The account the old owner blocked reaches the new one.
+    com.google.protobuf.ByteString hello = TestDevice.newMessageId();
+    blockedByOldOwner.send(number, List.of(1), hello, "hello");
+    assertThat(newOwner.next(5).getMessageId()).isEqualTo(hello);
+    // The old owner's contact is a stranger to the new one: hidden at CONTACTS until it is uploaded.
+    setPrivacy(newOwner, PrivacySettings.newBuilder().setLastSeen(Visibility.CONTACTS)
+        .setOnline(Visibility.CONTACTS).build());
+    assertThat(subscribe(contact, number).getStatesList()).isEmpty();
+    upload(newOwner, contact.number());
+    assertThat(subscribe(contact, number).getStatesList()).singleElement()
+        .satisfies(state -> assertThat(state.getOnline()).isTrue());
+    // A block another account holds against the number is that account's, and stays.
+    assertThat(await(blockerOfNumber.connection().call("GET", "/v1/blocks", Empty.getDefaultInstance(),
+        BlockList.parser())).getNumbersList()).containsExactly(number);
+    RequestFailedException refused = (RequestFailedException) failure(
+        newOwner.sendAsync(blockerOfNumber.number(), List.of(1), TestDevice.newMessageId(), "hi"));
+    assertThat(refused.error().getCode()).isEqualTo("BLOCKED");
+  }
+
   // ------------------------------------------------------------------ contacts and enumeration
 
   @Test
   void contactDiscoveryAnswersRegisteredNumbersAndIsRateLimited() {
-    TestDevice alice = connect(register());
-    String registered = register().getNumber();
+    TestDevice alice = connect(server.register());
+    String registered = server.register().getNumber();
     List<String> unknown = List.of(unknownNumber(), unknownNumber(), unknownNumber(), unknownNumber());
     List<String> book = new ArrayList<>(unknown);
     book.add(registered);
@@ -402,8 +425,8 @@ class PresenceTest {
 
   @Test
   void readReceiptsOffIsReciprocal() {
-    TestDevice alice = connect(register());
-    TestDevice bob = connect(register());
+    TestDevice alice = connect(server.register());
+    TestDevice bob = connect(server.register());
     setPrivacy(alice, PrivacySettings.newBuilder().setReadReceiptsOff(true).build());
 
     // Bob reads Alice's message: Alice gets the double tick but no blue tick.

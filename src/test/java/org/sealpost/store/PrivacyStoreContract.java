@@ -77,4 +77,52 @@ public abstract class PrivacyStoreContract {
     assertThat(await(store.blocked(shorter))).containsExactly(CAROL);
     assertThat(await(store.blocked(ALICE))).containsExactly(BOB);
   }
+
+  @Test
+  void clearRemovesSettingsContactsAndOwnBlocksButKeepsOthersBlocksAgainstTheNumber() {
+    await(store.putSettings(ALICE, PrivacySettings.newBuilder().setLastSeen(Visibility.NOBODY).build()));
+    await(store.replaceContacts(ALICE, List.of(BOB, CAROL)));
+    await(store.block(ALICE, BOB));
+    await(store.block(ALICE, CAROL));
+    await(store.block(BOB, ALICE));
+    await(store.putSettings(BOB, PrivacySettings.newBuilder().setOnline(Visibility.NOBODY).build()));
+    await(store.replaceContacts(BOB, List.of(ALICE)));
+    await(store.block(BOB, CAROL));
+
+    await(store.clear(ALICE));
+
+    assertThat(await(store.settings(ALICE))).isEmpty();
+    assertThat(await(store.contacts(ALICE))).isEmpty();
+    assertThat(await(store.blocked(ALICE))).isEmpty();
+    assertThat(await(store.isBlocked(ALICE, BOB))).isFalse();
+    assertThat(await(store.isBlocked(BOB, ALICE))).isTrue();
+    assertThat(await(store.blocked(BOB))).containsExactly(ALICE, CAROL);
+    assertThat(await(store.settings(BOB))).isPresent();
+    assertThat(await(store.contacts(BOB))).containsExactly(ALICE);
+
+    await(store.block(ALICE, CAROL));
+    assertThat(await(store.blocked(ALICE))).containsExactly(CAROL);
+  }
+
+  @Test
+  void clearLeavesTheListOfABlockerWhoseNumberPrefixesIt() {
+    String longer = ALICE + "9";
+    await(store.block(ALICE, BOB));
+    await(store.block(longer, CAROL));
+
+    await(store.clear(ALICE));
+
+    assertThat(await(store.blocked(longer))).containsExactly(CAROL);
+  }
+
+  @Test
+  void clearOfAnUnknownNumberSucceedsAndTheNumberCanStartAgain() {
+    await(store.clear(CAROL));
+    assertThat(await(store.settings(CAROL))).isEmpty();
+
+    await(store.block(CAROL, ALICE));
+    await(store.replaceContacts(CAROL, List.of(BOB)));
+    assertThat(await(store.blocked(CAROL))).containsExactly(ALICE);
+    assertThat(await(store.contacts(CAROL))).containsExactly(BOB);
+  }
 }

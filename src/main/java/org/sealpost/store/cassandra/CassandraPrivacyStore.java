@@ -25,7 +25,10 @@ final class CassandraPrivacyStore implements PrivacyStore {
     BLOCK("INSERT INTO ${keyspace}.blocks (blocker, blocked) VALUES (?, ?)"),
     UNBLOCK("DELETE FROM ${keyspace}.blocks WHERE blocker = ? AND blocked = ?"),
     IS_BLOCKED("SELECT blocked FROM ${keyspace}.blocks WHERE blocker = ? AND blocked = ?"),
-    BLOCKED("SELECT blocked FROM ${keyspace}.blocks WHERE blocker = ?");
+    BLOCKED("SELECT blocked FROM ${keyspace}.blocks WHERE blocker = ?"),
+    CLEAR_SETTINGS("DELETE FROM ${keyspace}.privacy WHERE number = ?"),
+    CLEAR_CONTACTS("DELETE FROM ${keyspace}.contacts WHERE owner = ?"),
+    CLEAR_BLOCKS("DELETE FROM ${keyspace}.blocks WHERE blocker = ?");
 
     private final String cql;
 
@@ -95,5 +98,18 @@ final class CassandraPrivacyStore implements PrivacyStore {
   public Future<List<String>> blocked(String blocker) {
     return cql.rows(statements.get(Statement.BLOCKED).bind(blocker))
         .map(rows -> rows.stream().map(r -> r.getString("blocked")).toList());
+  }
+
+  /**
+   * Three deletes in parallel; the blocks table is partitioned by blocker, so the number's own
+   * blocks are one partition delete and other blockers' rows against it are untouched.
+   */
+  @Override
+  public Future<Void> clear(String number) {
+    return Future.all(
+            cql.execute(statements.get(Statement.CLEAR_SETTINGS).bind(number)),
+            cql.execute(statements.get(Statement.CLEAR_CONTACTS).bind(number)),
+            cql.execute(statements.get(Statement.CLEAR_BLOCKS).bind(number)))
+        .mapEmpty();
   }
 }

@@ -94,6 +94,24 @@ public final class EmbeddedPrivacyStore implements PrivacyStore {
     });
   }
 
+  /**
+   * One write, so a reader never sees the settings gone but the blocks still there. A block list
+   * is one person's, small enough for one batch (unlike a queue, see {@link PagedDeletion}); the
+   * scan runs inside the write so it also sees blocks added earlier in the same group commit.
+   */
+  @Override
+  public Future<Void> clear(String number) {
+    byte[] prefix = prefix(number);
+    return db.write(txn -> {
+      txn.delete(PRIVACY, Keys.text(number));
+      txn.delete(CONTACTS, Keys.text(number));
+      List<byte[]> blocks = new ArrayList<>();
+      txn.scanKeys(BLOCKS, prefix, prefix, key -> blocks.add(key));
+      blocks.forEach(key -> txn.delete(BLOCKS, key));
+      return null;
+    });
+  }
+
   private static byte[] prefix(String blocker) {
     byte[] number = Keys.text(blocker);
     return ByteBuffer.allocate(number.length + 1).put(number).put(Keys.SEPARATOR).array();
