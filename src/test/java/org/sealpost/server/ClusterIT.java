@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.client.ClientListener;
+import org.sealpost.client.GroupInfo;
 import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
@@ -83,7 +84,7 @@ class ClusterIT {
 
   @Test
   @Order(1)
-  void clientOnNodeOneMessagesClientOnNodeThree() {
+  void clientsOnDifferentNodesMessageOneToOneAndInAGroup() {
     Inbox aliceEvents = new Inbox();
     Inbox bobEvents = new Inbox();
     SealpostClient alice = connected("alice", 1, aliceEvents);
@@ -103,6 +104,23 @@ class ClusterIT {
 
     await(bob.send(alice.number(), "and back from node 3"), 30);
     assertThat(aliceEvents.nextMessage().text()).isEqualTo("and back from node 3");
+
+    // A group spanning the three nodes: one Sender-Key message fans out to members elsewhere.
+    Inbox carolEvents = new Inbox();
+    SealpostClient carol = connected("carol", 2, carolEvents);
+    GroupInfo group = await(alice.createGroup("Across nodes", List.of(bob.number(), carol.number())), 30);
+    await(alice.sendGroup(group.id(), "group hello from node 1"), 30);
+    for (Inbox member : List.of(bobEvents, carolEvents)) {
+      IncomingMessage fromAlice = member.nextMessage();
+      assertThat(fromAlice.text()).isEqualTo("group hello from node 1");
+      assertThat(fromAlice.group()).contains(group.id());
+    }
+    await(carol.sendGroup(group.id(), "group reply from node 2"), 30);
+    for (Inbox member : List.of(aliceEvents, bobEvents)) {
+      IncomingMessage fromCarol = member.nextMessage();
+      assertThat(fromCarol.text()).isEqualTo("group reply from node 2");
+      assertThat(fromCarol.sender()).isEqualTo(carol.number());
+    }
   }
 
   @Test
