@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.sealpost.store.DeviceKey;
 import org.sealpost.store.PresenceStore;
 import org.slf4j.Logger;
@@ -44,17 +43,15 @@ final class RedisPresenceStore implements PresenceStore {
   static final Duration LAST_SEEN_TTL = Duration.ofDays(90);
   static final Duration SUBSCRIPTION_TTL = Duration.ofDays(1);
 
-  private final Vertx vertx;
   private final RedisCommands redis;
   private final String keyPrefix;
   private final Duration ttl;
   /** Devices connected through this process: refreshed until they disconnect. */
   private final Set<DeviceKey> held = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean refreshing = new AtomicBoolean();
-  private volatile long timerId = -1;
+  private final Heartbeat heartbeat;
 
   RedisPresenceStore(Vertx vertx, RedisCommands redis, String keyPrefix, Duration ttl) {
-    this.vertx = vertx;
+    this.heartbeat = new Heartbeat(vertx, this::readdHeld);
     this.redis = redis;
     this.keyPrefix = keyPrefix + "presence:";
     this.ttl = ttl;
@@ -153,7 +150,7 @@ final class RedisPresenceStore implements PresenceStore {
 
   /** Starts keeping this process's devices counted, every third of the TTL. */
   void start() {
-    timerId = vertx.setPeriodic(ttl.dividedBy(3).toMillis(), id -> refreshHeld());
+    heartbeat.start(ttl.dividedBy(3));
   }
 
   /**
@@ -176,18 +173,15 @@ final class RedisPresenceStore implements PresenceStore {
 
   /** Stops refreshing: this node's devices drop out within the TTL (what a dying node does). */
   void stopRefreshing() {
-    long id = timerId;
-    timerId = -1;
-    if (id >= 0) {
-      vertx.cancelTimer(id);
-    }
+    heartbeat.stop();
   }
 
   /** Re-adds every device held here; one run at a time. */
   Future<Void> refreshHeld() {
-    if (!refreshing.compareAndSet(false, true)) {
-      return Future.succeededFuture();
-    }
+    return heartbeat.beat();
+  }
+
+  private Future<Void> readdHeld() {
     List<Future<Integer>> refreshed = new ArrayList<>();
     for (DeviceKey device : List.copyOf(held)) {
       refreshed.add(connect(device));
@@ -195,11 +189,7 @@ final class RedisPresenceStore implements PresenceStore {
     return Future.join(refreshed)
         .<Void>mapEmpty()
         .onFailure(err -> log.debug("redis {} - presence refresh failed: {}", redis.endpoint(),
-            RedisCommands.describe(err)))
-        .eventually(() -> {
-          refreshing.set(false);
-          return Future.succeededFuture();
-        });
+            RedisCommands.describe(err)));
   }
 
   private String devicesKey(String number) {

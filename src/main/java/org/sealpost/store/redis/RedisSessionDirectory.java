@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.store.DeviceKey;
@@ -47,21 +46,19 @@ final class RedisSessionDirectory implements SessionDirectory {
   private static final long REFRESHED = 1;
   private static final long RECREATED = 2;
 
-  private final Vertx vertx;
   private final RedisCommands redis;
   private final String keyPrefix;
   private final Duration ttl;
   /** What this process registered and has not unregistered: device → node id. */
   private final ConcurrentMap<DeviceKey, String> held = new ConcurrentHashMap<>();
-  private final AtomicBoolean refreshing = new AtomicBoolean();
-  private volatile long timerId = -1;
+  private final Heartbeat heartbeat;
 
   /**
    * @param keyPrefix put before every key (e.g. {@code sealpost:})
    * @param ttl how long an entry outlives the last refresh
    */
   RedisSessionDirectory(Vertx vertx, RedisCommands redis, String keyPrefix, Duration ttl) {
-    this.vertx = vertx;
+    this.heartbeat = new Heartbeat(vertx, this::extendHeld);
     this.redis = redis;
     this.keyPrefix = keyPrefix;
     this.ttl = ttl;
@@ -100,7 +97,7 @@ final class RedisSessionDirectory implements SessionDirectory {
 
   /** Starts extending this process's entries every {@link #refreshInterval()}. */
   void start() {
-    timerId = vertx.setPeriodic(refreshInterval().toMillis(), id -> refreshHeld());
+    heartbeat.start(refreshInterval());
   }
 
   /**
@@ -128,11 +125,7 @@ final class RedisSessionDirectory implements SessionDirectory {
 
   /** Stops the periodic refresh, leaving the entries to expire (what a dying node does). */
   void stopRefreshing() {
-    long id = timerId;
-    timerId = -1;
-    if (id >= 0) {
-      vertx.cancelTimer(id);
-    }
+    heartbeat.stop();
   }
 
   /**
@@ -140,21 +133,17 @@ final class RedisSessionDirectory implements SessionDirectory {
    * fires again makes that tick a no-op). Failures are logged, the next tick tries again.
    */
   Future<Void> refreshHeld() {
-    if (!refreshing.compareAndSet(false, true)) {
-      return Future.succeededFuture();
-    }
+    return heartbeat.beat();
+  }
+
+  private Future<Void> extendHeld() {
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, List<DeviceKey>> entry : snapshotByNode().entrySet()) {
       for (List<DeviceKey> batch : batches(entry.getValue())) {
         chain = chain.compose(v -> refresh(batch, entry.getKey()));
       }
     }
-    return chain
-        .onFailure(this::logRefreshFailure)
-        .eventually(() -> {
-          refreshing.set(false);
-          return Future.succeededFuture();
-        });
+    return chain.onFailure(this::logRefreshFailure);
   }
 
   /** Unavailability is already logged (throttled) by {@link RedisCommands}; anything else is a bug. */
