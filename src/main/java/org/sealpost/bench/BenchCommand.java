@@ -30,14 +30,14 @@ import picocli.CommandLine.Parameters;
  * would on one box).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure a server: one-to-one throughput and latency; group fan-out latency.")
+    description = "Measure a server: one-to-one throughput and latency; group fan-out latency; memory per idle connection.")
 public final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_PREFIX = "+1999";
   static final String DEFAULT_CODE = "999999";
 
-  enum Scenario { ONE_TO_ONE, GROUP }
+  enum Scenario { ONE_TO_ONE, GROUP, CONNECTIONS }
 
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "one-to-one | group", converter = ScenarioConverter.class)
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "one-to-one | group | connections", converter = ScenarioConverter.class)
   Scenario scenario;
 
   @Option(names = "--server", paramLabel = "URL[,URL...]",
@@ -79,6 +79,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--crypto", description = "group: none (opaque payloads; the server's work is the same). Default: ${DEFAULT-VALUE}.")
   String crypto = "none";
 
+  @Option(names = "--source-addresses", description = "connections: local addresses 127.0.0.2.. to connect from"
+      + " (each gives ~28,000 ports towards one server port). Default: one per 25,000 clients.")
+  int sourceAddresses;
+
   @Option(names = "--prefix", description = "Number prefix of the bench accounts; the server must map \"<prefix>*\" to --code in accounts.testNumbers. Default: ${DEFAULT-VALUE}.")
   String prefix = DEFAULT_PREFIX;
 
@@ -96,6 +100,9 @@ public final class BenchCommand implements Callable<Integer> {
     BenchOptions options = new BenchOptions(scenario == Scenario.GROUP ? groupSize : clients, rate, duration, size,
         maxOutstanding);
     OneToOneScenario.Peers peering = OneToOneScenario.Peers.parse(peers);
+    if (scenario == Scenario.CONNECTIONS) {
+      return connections();
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
     Server embedded = null;
     Path dataDir = null;
@@ -151,6 +158,29 @@ public final class BenchCommand implements Callable<Integer> {
         nodes.add(new Node(URI.create(servers[i].trim()), Integer.parseInt(tcp[tcp.length == 1 ? 0 : i].trim())));
       }
       return nodes;
+    }
+  }
+
+  /**
+   * Idle connections against a server in its own process (in this JVM the clients would be
+   * counted as server memory).
+   */
+  private int connections() throws Exception {
+    if (server == null || server.contains(",")) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "connections measures a server in its own process: give one --server URL (and --tcp-port)");
+    }
+    int sources = sourceAddresses > 0 ? sourceAddresses : Math.max(1, (clients + 24_999) / 25_000);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
+    try {
+      ConnectionsScenario run = new ConnectionsScenario(vertx, URI.create(server), Integer.parseInt(tcpPort.trim()),
+          clients, sources, duration, prefix, code);
+      String[] result = await(run.run());
+      System.out.println(result[0]);
+      System.out.println(result[1]);
+      return 0;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
   }
 

@@ -73,7 +73,16 @@ public final class WireConnection {
 
   /** Connects over TCP, in TLS when {@code tls} is non-null. */
   public static Future<WireConnection> tcp(Vertx vertx, String host, int port, ClientTls tls) {
-    NetClientOptions options = new NetClientOptions().setTcpNoDelay(true);
+    return tcp(vertx, host, port, tls, null);
+  }
+
+  /**
+   * Connects over TCP from {@code localAddress} (null: any), in TLS when {@code tls} is non-null.
+   * Several local addresses (127.0.0.2, 127.0.0.3, ...) get a load generator past the ~28,000
+   * ephemeral ports one source address has towards one server port.
+   */
+  public static Future<WireConnection> tcp(Vertx vertx, String host, int port, ClientTls tls, String localAddress) {
+    NetClientOptions options = new NetClientOptions().setTcpNoDelay(true).setLocalAddress(localAddress);
     NetClient client = vertx.createNetClient(tls == null ? options : tls.applyTo(options));
     return client.connect(port, host).onFailure(err -> client.close()).map(socket -> {
       WireConnection connection = new WireConnection(vertx, new TcpTransport(socket));

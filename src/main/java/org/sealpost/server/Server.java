@@ -39,6 +39,7 @@ import org.sealpost.groups.GroupsService;
 import org.sealpost.keys.KeyRoutes;
 import org.sealpost.keys.KeysService;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.metrics.ProcessMemoryMetrics;
 import org.sealpost.presence.PresenceRoutes;
 import org.sealpost.presence.PresenceService;
 import org.sealpost.presence.PrivacyService;
@@ -99,6 +100,7 @@ public final class Server {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    new ProcessMemoryMetrics().bindTo(registry);
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     Future<Vertx> started;
     if (config.cluster().enabled()) {
