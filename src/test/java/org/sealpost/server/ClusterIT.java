@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -201,7 +200,8 @@ class ClusterIT {
     private final String to;
     private final int max;
     private final Duration pace;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Counted down by {@link #stop()}; the stream's pacing waits on it, so a stop ends the wait. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch done = new CountDownLatch(1);
     private final Thread thread;
 
@@ -220,7 +220,7 @@ class ClusterIT {
     private void run() {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
       int i = 0;
-      while (!stopped.get() && ticked.size() < max && System.nanoTime() < deadline) {
+      while (stopped.getCount() > 0 && ticked.size() < max && System.nanoTime() < deadline) {
         try {
           SentMessage sent = from.send(to, "stream " + i++).toCompletionStage().toCompletableFuture()
               .get(20, TimeUnit.SECONDS);
@@ -233,9 +233,10 @@ class ClusterIT {
       done.countDown();
     }
 
-    private static void pause(long millis) {
+    /** Paces the stream: waits for a stop for at most {@code millis}. */
+    private void pause(long millis) {
       try {
-        Thread.sleep(millis);
+        stopped.await(millis, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -256,7 +257,7 @@ class ClusterIT {
     }
 
     void stop() throws InterruptedException {
-      stopped.set(true);
+      stopped.countDown();
       awaitDone(60);
     }
   }
