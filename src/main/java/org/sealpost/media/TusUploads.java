@@ -23,7 +23,7 @@ import org.sealpost.store.proto.BlobRecord;
  *
  * <p>Every check that needs only headers (version, sizes, credentials, limits) runs before a
  * byte of the body is read; the request stays paused until then, and {@code 100 Continue} is
- * sent only to a request that passed them.
+ * sent only when the store starts reading the body ({@link RequestBody}).
  */
 final class TusUploads {
   static final String UPLOADS = "/v1/media/uploads";
@@ -86,8 +86,7 @@ final class TusUploads {
               if (!hasBody(request, declared) || upload.isFull()) {
                 return Future.succeededFuture(new Created(upload.record(), upload.offset()));
               }
-              continueIfExpected(request);
-              return media.append(device, id, 0, declared, request).map(offset -> new Created(upload.record(), offset));
+              return media.append(device, id, 0, declared, new RequestBody(request)).map(offset -> new Created(upload.record(), offset));
             }))
         .onSuccess(created -> rc.response().setStatusCode(201)
             .putHeader(MediaHttp.TUS_RESUMABLE, MediaHttp.TUS_VERSION)
@@ -139,10 +138,7 @@ final class TusUploads {
     }
     String id = rc.pathParam("id");
     authenticate(rc)
-        .compose(device -> {
-          continueIfExpected(request);
-          return media.append(device, id, offset, declared, request);
-        })
+        .compose(device -> media.append(device, id, offset, declared, new RequestBody(request)))
         .onSuccess(newOffset -> rc.response().setStatusCode(204)
             .putHeader(MediaHttp.TUS_RESUMABLE, MediaHttp.TUS_VERSION)
             .putHeader("Upload-Offset", String.valueOf(newOffset))
@@ -179,13 +175,6 @@ final class TusUploads {
 
   private static boolean hasBody(HttpServerRequest request, long declared) {
     return declared > 0 || declared < 0 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING, "chunked", true);
-  }
-
-  /** Sends 100 Continue to a client that waits for it: only now may it send the body. */
-  private static void continueIfExpected(HttpServerRequest request) {
-    if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
-      request.response().writeContinue();
-    }
   }
 
   /** The {@code sha256} entry of TUS Upload-Metadata ("key base64value,key2 value2"); null when absent. */

@@ -1,6 +1,8 @@
 package org.sealpost.testing;
 
 import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,6 +25,19 @@ public final class Await {
       throw new IllegalStateException(e.getCause());
     } catch (InterruptedException | TimeoutException e) {
       throw new IllegalStateException("no result within " + seconds + " s", e);
+    }
+  }
+
+  /**
+   * Asks {@code condition} again and again until it holds; for states seen only by asking (each
+   * question is a round trip to the server, so the loop paces itself).
+   */
+  public static void until(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
+      }
     }
   }
 
