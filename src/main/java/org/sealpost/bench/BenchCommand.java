@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import org.sealpost.client.RestClient;
 import org.sealpost.config.SealpostConfig;
 import org.sealpost.limits.RateLimiters;
@@ -30,14 +31,16 @@ import picocli.CommandLine.Parameters;
  * would on one box).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure a server: one-to-one throughput and latency; group fan-out latency; memory per idle connection.")
+    description = "Measure a server: one-to-one throughput and latency; group fan-out latency; draining offline"
+        + " queues; memory per idle connection; registrations per second.")
 public final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_PREFIX = "+1999";
   static final String DEFAULT_CODE = "999999";
 
-  enum Scenario { ONE_TO_ONE, GROUP, CONNECTIONS }
+  enum Scenario { ONE_TO_ONE, GROUP, OFFLINE_DRAIN, CONNECTIONS, REGISTRATION }
 
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "one-to-one | group | connections", converter = ScenarioConverter.class)
+  @Parameters(index = "0", paramLabel = "SCENARIO",
+      description = "one-to-one | group | offline-drain | connections | registration", converter = ScenarioConverter.class)
   Scenario scenario;
 
   @Option(names = "--server", paramLabel = "URL[,URL...]",
@@ -76,6 +79,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--messages", description = "group: messages sent one after another. Default: ${DEFAULT-VALUE}.")
   int messages = 20;
 
+  @Option(names = "--backlog", description = "offline-drain: messages queued per device before it connects. Default: ${DEFAULT-VALUE}.")
+  int backlog = 100;
+
+  @Option(names = "--accounts", description = "registration: accounts to register (or until --duration ends). Default: ${DEFAULT-VALUE}.")
+  int accounts = 2000;
+
   @Option(names = "--crypto", description = "group: none (opaque payloads; the server's work is the same). Default: ${DEFAULT-VALUE}.")
   String crypto = "none";
 
@@ -97,8 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (scenario == Scenario.GROUP && (groupSize < 2 || groupSize > 1024)) {
       throw new IllegalArgumentException("--group-size must be 2..1024");
     }
-    BenchOptions options = new BenchOptions(scenario == Scenario.GROUP ? groupSize : clients, rate, duration, size,
-        maxOutstanding);
+    BenchOptions options = new BenchOptions(scenario == Scenario.GROUP ? groupSize : Math.max(2, clients), rate,
+        duration, size, maxOutstanding);
     OneToOneScenario.Peers peering = OneToOneScenario.Peers.parse(peers);
     if (scenario == Scenario.CONNECTIONS) {
       return connections();
@@ -116,14 +125,22 @@ public final class BenchCommand implements Callable<Integer> {
       } else {
         nodes = Node.parse(server, tcpPort);
       }
+      if (scenario == Scenario.REGISTRATION) {
+        if (nodes.size() != 1) {
+          throw new CommandLine.ParameterException(new CommandLine(this), "registration measures one server");
+        }
+        RegistrationScenario registration = new RegistrationScenario(vertx, nodes.get(0).http(), accounts, clients,
+            duration, prefix, code);
+        return print(await(registration.run())) && registration.succeeded() ? 0 : 1;
+      }
+      if (scenario == Scenario.OFFLINE_DRAIN) {
+        return offlineDrain(vertx, nodes);
+      }
       if (scenario == Scenario.GROUP) {
         GroupScenario group = new GroupScenario(vertx, messages, size);
         List<BenchClient> members = await(connectAll(vertx, nodes, groupSize, group::onServerRequest));
         System.out.println("connected " + members.size() + " members; sending " + messages + " group messages");
-        String[] result = await(group.run(members));
-        System.out.println(result[0]);
-        System.out.println(result[1]);
-        return group.succeeded() ? 0 : 1;
+        return print(await(group.run(members))) && group.succeeded() ? 0 : 1;
       }
       if (peering != OneToOneScenario.Peers.ANY && (nodes.size() < 2 || clients < 2 * nodes.size())) {
         throw new CommandLine.ParameterException(new CommandLine(this),
@@ -137,12 +154,42 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.println(result.json());
       return result.lost() == 0 ? 0 : 1;
     } finally {
+      // clients first: a server stopped under them would log every ack in flight as failed
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (embedded != null) {
         await(embedded.stop());
         deleteTree(dataDir);
       }
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Senders (at most 20) connected first; --clients receivers registered, not connected, until
+   * their backlogs are queued; then all connect.
+   */
+  private int offlineDrain(Vertx vertx, List<Node> nodes) throws Exception {
+    OfflineDrainScenario drain = new OfflineDrainScenario(vertx, backlog, size);
+    int senderCount = Math.min(20, clients);
+    List<BenchClient> senders = await(connectAll(vertx, nodes, senderCount, drain::onServerRequest));
+    List<String> numbers = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      numbers.add(String.format("%s7%06d", prefix, i));
+    }
+    List<DeviceCredentials> receivers = await(registerAll(vertx, nodes, numbers));
+    System.out.println("connected " + senders.size() + " senders; registered " + receivers.size()
+        + " offline devices; queueing " + backlog + " messages for each");
+    boolean webSocket = transport.equalsIgnoreCase("websocket");
+    String[] result = await(drain.run(senders, receivers, credentials -> {
+      Node node = nodes.get(Math.floorMod(credentials.getNumber().hashCode(), nodes.size()));
+      return BenchClient.connect(vertx, node.http(), node.tcpPort(), webSocket, credentials, drain::onServerRequest);
+    }));
+    return print(result) && drain.succeeded() ? 0 : 1;
+  }
+
+  private static boolean print(String[] result) {
+    System.out.println(result[0]);
+    System.out.println(result[1]);
+    return true;
   }
 
   /** One server to connect clients to: its HTTP URL and TCP port. */
@@ -184,30 +231,39 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Registers and connects {@code clients} accounts, spread round-robin over the nodes. */
+  /** Registers the numbers, spread round-robin over the nodes, without connecting. */
+  private Future<List<DeviceCredentials>> registerAll(Vertx vertx, List<Node> nodes, List<String> numbers) {
+    List<RestClient> rests = nodes.stream().map(node -> new RestClient(vertx, node.http())).toList();
+    return inBatches(numbers.size(), i -> BenchClient.register(rests.get(i % rests.size()), numbers.get(i), code));
+  }
+
+  /** Registers and connects {@code clients} accounts, client i on node i mod N. */
   private Future<List<BenchClient>> connectAll(Vertx vertx, List<Node> nodes, int clients,
       org.sealpost.client.WireConnection.ServerRequestHandler onRequest) {
-    List<RestClient> rests = nodes.stream().map(node -> new RestClient(vertx, node.http())).toList();
+    List<String> numbers = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      numbers.add(String.format("%s%07d", prefix, i));
+    }
     boolean webSocket = transport.equalsIgnoreCase("websocket");
-    Future<List<BenchClient>> chain = Future.succeededFuture(new ArrayList<>());
-    int batch = 50;
-    for (int first = 0; first < clients; first += batch) {
+    return registerAll(vertx, nodes, numbers).compose(registered -> inBatches(registered.size(), i -> {
+      Node node = nodes.get(i % nodes.size());
+      return BenchClient.connect(vertx, node.http(), node.tcpPort(), webSocket, registered.get(i), onRequest);
+    }));
+  }
+
+  /** Starts {@code count} operations 50 at a time (a burst the server's accept and auth paths take), in order. */
+  private static <T> Future<List<T>> inBatches(int count, IntFunction<Future<T>> start) {
+    Future<List<T>> chain = Future.succeededFuture(new ArrayList<>());
+    for (int first = 0; first < count; first += 50) {
       int from = first;
-      int to = Math.min(clients, first + batch);
+      int to = Math.min(count, first + 50);
       chain = chain.compose(list -> {
-        List<Future<BenchClient>> connecting = new ArrayList<>();
+        List<Future<T>> batch = new ArrayList<>();
         for (int i = from; i < to; i++) {
-          String number = String.format("%s%07d", prefix, i);
-          Node node = nodes.get(i % nodes.size());
-          RestClient rest = rests.get(i % nodes.size());
-          connecting.add(BenchClient.register(rest, number, code)
-              .compose(credentials -> BenchClient.connect(vertx, node.http(), node.tcpPort(), webSocket, credentials,
-                  onRequest)));
+          batch.add(start.apply(i));
         }
-        return Future.all(connecting).map(all -> {
-          for (int i = 0; i < all.size(); i++) {
-            list.add(all.resultAt(i));
-          }
+        return Future.all(batch).map(all -> {
+          list.addAll(all.<T>list());
           return list;
         });
       });
