@@ -112,7 +112,7 @@ final class Connection {
     ctx.metrics().frameIn();
     Frame frame;
     try {
-      frame = Frame.parseFrom(bytes.getBytes());
+      frame = FrameCodec.decode(bytes);
     } catch (InvalidProtocolBufferException e) {
       rejectFrame(400, "frame is not a valid protobuf Frame");
       return;
@@ -363,9 +363,8 @@ final class Connection {
     if (state == State.CLOSED) {
       return;
     }
-    byte[] bytes = frame.toByteArray();
     if (transport.writeQueueFull()) {
-      overflowBytes += bytes.length;
+      overflowBytes += frame.getSerializedSize();
       if (overflowBytes > ctx.config().maxOutboundBytes()) {
         // Responses and notices keep coming while the peer reads nothing: stop buffering them.
         ctx.metrics().slowReader();
@@ -377,7 +376,7 @@ final class Connection {
       }
     }
     ctx.metrics().frameOut();
-    transport.write(Buffer.buffer(bytes));
+    transport.write(frame);
   }
 
   // ------------------------------------------------------------------ closing

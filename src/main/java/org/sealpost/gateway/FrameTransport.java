@@ -1,11 +1,11 @@
 package org.sealpost.gateway;
 
-import io.vertx.core.buffer.Buffer;
+import org.sealpost.protocol.Frame;
 
 /** How a {@link Connection} writes frames: a length-prefixed TCP stream or WebSocket binary messages. */
 interface FrameTransport {
-  /** Writes one encoded Frame. */
-  void write(Buffer frame);
+  /** Encodes and writes one Frame ({@link FrameCodec}). */
+  void write(Frame frame);
 
   /** True while more than the outbound limit waits to be written (the peer reads too slowly). */
   boolean writeQueueFull();

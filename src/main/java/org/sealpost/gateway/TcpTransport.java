@@ -5,14 +5,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import org.sealpost.protocol.Frame;
 
 /**
  * Frames on TCP: a 4-byte big-endian length, then that many bytes of Frame. A length over the
  * limit is answered with an error and the connection is closed before its body is read.
  */
 final class TcpTransport implements FrameTransport {
-  private static final int LENGTH_BYTES = 4;
-
   private final NetSocket socket;
   private RecordParser parser;
 
@@ -24,7 +23,7 @@ final class TcpTransport implements FrameTransport {
   void bind(Connection connection, int maxFrameBytes, int maxOutboundBytes) {
     socket.setWriteQueueMaxSize(maxOutboundBytes);
     // Parsing the socket as a stream: pausing the parser stops reading the socket too.
-    RecordParser parser = RecordParser.newFixed(LENGTH_BYTES, socket);
+    RecordParser parser = RecordParser.newFixed(FrameCodec.LENGTH_BYTES, socket);
     this.parser = parser;
     parser.handler(new Handler<>() {
       private boolean expectingLength = true;
@@ -43,7 +42,7 @@ final class TcpTransport implements FrameTransport {
           parser.fixedSizeMode((int) length);
         } else {
           expectingLength = true;
-          parser.fixedSizeMode(LENGTH_BYTES);
+          parser.fixedSizeMode(FrameCodec.LENGTH_BYTES);
           connection.onFrame(chunk);
         }
       }
@@ -53,9 +52,8 @@ final class TcpTransport implements FrameTransport {
   }
 
   @Override
-  public void write(Buffer frame) {
-    Buffer out = Buffer.buffer(LENGTH_BYTES + frame.length()).appendInt(frame.length()).appendBuffer(frame);
-    socket.write(out);
+  public void write(Frame frame) {
+    socket.write(FrameCodec.encode(frame, true));
   }
 
   @Override

@@ -1,6 +1,6 @@
 package org.sealpost.gateway;
 
-import io.vertx.core.buffer.Buffer;
+import org.sealpost.protocol.Frame;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -27,8 +27,8 @@ final class WebSocketTransport implements FrameTransport {
   }
 
   @Override
-  public void write(Buffer frame) {
-    socket.writeBinaryMessage(frame);
+  public void write(Frame frame) {
+    socket.writeBinaryMessage(FrameCodec.encode(frame, false));
   }
 
   @Override
