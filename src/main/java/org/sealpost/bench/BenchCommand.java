@@ -85,7 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--accounts", description = "registration: accounts to register (or until --duration ends). Default: ${DEFAULT-VALUE}.")
   int accounts = 2000;
 
-  @Option(names = "--crypto", description = "group: none (opaque payloads; the server's work is the same). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--crypto", description = "none: opaque random payloads (the server alone); signal: real SDK clients"
+      + " with libsignal sessions (one-to-one only). Default: ${DEFAULT-VALUE}.")
   String crypto = "none";
 
   @Option(names = "--source-addresses", description = "connections: local addresses 127.0.0.2.. to connect from"
@@ -100,8 +101,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (scenario == Scenario.GROUP && !GroupScenario.cryptoModes().contains(crypto)) {
-      throw new IllegalArgumentException("--crypto must be one of " + GroupScenario.cryptoModes());
+    if (!crypto.equals("none") && !(crypto.equals("signal") && scenario == Scenario.ONE_TO_ONE)) {
+      throw new IllegalArgumentException("--crypto must be none, or signal with one-to-one");
     }
     if (scenario == Scenario.GROUP && (groupSize < 2 || groupSize > 1024)) {
       throw new IllegalArgumentException("--group-size must be 2..1024");
@@ -146,6 +147,9 @@ public final class BenchCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(new CommandLine(this),
             "--peers " + peers + " needs at least two --server URLs and two clients per node");
       }
+      if (crypto.equals("signal")) {
+        return signalOneToOne(vertx, nodes, options);
+      }
       OneToOneScenario scenario = new OneToOneScenario(vertx, options, peering, nodes.size());
       List<BenchClient> connected = await(connectAll(vertx, nodes, clients, scenario::onServerRequest));
       System.out.println("connected " + connected.size() + " clients; running " + duration + " s at " + rate + " msg/s");
@@ -184,6 +188,28 @@ public final class BenchCommand implements Callable<Integer> {
       return BenchClient.connect(vertx, node.http(), node.tcpPort(), webSocket, credentials, drain::onServerRequest);
     }));
     return print(result) && drain.succeeded() ? 0 : 1;
+  }
+
+  /** One-to-one with real SDK clients; their keys and sessions live in a temporary directory. */
+  private int signalOneToOne(Vertx vertx, List<Node> nodes, BenchOptions options) throws Exception {
+    Path states = Files.createTempDirectory("sealpost-bench-clients");
+    SignalOneToOneScenario signal = new SignalOneToOneScenario(vertx, options);
+    List<String> numbers = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      numbers.add(String.format("%s%07d", prefix, i));
+    }
+    try {
+      List<org.sealpost.client.SealpostClient> connected = await(signal.connect(nodes, states, numbers, code));
+      System.out.println("registered and connected " + connected.size() + " SDK clients; running " + duration
+          + " s at " + rate + " msg/s");
+      BenchResult result = await(signal.run(connected));
+      await(Future.all(connected.stream().map(org.sealpost.client.SealpostClient::close).toList()));
+      System.out.println(result.human());
+      System.out.println(result.json());
+      return result.lost() == 0 ? 0 : 1;
+    } finally {
+      deleteTree(states);
+    }
   }
 
   private static boolean print(String[] result) {

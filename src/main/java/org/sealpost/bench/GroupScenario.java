@@ -153,9 +153,4 @@ final class GroupScenario {
   boolean succeeded() {
     return errors.get() == 0 && duplicates.get() == 0 && fanOut.count() == messages;
   }
-
-  /** The client crypto modes the scenario can run: only opaque payloads so far. */
-  static List<String> cryptoModes() {
-    return List.of("none");
-  }
 }

@@ -163,7 +163,7 @@ final class OneToOneScenario {
     ackLatency.freeze();
     deliveryLatency.freeze();
     long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
-    return new BenchResult("one-to-one", clients, options, sent, acked.size(), delivered.size(), lost,
+    return new BenchResult("one-to-one", "none", clients, options, sent, acked.size(), delivered.size(), lost,
         errors.get(), receipts.get(), seconds, ackLatency, deliveryLatency);
   }
 }

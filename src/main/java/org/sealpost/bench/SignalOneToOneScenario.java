@@ -1,0 +1,160 @@
+package org.sealpost.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.sealpost.client.ClientListener;
+import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.MessageId;
+import org.sealpost.client.Receipt;
+import org.sealpost.client.SealpostClient;
+
+/**
+ * {@code one-to-one --crypto signal}: the same open-loop load as {@link OneToOneScenario}, sent
+ * by real SDK clients: libsignal sessions (PQXDH on first contact, then the double ratchet),
+ * each message encrypted by its sender and decrypted by its recipient, keys fetched and
+ * refilled through the server. The load generator's crypto shares the machine with the server.
+ */
+final class SignalOneToOneScenario {
+  private final Vertx vertx;
+  private final BenchOptions options;
+  private final LatencyStats ackLatency = new LatencyStats();
+  private final LatencyStats deliveryLatency = new LatencyStats();
+  private final Set<MessageId> acked = ConcurrentHashMap.newKeySet();
+  private final Set<MessageId> delivered = ConcurrentHashMap.newKeySet();
+  private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong receipts = new AtomicLong();
+  private final AtomicLong outstanding = new AtomicLong();
+  private volatile String firstError;
+
+  SignalOneToOneScenario(Vertx vertx, BenchOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+  }
+
+  /**
+   * Registers (keys made and uploaded) and connects one SDK client per number, 10 at a time;
+   * client i on node i mod N.
+   */
+  Future<List<SealpostClient>> connect(List<BenchCommand.Node> nodes, Path stateRoot, List<String> numbers,
+      String code) {
+    Future<List<SealpostClient>> chain = Future.succeededFuture(new ArrayList<>());
+    for (int first = 0; first < numbers.size(); first += 10) {
+      int from = first;
+      int to = Math.min(numbers.size(), first + 10);
+      chain = chain.compose(list -> {
+        List<Future<SealpostClient>> connecting = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+          String number = numbers.get(i);
+          BenchCommand.Node node = nodes.get(i % nodes.size());
+          connecting.add(SealpostClient.requestCode(vertx, node.http(), number)
+              .compose(sent -> SealpostClient.register(vertx, stateRoot.resolve(number.substring(1)), node.http(),
+                  number, code, "bench"))
+              .compose(client -> client.listener(listener()).connectTcp(node.tcpPort()).map(client)));
+        }
+        return Future.all(connecting).map(all -> {
+          list.addAll(all.<SealpostClient>list());
+          return list;
+        });
+      });
+    }
+    return chain;
+  }
+
+  private ClientListener listener() {
+    return new ClientListener() {
+      @Override
+      public Future<Void> onMessage(IncomingMessage message) {
+        String text = message.text();
+        int space = text.indexOf(' ');
+        deliveryLatency.recordNanos(System.nanoTime() - Long.parseLong(text.substring(0, space)));
+        delivered.add(message.id());
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public void onReceipt(Receipt receipt) {
+        receipts.incrementAndGet();
+      }
+
+      @Override
+      public void onUndecryptable(String sender, int senderDevice, MessageId id) {
+        error("undecryptable message from device " + senderDevice);
+      }
+    };
+  }
+
+  Future<BenchResult> run(List<SealpostClient> clients) {
+    long start = System.nanoTime();
+    double perTick = options.rate() / 100.0;
+    double[] carry = {0};
+    long[] sent = {0};
+    long timer = vertx.setPeriodic(10, id -> {
+      carry[0] += perTick;
+      int now = (int) carry[0];
+      carry[0] -= now;
+      for (int i = 0; i < now; i++) {
+        if (outstanding.get() >= options.maxOutstanding()) {
+          errors.incrementAndGet();
+          continue;
+        }
+        sendOne(clients);
+        sent[0]++;
+      }
+    });
+    return BenchCommand.after(vertx, options.durationSeconds() * 1000L).compose(v -> {
+      vertx.cancelTimer(timer);
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      return BenchCommand.poll(vertx, () -> outstanding.get() == 0 && delivered.containsAll(acked),
+              System.currentTimeMillis() + 60_000)
+          .map(drained -> result(sent[0], elapsed, clients.size()));
+    });
+  }
+
+  /** Text of about {@code size} characters, led by the send time (nanoTime) for the delivery latency. */
+  private void sendOne(List<SealpostClient> clients) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int from = random.nextInt(clients.size());
+    int to = random.nextInt(clients.size() - 1);
+    if (to >= from) {
+      to++;
+    }
+    long sentAt = System.nanoTime();
+    StringBuilder text = new StringBuilder(options.size()).append(sentAt).append(' ');
+    while (text.length() < options.size()) {
+      text.append((char) ('a' + random.nextInt(26)));
+    }
+    outstanding.incrementAndGet();
+    clients.get(from).send(clients.get(to).number(), text.toString()).onComplete(ar -> {
+      outstanding.decrementAndGet();
+      if (ar.succeeded()) {
+        ackLatency.recordNanos(System.nanoTime() - sentAt);
+        acked.add(ar.result().id());
+      } else {
+        error(ar.cause().toString());
+      }
+    });
+  }
+
+  private void error(String what) {
+    errors.incrementAndGet();
+    if (firstError == null) {
+      firstError = what;
+      System.err.println("first error: " + what);
+    }
+  }
+
+  private BenchResult result(long sent, double seconds, int clients) {
+    ackLatency.freeze();
+    deliveryLatency.freeze();
+    long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
+    return new BenchResult("one-to-one", "signal", clients, options, sent, acked.size(), delivered.size(), lost,
+        errors.get(), receipts.get(), seconds, ackLatency, deliveryLatency);
+  }
+}
