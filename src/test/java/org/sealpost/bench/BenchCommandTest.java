@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.sealpost.Main;
 import picocli.CommandLine;
@@ -12,26 +14,62 @@ import picocli.CommandLine;
 /** The bench command runs end to end on a tiny load and reports every figure (not a performance test). */
 class BenchCommandTest {
 
-  @Test
-  void oneToOneReportsAckedDeliveredAndNothingLost() {
+  /** The JSON line of a bench run that exited 0. */
+  private static String run(String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     int exit;
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      exit = new CommandLine(new Main()).execute("bench", "one-to-one", "--clients", "4", "--rate", "100", "--duration", "1");
+      exit = new CommandLine(new Main()).execute(args);
     } finally {
       System.setOut(original);
     }
     String output = captured.toString(StandardCharsets.UTF_8);
-    String json = output.lines().filter(line -> line.startsWith("{\"scenario\"")).findFirst().orElseThrow();
+    assertThat(exit).as(output).isZero();
+    return output.lines().filter(line -> line.startsWith("{\"scenario\"")).findFirst().orElseThrow();
+  }
 
-    assertThat(exit).isZero();
-    assertThat(json).contains("\"scenario\":\"one-to-one\"", "\"lost\":0", "\"acked_per_s\":", "\"delivered_per_s\":",
-        "\"ack_ms\":{\"p50\":", "\"delivery_ms\":{\"p50\":");
-    java.util.regex.Matcher counts = java.util.regex.Pattern.compile("\"sent\":(\\d+),\"acked\":(\\d+),\"delivered\":(\\d+)").matcher(json);
-    assertThat(counts.find()).isTrue();
-    assertThat(Long.parseLong(counts.group(2))).isPositive().isEqualTo(Long.parseLong(counts.group(1)));
-    assertThat(counts.group(3)).isEqualTo(counts.group(2));
+  private static long figure(String json, String name) {
+    Matcher matcher = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+    assertThat(matcher.find()).as(name + " in " + json).isTrue();
+    return Long.parseLong(matcher.group(1));
+  }
+
+  @Test
+  void oneToOneReportsAckedDeliveredAndNothingLost() {
+    String json = run("bench", "one-to-one", "--clients", "4", "--rate", "100", "--duration", "1");
+
+    assertThat(json).contains("\"scenario\":\"one-to-one\"", "\"crypto\":\"none\"", "\"lost\":0", "\"acked_per_s\":",
+        "\"delivered_per_s\":", "\"ack_ms\":{\"p50\":", "\"delivery_ms\":{\"p50\":");
+    assertThat(figure(json, "acked")).isPositive().isEqualTo(figure(json, "sent"));
+    assertThat(figure(json, "delivered")).isEqualTo(figure(json, "acked"));
+  }
+
+  @Test
+  void oneToOneWithSignalSessionsDecryptsEveryMessage() {
+    String json = run("bench", "one-to-one", "--crypto", "signal", "--clients", "3", "--rate", "10", "--duration", "1");
+
+    assertThat(json).contains("\"crypto\":\"signal\"", "\"lost\":0", "\"errors\":0");
+    assertThat(figure(json, "acked")).isPositive().isEqualTo(figure(json, "sent"));
+    assertThat(figure(json, "delivered")).isEqualTo(figure(json, "acked"));
+  }
+
+  @Test
+  void offlineDrainDeliversEveryQueuedMessageOnce() {
+    String json = run("bench", "offline-drain", "--clients", "5", "--backlog", "20");
+
+    assertThat(json).contains("\"scenario\":\"offline-drain\"", "\"lost\":0", "\"duplicates\":0", "\"errors\":0",
+        "\"device_drain_ms\":{\"p50\":");
+    assertThat(figure(json, "acked")).isEqualTo(100);
+    assertThat(figure(json, "delivered")).isEqualTo(100);
+  }
+
+  @Test
+  void registrationCountsAccounts() {
+    String json = run("bench", "registration", "--clients", "3", "--accounts", "12");
+
+    assertThat(json).contains("\"scenario\":\"registration\"", "\"errors\":0", "\"latency_ms\":{\"p50\":");
+    assertThat(figure(json, "registered")).isEqualTo(12);
   }
 }
