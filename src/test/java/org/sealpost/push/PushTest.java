@@ -238,6 +238,11 @@ class PushTest {
           .put("android", new JsonObject().put("priority", "high").put("collapse_key", "sealpost-wake"))));
     }
 
+    assertThat(server.server().meters().counter("sealpost.push", "result", "retry", "provider", "fcm").count())
+        .isGreaterThanOrEqualTo(2);
+    assertThat(server.server().meters().counter("sealpost.push", "result", "delivered", "provider", "fcm").count())
+        .isGreaterThanOrEqualTo(1);
+
     // The access token came from the service account's signed assertion.
     Received oauth = providers.next("oauth", 1_000);
     assertThat(oauth).as("OAuth2 token request").isNotNull();
