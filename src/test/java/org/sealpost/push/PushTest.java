@@ -177,6 +177,20 @@ class PushTest {
   }
 
   @Test
+  void beingAddedToAGroupWakesAnOfflineMember() throws Exception {
+    DeviceCredentials carol = server.register();
+    String hook = "hook-" + (++tokens);
+    register(carol, webhook(hook));
+    try (TestDevice alice = server.device(server.register())) {
+      await(alice.connection().call("POST", "/v1/groups", org.sealpost.protocol.CreateGroupRequest.newBuilder()
+          .addMembers(carol.getNumber()).build(), org.sealpost.protocol.Group.parser()));
+    }
+    Received push = providers.next(hook, 10_000);
+    assertThat(push).as("carol's wake-up for the group event").isNotNull();
+    assertThat(push.json()).isEqualTo(new JsonObject().put("sealpost", "wake"));
+  }
+
+  @Test
   void anUnregisteredApnsTokenIsRemoved() throws Exception {
     DeviceCredentials bob = server.register();
     String token = apnsToken();
