@@ -5,6 +5,7 @@ import org.sealpost.cli.BlockCommand;
 import org.sealpost.cli.ChatCommand;
 import org.sealpost.cli.ContactsCommand;
 import org.sealpost.cli.PrivacyCommand;
+import org.sealpost.cli.PushTokenCommand;
 import org.sealpost.cli.GroupCommand;
 import org.sealpost.cli.ReceiveCommand;
 import org.sealpost.cli.RegisterCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
     description = "Self-hosted end-to-end-encrypted messaging server.",
     subcommands = {ServerCommand.class, RegisterCommand.class, SendCommand.class, ReceiveCommand.class,
         ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, PrivacyCommand.class,
-        ContactsCommand.class, BlockCommand.class, UnblockCommand.class, BenchCommand.class,
+        ContactsCommand.class, BlockCommand.class, UnblockCommand.class, PushTokenCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

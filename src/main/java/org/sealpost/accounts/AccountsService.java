@@ -24,6 +24,7 @@ import org.sealpost.store.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.PrivacyStore;
+import org.sealpost.store.PushTokenStore;
 import org.sealpost.store.proto.AccountRecord;
 import org.sealpost.store.proto.CodeRecord;
 import org.sealpost.store.proto.DeviceRecord;
@@ -45,6 +46,7 @@ public final class AccountsService {
   private final MessageQueueStore queues;
   private final PreKeyStore preKeys;
   private final PrivacyStore privacy;
+  private final PushTokenStore pushTokens;
   private final RateLimiters limits;
   private final VerificationSender sender;
   private final Router router;
@@ -53,7 +55,7 @@ public final class AccountsService {
   private final Credentials credentials;
 
   public AccountsService(AccountsConfig config, AccountStore accounts, CodeStore codes, MessageQueueStore queues,
-      PreKeyStore preKeys, PrivacyStore privacy, RateLimiters limits, VerificationSender sender, Router router,
+      PreKeyStore preKeys, PrivacyStore privacy, PushTokenStore pushTokens, RateLimiters limits, VerificationSender sender, Router router,
       Clock clock, SecureRandom random) {
     this.config = config;
     this.accounts = accounts;
@@ -61,6 +63,7 @@ public final class AccountsService {
     this.queues = queues;
     this.preKeys = preKeys;
     this.privacy = privacy;
+    this.pushTokens = pushTokens;
     this.limits = limits;
     this.sender = sender;
     this.router = router;
@@ -201,7 +204,7 @@ public final class AccountsService {
             ? Future.succeededFuture()
             : Future.failedFuture(SealpostException.notFound("no device " + deviceId)))
         .compose(v -> Future.all(router.closeConnection(removed, "device removed"), queues.clear(removed),
-            preKeys.clear(removed)))
+            preKeys.clear(removed), pushTokens.remove(removed)))
         .mapEmpty();
   }
 
@@ -227,6 +230,7 @@ public final class AccountsService {
       work.add(router.closeConnection(key, "account re-registered"));
       work.add(queues.clear(key));
       work.add(preKeys.clear(key));
+      work.add(pushTokens.remove(key)); // the old owner's phone must not be woken for the new owner
     }
     // The new owner must not inherit who the old one hid from, listed or blocked.
     work.add(privacy.clear(old.getNumber()));

@@ -598,6 +598,43 @@ public final class SealpostClient {
     return onContext(presence::blocked);
   }
 
+  // ------------------------------------------------------------------ push
+
+  /**
+   * Registers where this device can be woken while it has no connection and messages wait
+   * (replacing any earlier registration): {@code value} is the APNs device token (hex), the FCM
+   * registration token, or the webhook URL. The wake-up carries no content: connect to fetch.
+   */
+  public Future<Void> registerPush(org.sealpost.protocol.PushType type, String value) {
+    org.sealpost.protocol.PushToken.Builder token = org.sealpost.protocol.PushToken.newBuilder().setType(type);
+    if (type == org.sealpost.protocol.PushType.WEBHOOK) {
+      token.setUrl(value);
+    } else {
+      token.setToken(value);
+    }
+    return registerPush(token.build());
+  }
+
+  /** {@link #registerPush(org.sealpost.protocol.PushType, String)} with every field (an APNs topic). */
+  public Future<Void> registerPush(org.sealpost.protocol.PushToken token) {
+    return onContext(() -> api.call("PUT", "/v1/push/token", token, Empty.parser()).mapEmpty());
+  }
+
+  /** This device's registered push token, if any (a provider's "unregistered" removes it). */
+  public Future<java.util.Optional<org.sealpost.protocol.PushToken>> pushToken() {
+    return onContext(() -> api.call("GET", "/v1/push/token", Empty.getDefaultInstance(),
+            org.sealpost.protocol.PushToken.parser())
+        .map(java.util.Optional::of)
+        .recover(err -> err instanceof RequestFailedException e && e.status() == 404
+            ? Future.succeededFuture(java.util.Optional.empty())
+            : Future.failedFuture(err)));
+  }
+
+  /** Stops wake-ups for this device. */
+  public Future<Void> unregisterPush() {
+    return onContext(() -> api.call("DELETE", "/v1/push/token", Empty.getDefaultInstance(), Empty.parser()).mapEmpty());
+  }
+
   // ------------------------------------------------------------------ identities
 
   /**

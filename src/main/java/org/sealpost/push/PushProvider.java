@@ -1,9 +1,15 @@
 package org.sealpost.push;
 
 import io.vertx.core.Future;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.protocol.PushToken;
 
-/** Wakes a device that has something queued and no connection (APNs, FCM, webhook, ...). */
+/**
+ * Sends one content-free wake-up to one token (APNs, FCM, webhook). A failed future means the
+ * provider could not be reached (network, timeout): transient, like {@link PushOutcome.Result#RETRY}.
+ */
 public interface PushProvider {
-  Future<Void> wake(DeviceKey device);
+  /** The metrics tag: apns, fcm, webhook. */
+  String name();
+
+  Future<PushOutcome> send(PushToken token);
 }

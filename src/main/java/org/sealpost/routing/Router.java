@@ -66,9 +66,19 @@ public final class Router {
         vertx.setTimer(RETRY_DELAYS_MS[attempt], id -> deliver(envelope, attempt + 1));
         return;
       }
-      vertx.eventBus().send(Addresses.PUSH_NOTIFY, PushRequest.newBuilder()
-          .setNumber(device.number()).setDeviceId(device.deviceId()).build());
+      if (wakesDevice(envelope)) {
+        vertx.eventBus().send(Addresses.PUSH_NOTIFY, PushRequest.newBuilder()
+            .setNumber(device.number()).setDeviceId(device.deviceId()).build());
+      }
     });
+  }
+
+  /**
+   * Messages and group events wake a sleeping device; receipts wait for its next connection
+   * (a tick is not worth a wake-up), and ephemeral envelopes never reach this point.
+   */
+  private static boolean wakesDevice(Envelope envelope) {
+    return envelope.getType() == Envelope.Type.MESSAGE || envelope.getType() == Envelope.Type.GROUP_EVENT;
   }
 
   /**

@@ -48,8 +48,9 @@ import org.sealpost.media.MediaRoutes;
 import org.sealpost.media.MediaService;
 import org.sealpost.media.MediaSweeper;
 import org.sealpost.media.MediaVerticle;
-import org.sealpost.push.LogPushProvider;
 import org.sealpost.push.NotificationVerticle;
+import org.sealpost.push.PushRoutes;
+import org.sealpost.push.PushTokens;
 import org.sealpost.routing.MessagesService;
 import org.sealpost.routing.Router;
 import org.sealpost.routing.RouterVerticle;
@@ -143,7 +144,7 @@ public final class Server {
           RateLimiters limits = new RateLimiters(stores.rateLimits(), config.limits());
           Router router = new Router(vertx, nodeId, stores.sessions(), REMOTE_TIMEOUT);
           AccountsService accounts = new AccountsService(config.accounts(), stores.accounts(), stores.codes(),
-              stores.messages(), stores.preKeys(), stores.privacy(), limits, new ConsoleVerificationSender(), router,
+              stores.messages(), stores.preKeys(), stores.privacy(), stores.pushTokens(), limits, new ConsoleVerificationSender(), router,
               clock, new SecureRandom());
           PrivacyService privacy = new PrivacyService(stores.privacy(), stores.accounts(), limits);
           MessagesService messages = new MessagesService(config.messages(), stores.accounts(), stores.messages(),
@@ -156,12 +157,14 @@ public final class Server {
           TypingService typing = new TypingService(stores.accounts(), privacy, groups, limits, router, clock);
           MediaService media = new MediaService(config.media(), blobs, accounts, limits, clock, new SecureRandom());
           routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
-              PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort)));
+              PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort),
+              PushRoutes.of(new PushTokens(config.push(), stores.pushTokens()))));
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
               new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()), presence);
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock))
-              .compose(id -> vertx.deployVerticle(new NotificationVerticle(new LogPushProvider(), registry)))
+              .compose(id -> vertx.deployVerticle(new NotificationVerticle(config.push(), stores.pushTokens(), stores.sessions(),
+                  registry, clock)))
               .compose(id -> vertx.deployVerticle(() -> {
                 MediaVerticle verticle = new MediaVerticle(media);
                 mediaListeners.add(verticle);
@@ -198,7 +201,7 @@ public final class Server {
         .map(durable -> {
           Stores both = durable.toStores(shared.rateLimits(), shared.sessions(), shared.presence());
           return new Stores(both.accounts(), both.codes(), both.messages(), both.preKeys(), both.rateLimits(),
-              both.sessions(), both.privacy(), both.presence(), both.groups(), () -> {
+              both.sessions(), both.privacy(), both.presence(), both.groups(), both.pushTokens(), () -> {
                 shared.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
                 both.resources().close();
               });

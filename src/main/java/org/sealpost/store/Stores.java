@@ -13,6 +13,7 @@ public record Stores(
     PrivacyStore privacy,
     PresenceStore presence,
     GroupStore groups,
+    PushTokenStore pushTokens,
     AutoCloseable resources) {
 
   public Future<Void> close(io.vertx.core.Vertx vertx) {

@@ -32,7 +32,10 @@ class CliTest {
 
   @BeforeEach
   void start() {
-    server = new TestServer(dir.resolve("server"));
+    // Webhook pushes on, so push-token can register one (nothing is pushed: no token, no push).
+    server = new TestServer(dir.resolve("server"), config -> config.withPush(new org.sealpost.config.PushConfig(
+        null, null, new org.sealpost.config.PushConfig.WebhookConfig(true, false), "",
+        config.push().minInterval(), config.push().maxAttempts(), config.push().backoff(), config.push().requestTimeout())));
     alice = TestServer.newNumber();
     bob = TestServer.newNumber();
   }
@@ -171,6 +174,28 @@ class CliTest {
     assertThat(refused.err()).contains("403 BLOCKED");
     assertThat(unblocked.out()).contains("Unblocked " + bob);
     assertThat(none.out()).contains("Nobody is blocked.");
+  }
+
+  @Test
+  void pushTokenRegistration() {
+    register(alice, "alice");
+
+    Run none = run("push-token", "--state", state("alice"));
+    Run registered = run("push-token", "--state", state("alice"), "--type", "webhook", "--url",
+        "https://push.example.com/up/alice");
+    Run shown = run("push-token", "--state", state("alice"));
+    Run refused = run("push-token", "--state", state("alice"), "--type", "apns", "--token", "abcdef0123456789");
+    Run removed = run("push-token", "--state", state("alice"), "--remove");
+    Run gone = run("push-token", "--state", state("alice"));
+
+    assertThat(none.out()).contains("No push token registered.");
+    assertThat(registered.exit()).as(registered.err()).isZero();
+    assertThat(registered.out()).contains("Push token registered (webhook).");
+    assertThat(shown.out()).contains("webhook https://push.example.com/up/alice");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("APNs pushes are not enabled");
+    assertThat(removed.out()).contains("Push token removed.");
+    assertThat(gone.out()).contains("No push token registered.");
   }
 
   @Test

@@ -13,6 +13,7 @@ import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.PresenceStore;
 import org.sealpost.store.PrivacyStore;
+import org.sealpost.store.PushTokenStore;
 import org.sealpost.store.RateLimitStore;
 import org.sealpost.store.SessionDirectory;
 import org.sealpost.store.Stores;
@@ -44,10 +45,11 @@ public final class CassandraStores {
   private final CassandraPreKeyStore preKeys;
   private final CassandraPrivacyStore privacy;
   private final CassandraGroupStore groups;
+  private final CassandraPushTokenStore pushTokens;
 
   private CassandraStores(Cql cql, CassandraAccountStore accounts, CassandraCodeStore codes,
       CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys, CassandraPrivacyStore privacy,
-      CassandraGroupStore groups) {
+      CassandraGroupStore groups, CassandraPushTokenStore pushTokens) {
     this.cql = cql;
     this.accounts = accounts;
     this.codes = codes;
@@ -55,6 +57,7 @@ public final class CassandraStores {
     this.preKeys = preKeys;
     this.privacy = privacy;
     this.groups = groups;
+    this.pushTokens = pushTokens;
   }
 
   /** {@link #connect(io.vertx.core.Vertx, CassandraStoreOptions, Clock)} with the system clock. */
@@ -83,10 +86,11 @@ public final class CassandraStores {
           Future<CassandraPreKeyStore> preKeys = CassandraPreKeyStore.prepare(cql);
           Future<CassandraPrivacyStore> privacy = CassandraPrivacyStore.prepare(cql);
           Future<CassandraGroupStore> groups = CassandraGroupStore.prepare(cql);
-          return Future.all(List.of(accounts, codes, queue, claims, preKeys, privacy, groups)).map(all -> new CassandraStores(cql,
+          Future<CassandraPushTokenStore> pushTokens = CassandraPushTokenStore.prepare(cql);
+          return Future.all(List.of(accounts, codes, queue, claims, preKeys, privacy, groups, pushTokens)).map(all -> new CassandraStores(cql,
               accounts.result(), codes.result(),
               new CassandraMessageQueueStore(queue.result(), claims.result()), preKeys.result(), privacy.result(),
-              groups.result()));
+              groups.result(), pushTokens.result()));
         })
         .onSuccess(stores -> log.info("cassandra {} - connected; envelopes live {}, dedupe records {}",
             endpoint, options.queueTtl(), options.dedupeTtl()))
@@ -121,12 +125,16 @@ public final class CassandraStores {
     return groups;
   }
 
+  public PushTokenStore pushTokens() {
+    return pushTokens;
+  }
+
   /**
    * These stores with rate limits and sessions from elsewhere, as the node's {@link Stores}; closing
    * those {@link Stores} closes this client (waiting up to a minute on a worker thread).
    */
   public Stores toStores(RateLimitStore rateLimits, SessionDirectory sessions, PresenceStore presence) {
-    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions, privacy, presence, groups,
+    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions, privacy, presence, groups, pushTokens,
         () -> close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES));
   }
 

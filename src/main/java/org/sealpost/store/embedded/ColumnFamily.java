@@ -31,7 +31,9 @@ public enum ColumnFamily {
   /** Block entries (empty values) by blocker, 0x00, blocked number. */
   BLOCKS("blocks"),
   /** sealpost.v1.Group records by group id. */
-  GROUPS("groups");
+  GROUPS("groups"),
+  /** sealpost.v1.PushToken by number, 0x00, device id (4 bytes). */
+  PUSH_TOKENS("push_tokens");
 
   private final String rocksName;
 

@@ -32,6 +32,7 @@ public final class EmbeddedStores {
         new EmbeddedPrivacyStore(db),
         new InMemoryPresenceStore(),
         new EmbeddedGroupStore(db),
+        new EmbeddedPushTokenStore(db),
         db);
   }
 }
