@@ -16,6 +16,7 @@ public record SealpostConfig(
     MetricsConfig metrics,
     ClusterConfig cluster,
     MediaConfig media,
+    TurnConfig turn,
     Map<String, RateLimitConfig> limits) {
 
   public SealpostConfig {
@@ -29,45 +30,50 @@ public record SealpostConfig(
     check(!cluster.enabled() || !store.isEmbedded(), "cluster.enabled needs store.backend: cassandra"
         + " (the nodes of a cluster share their accounts, keys and queues; the embedded store is one node's own)");
     Objects.requireNonNull(media, "media");
+    turn = turn == null ? TurnConfig.defaults() : turn;
     limits = limits == null ? Map.of() : Map.copyOf(limits);
   }
 
   public static SealpostConfig defaults() {
     return new SealpostConfig(NodeConfig.defaults(), GatewayConfig.defaults(), AccountsConfig.defaults(),
         MessagesConfig.defaults(), StoreConfig.defaults(), MetricsConfig.defaults(), ClusterConfig.defaults(),
-        MediaConfig.defaults(), Map.of());
+        MediaConfig.defaults(), TurnConfig.defaults(), Map.of());
   }
 
   public SealpostConfig withNode(NodeConfig value) {
-    return new SealpostConfig(value, gateway, accounts, messages, store, metrics, cluster, media, limits);
+    return new SealpostConfig(value, gateway, accounts, messages, store, metrics, cluster, media, turn, limits);
   }
 
   public SealpostConfig withGateway(GatewayConfig value) {
-    return new SealpostConfig(node, value, accounts, messages, store, metrics, cluster, media, limits);
+    return new SealpostConfig(node, value, accounts, messages, store, metrics, cluster, media, turn, limits);
   }
 
   public SealpostConfig withAccounts(AccountsConfig value) {
-    return new SealpostConfig(node, gateway, value, messages, store, metrics, cluster, media, limits);
+    return new SealpostConfig(node, gateway, value, messages, store, metrics, cluster, media, turn, limits);
   }
 
   public SealpostConfig withMessages(MessagesConfig value) {
-    return new SealpostConfig(node, gateway, accounts, value, store, metrics, cluster, media, limits);
+    return new SealpostConfig(node, gateway, accounts, value, store, metrics, cluster, media, turn, limits);
   }
 
   public SealpostConfig withStore(StoreConfig value) {
-    return new SealpostConfig(node, gateway, accounts, messages, value, metrics, cluster, media, limits);
+    return new SealpostConfig(node, gateway, accounts, messages, value, metrics, cluster, media, turn, limits);
   }
 
   public SealpostConfig withCluster(ClusterConfig value) {
-    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value, media, limits);
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value, media, turn, limits);
   }
 
   public SealpostConfig withMedia(MediaConfig value) {
-    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, cluster, value, limits);
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, cluster, value, turn, limits);
+  }
+
+  public SealpostConfig withTurn(TurnConfig value) {
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, cluster, media, value, limits);
   }
 
   public SealpostConfig withLimits(Map<String, RateLimitConfig> value) {
-    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, cluster, media, value);
+    return new SealpostConfig(node, gateway, accounts, messages, store, metrics, cluster, media, turn, value);
   }
 
   static void check(boolean ok, String message) {
