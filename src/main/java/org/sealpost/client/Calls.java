@@ -60,6 +60,11 @@ final class Calls {
     this.ringTimeout = ringTimeout;
   }
 
+  /** Completes once the signals handed in so far are sent (or failed). */
+  Future<?> idle() {
+    return tail.transform(ignored -> Future.succeededFuture());
+  }
+
   void ringTimeout(Duration value) {
     this.ringTimeout = value;
   }
@@ -181,9 +186,10 @@ final class Calls {
       return;
     }
     end(call.callId);
-    signal(call, CallMessage.newBuilder().setKind(CallMessage.Kind.HANGUP), CallSignal.CALL_SIGNAL_UPDATE);
-    listener.get().onCall(new CallEvent(CallEvent.Kind.NO_ANSWER, call.callId, call.peer, 0, "", List.of(),
-        clock.millis()));
+    // Reported once the hangup is out, so an application that quits on NO_ANSWER does not cut it off.
+    signal(call, CallMessage.newBuilder().setKind(CallMessage.Kind.HANGUP), CallSignal.CALL_SIGNAL_UPDATE)
+        .onComplete(ar -> listener.get().onCall(new CallEvent(CallEvent.Kind.NO_ANSWER, call.callId, call.peer, 0, "",
+            List.of(), clock.millis())));
   }
 
   private ActiveCall end(String callId) {

@@ -713,7 +713,7 @@ public final class SealpostClient {
       connection = null;
       Future<Void> disconnected = open == null ? Future.succeededFuture() : open.close();
       return disconnected
-          .transform(ignored -> Future.join(sendTail, receiver.idle()))
+          .transform(ignored -> Future.join(sendTail, receiver.idle(), calls.idle()))
           .transform(ignored -> crypto.close())
           .transform(ignored -> attachments.close())
           .transform(ignored -> rest.close())

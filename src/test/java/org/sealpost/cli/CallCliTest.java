@@ -28,6 +28,8 @@ class CallCliTest {
 
   @BeforeEach
   void start() {
+    // Nobody types: register must not wait for a code on the console.
+    System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
     server = new TestServer(dir.resolve("server"));
     alice = TestServer.newNumber();
     bob = TestServer.newNumber();
@@ -75,7 +77,7 @@ class CallCliTest {
     StringWriter bobOut = new StringWriter();
     // bob is connected (receive keeps waiting) but never answers.
     CompletableFuture<Run> callee = CompletableFuture.supplyAsync(
-        () -> run(bobOut, "receive", "--state", state("bob"), "--timeout", "6"));
+        () -> run(bobOut, "receive", "--state", state("bob"), "--timeout", "15"));
     Await.until("the callee is connected", Duration.ofSeconds(60), () -> bobOut.toString().contains(alice));
 
     Run caller = run(new StringWriter(), "call", "--state", state("alice"), bob, "--ring-timeout", "2");
