@@ -32,9 +32,17 @@ if ! (exec 3<>"/dev/tcp/127.0.0.1/$cassandra_port") 2>/dev/null; then
   scripts/cassandra-start.sh
   started+=(cassandra)
 fi
+# coturn for the calls' TURN test (org.sealpost.calls.TurnIT); turn-start.sh leaves one running alone.
+turn_port="${SEALPOST_TURN_PORT:-3479}"
+if ! (command -v turnutils_stunclient >/dev/null \
+    && timeout 2 turnutils_stunclient -p "$turn_port" 127.0.0.1 2>/dev/null | grep -q "reflexive addr"); then
+  scripts/turn-start.sh "$turn_port"
+  started+=(turn)
+fi
 
 export SEALPOST_TEST_REDIS="redis://127.0.0.1:$redis_port"
 export SEALPOST_TEST_CASSANDRA="127.0.0.1:$cassandra_port"
+export SEALPOST_TEST_TURN="127.0.0.1:$turn_port"
 # Every test, with the store contract suites on all three backends.
 mvn -B verify -Dsurefire.excludedGroups= "$@"
 # The end-to-end suites once more, with servers on Cassandra + Redis (the gateway's fuzz,

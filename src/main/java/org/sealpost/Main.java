@@ -2,6 +2,7 @@ package org.sealpost;
 
 import org.sealpost.bench.BenchCommand;
 import org.sealpost.cli.BlockCommand;
+import org.sealpost.cli.CallCommand;
 import org.sealpost.cli.ChatCommand;
 import org.sealpost.cli.ContactsCommand;
 import org.sealpost.cli.PrivacyCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
     description = "Self-hosted end-to-end-encrypted messaging server.",
     subcommands = {ServerCommand.class, RegisterCommand.class, SendCommand.class, ReceiveCommand.class,
         ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, PrivacyCommand.class,
-        ContactsCommand.class, BlockCommand.class, UnblockCommand.class, PushTokenCommand.class, BenchCommand.class,
+        ContactsCommand.class, BlockCommand.class, UnblockCommand.class, PushTokenCommand.class, CallCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -116,6 +116,16 @@ public final class ReceiveCommand extends ClientCommand {
       activity();
     }
 
+    /** Calls that rang while this device was away show up as missed calls. */
+    @Override
+    public void onCall(org.sealpost.client.CallEvent event) {
+      if (event.kind() == org.sealpost.client.CallEvent.Kind.MISSED) {
+        out().println("missed call from " + event.peer());
+        out().flush();
+      }
+      activity();
+    }
+
     @Override
     public void onReceipt(Receipt receipt) {
       for (MessageId id : receipt.messageIds()) {

@@ -54,6 +54,10 @@ public interface ClientListener {
   default void onTyping(Typing typing) {
   }
 
+  /** A call signal or a call's end (see {@link CallEvent.Kind}); the SDK carries signalling, not media. */
+  default void onCall(CallEvent event) {
+  }
+
   /**
    * The connection closed; call {@link SealpostClient#connect()} again to resume. A client
    * connected with {@link SealpostClient#connect(java.util.List)} reconnects by itself.

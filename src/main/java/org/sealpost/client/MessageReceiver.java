@@ -59,13 +59,15 @@ final class MessageReceiver {
   private final Supplier<ClientListener> listener;
   private final Function<PreKeyCount, Future<Void>> refillKeys;
   private final String self;
+  private final Calls calls;
   /** Envelopes from a changed identity, by sender, waiting for the user's trust. */
   private final Map<String, List<Envelope>> held = new LinkedHashMap<>();
   /** Tail of the chain that handles deliveries one at a time. */
   private Future<?> tail = Future.succeededFuture();
 
   MessageReceiver(FileProtocolStore store, GroupSessions groups, CryptoWorker crypto,
-      Supplier<ClientListener> listener, Function<PreKeyCount, Future<Void>> refillKeys, String self) {
+      Supplier<ClientListener> listener, Function<PreKeyCount, Future<Void>> refillKeys, String self, Calls calls) {
+    this.calls = calls;
     this.store = store;
     this.groups = groups;
     this.received = new ReceivedLog(store.files());
@@ -136,7 +138,7 @@ final class MessageReceiver {
 
   private Future<Integer> onEnvelope(Envelope envelope) {
     return switch (envelope.getType()) {
-      case MESSAGE -> onMessage(envelope);
+      case MESSAGE, CALL -> onMessage(envelope);
       case DELIVERY_RECEIPT, READ_RECEIPT -> onReceipt(envelope);
       case GROUP_EVENT -> onGroupEvent(envelope);
       default -> {
@@ -190,16 +192,26 @@ final class MessageReceiver {
         listener.get().onUndecryptable(envelope.getSource(), envelope.getSourceDevice(), id);
         yield Future.succeededFuture(OK);
       }
-      case DECRYPTED -> handOver(envelope.getSource(), id);
+      case DECRYPTED -> handOver(envelope, id);
     }).otherwise(error -> {
       log.warn("{} - handling a delivery failed; it stays queued: {}", self, error.toString());
       return FAILED;
     });
   }
 
-  private Future<Integer> handOver(String source, MessageId id) {
+  private Future<Integer> handOver(Envelope envelope, MessageId id) {
+    String source = envelope.getSource();
     return crypto.run(() -> received.decrypted(source, id).orElseThrow())
-        .compose(record -> listener.get().onMessage(toIncoming(record)))
+        .compose(record -> {
+          if (record.getContent().hasCall()) {
+            // Only as a CALL envelope: the server decides what rings and what is stored as missed.
+            if (envelope.getType() == Envelope.Type.CALL) {
+              calls.onSignal(record, !envelope.getEphemeral());
+            }
+            return Future.<Void>succeededFuture();
+          }
+          return listener.get().onMessage(toIncoming(record));
+        })
         .compose(accepted -> crypto.run(() -> {
           received.markHandled(source, id);
           return OK;

@@ -5,6 +5,7 @@ import com.google.protobuf.Empty;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import org.sealpost.protocol.CallSignal;
 import org.sealpost.protocol.ContentType;
 import org.sealpost.protocol.MismatchedDevices;
 import org.sealpost.protocol.OutgoingMessage;
@@ -62,7 +63,13 @@ final class MessageSender {
    * answer: the single tick.
    */
   Future<SendMessageResponse> send(String destination, byte[] plaintext, MessageId id, long timestamp) {
-    return startSessions(destination).compose(v -> attempt(destination, plaintext, id, timestamp, 1));
+    return send(destination, plaintext, id, timestamp, CallSignal.CALL_SIGNAL_NONE);
+  }
+
+  /** As {@link #send(String, byte[], MessageId, long)}, marked as a call signal for the server. */
+  Future<SendMessageResponse> send(String destination, byte[] plaintext, MessageId id, long timestamp,
+      CallSignal call) {
+    return startSessions(destination).compose(v -> attempt(destination, plaintext, id, timestamp, call, 1));
   }
 
   /**
@@ -80,8 +87,8 @@ final class MessageSender {
   }
 
   private Future<SendMessageResponse> attempt(String destination, byte[] plaintext, MessageId id, long timestamp,
-      int attempt) {
-    return crypto.run(() -> encrypt(destination, plaintext, id, timestamp))
+      CallSignal call, int attempt) {
+    return crypto.run(() -> encrypt(destination, plaintext, id, timestamp, call))
         .compose(request -> api.call("PUT", "/v1/messages", request, SendMessageResponse.parser()))
         .recover(error -> {
           if (!(error instanceof RequestFailedException failed) || attempt >= MAX_ATTEMPTS) {
@@ -91,27 +98,27 @@ final class MessageSender {
             log.debug("{} - device list of {} changed: {}", Redact.device(ownNumber, ownDevice),
                 Redact.number(destination), failed.error().getMismatchedDevices());
             return reconcile(destination, failed.error().getMismatchedDevices())
-                .compose(v -> attempt(destination, plaintext, id, timestamp, attempt + 1));
+                .compose(v -> attempt(destination, plaintext, id, timestamp, call, attempt + 1));
           }
           if (failed.status() == STALE_DEVICES && failed.error().hasStaleDevices()) {
             log.debug("{} - stale devices of {}: {}", Redact.device(ownNumber, ownDevice),
                 Redact.number(destination), failed.error().getStaleDevices().getStaleDevicesList());
             return refresh(destination, failed.error().getStaleDevices())
-                .compose(v -> attempt(destination, plaintext, id, timestamp, attempt + 1));
+                .compose(v -> attempt(destination, plaintext, id, timestamp, call, attempt + 1));
           }
           return Future.failedFuture(error);
         });
   }
 
   /** One ciphertext per device with a session; all or nothing (a failure leaves no ratchet advanced). */
-  private SendMessageRequest encrypt(String destination, byte[] plaintext, MessageId id, long timestamp)
-      throws Exception {
+  private SendMessageRequest encrypt(String destination, byte[] plaintext, MessageId id, long timestamp,
+      CallSignal call) throws Exception {
     if (!store.identitiesOf(destination).stream().allMatch(FileProtocolStore.KnownIdentity::isTrusted)) {
       throw new IdentityChangedException(destination);
     }
     return store.files().batch(() -> {
       SendMessageRequest.Builder request = SendMessageRequest.newBuilder()
-          .setMessageId(id.bytes()).setDestination(destination).setTimestamp(timestamp);
+          .setMessageId(id.bytes()).setDestination(destination).setTimestamp(timestamp).setCall(call);
       for (int device : usableSessions(destination)) {
         SessionCipher cipher = new SessionCipher(store, new SignalProtocolAddress(destination, device));
         CiphertextMessage ciphertext;

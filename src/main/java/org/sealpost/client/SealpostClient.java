@@ -55,6 +55,8 @@ public final class SealpostClient {
   private static final Pattern NUMBER = Pattern.compile("\\+[1-9][0-9]{6,14}");
   /** A third of the server's default idle timeout (90 s), so one lost keepalive does not cost the connection. */
   public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
+  /** How long an unanswered call rings before the caller hangs up (and the callee shows it missed). */
+  public static final Duration DEFAULT_RING_TIMEOUT = Duration.ofSeconds(45);
 
   private final Vertx vertx;
   private final Context context;
@@ -67,6 +69,7 @@ public final class SealpostClient {
   private final KeyUploader keys;
   private final MessageSender sender;
   private final MessageReceiver receiver;
+  private final Calls calls;
   private final PresenceClient presence;
   private final GroupMessenger groups;
   private final Attachments attachments;
@@ -106,7 +109,8 @@ public final class SealpostClient {
     this.keys = new KeyUploader(store, crypto, api, clock, self);
     this.sender = new MessageSender(store, crypto, api, number, deviceId);
     GroupSessions groupSessions = new GroupSessions(store, number, deviceId);
-    this.receiver = new MessageReceiver(store, groupSessions, crypto, () -> listener, keys::refill, self);
+    this.calls = new Calls(vertx, sender, () -> listener, clock, DEFAULT_RING_TIMEOUT);
+    this.receiver = new MessageReceiver(store, groupSessions, crypto, () -> listener, keys::refill, self, calls);
     this.presence = new PresenceClient(api, () -> listener);
     this.groups = new GroupMessenger(groupSessions, sender, crypto, api, number, clock);
     this.attachments = new Attachments(vertx, api, server, DeviceCredentials.newBuilder().setNumber(number)
@@ -473,6 +477,53 @@ public final class SealpostClient {
     }));
   }
 
+  // ------------------------------------------------------------------ calls
+
+  /**
+   * How long an unanswered call rings: the caller hangs up after it ({@link CallEvent.Kind#NO_ANSWER}),
+   * and a callee whose caller went silent stops ringing ({@link CallEvent.Kind#MISSED}).
+   */
+  public SealpostClient ringTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("ring timeout must be positive");
+    }
+    context.runOnContext(v -> calls.ringTimeout(timeout));
+    return this;
+  }
+
+  /**
+   * Calls {@code to}: sends {@code sdpOffer} (end-to-end encrypted) to its connected devices,
+   * which ring ({@link CallEvent.Kind#RINGING}). The answer, ICE candidates, busy or hangup come
+   * to the listener's {@link ClientListener#onCall}. When no device of {@code to} is connected,
+   * the result says not reachable and the callee sees a missed call once it connects.
+   */
+  public Future<OutgoingCall> call(String to, String sdpOffer) {
+    if (to == null || !NUMBER.matcher(to).matches() || to.equals(number)) {
+      return Future.failedFuture(new IllegalArgumentException("not another account's E.164 number: " + to));
+    }
+    return onContext(() -> calls.call(to, sdpOffer));
+  }
+
+  /** Answers a ringing incoming call with {@code sdpAnswer}. */
+  public Future<Void> answerCall(String callId, String sdpAnswer) {
+    return onContext(() -> calls.answer(callId, sdpAnswer));
+  }
+
+  /** Sends more ICE candidates of this side to the peer of a call. */
+  public Future<Void> sendIceCandidates(String callId, List<String> candidates) {
+    return onContext(() -> calls.iceCandidates(callId, candidates));
+  }
+
+  /** Ends a call (ringing or established, either side). */
+  public Future<Void> hangUp(String callId) {
+    return onContext(() -> calls.hangUp(callId));
+  }
+
+  /** Refuses a ringing incoming call as busy. */
+  public Future<Void> busy(String callId) {
+    return onContext(() -> calls.busy(callId));
+  }
+
   // ------------------------------------------------------------------ groups
 
   /** Creates a group with this account as its admin; {@code name} reaches the server only encrypted. */
@@ -699,7 +750,7 @@ public final class SealpostClient {
       connection = null;
       Future<Void> disconnected = open == null ? Future.succeededFuture() : open.close();
       return disconnected
-          .transform(ignored -> Future.join(sendTail, receiver.idle()))
+          .transform(ignored -> Future.join(sendTail, receiver.idle(), calls.idle()))
           .transform(ignored -> crypto.close())
           .transform(ignored -> attachments.close())
           .transform(ignored -> rest.close())

@@ -90,6 +90,10 @@ public final class ConfigLoader {
       if (redis.isObject()) {
         ((ObjectNode) redis).put("uri", redis.path("uri").asText().replaceAll("//[^@/]*@", "//***@"));
       }
+      JsonNode turn = tree.path("turn");
+      if (turn.isObject() && !turn.path("secret").asText().isEmpty()) {
+        ((ObjectNode) turn).put("secret", "***");
+      }
       return yaml.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       return config.toString();
@@ -156,7 +160,8 @@ public final class ConfigLoader {
         applyEnvironment((ObjectNode) value, key + ".", env);
       } else if (fromEnv != null) {
         try {
-          node.set(field, value.isObject() ? yaml.readTree(fromEnv) : new TextNode(fromEnv));
+          // Lists (turn.uris) take inline YAML too: ["turn:host:3478", "stun:host:3478"].
+          node.set(field, value.isObject() || value.isArray() ? yaml.readTree(fromEnv) : new TextNode(fromEnv));
         } catch (JsonProcessingException e) {
           throw new IllegalArgumentException(envName(key) + " is not valid YAML: " + e.getOriginalMessage());
         }

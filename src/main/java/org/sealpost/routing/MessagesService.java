@@ -14,6 +14,8 @@ import org.sealpost.errors.SealpostException;
 import org.sealpost.errors.StaleDevicesException;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.bus.proto.DeviceEvent;
+import org.sealpost.protocol.CallSignal;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.MismatchedDevices;
 import org.sealpost.protocol.OutgoingMessage;
@@ -77,8 +79,14 @@ public final class MessagesService {
             : policy.checkSend(sender.number(), account.getNumber()).map(ok -> account))
         .compose(account -> {
           checkDevices(sender, account, request);
+          if (request.getCall() != CallSignal.CALL_SIGNAL_NONE && account.getNumber().equals(sender.number())) {
+            throw SealpostException.badRequest("a call must go to another account");
+          }
           long now = clock.millis();
           List<Envelope> envelopes = envelopes(sender, request, now);
+          if (request.getCall() != CallSignal.CALL_SIGNAL_NONE) {
+            return sendCall(sender, request, envelopes, now);
+          }
           if (request.getEphemeral()) {
             envelopes.forEach(router::deliver);
             return Future.succeededFuture(SendMessageResponse.newBuilder().setServerTimestamp(now).build());
@@ -92,6 +100,43 @@ public final class MessagesService {
                 .build();
           });
         });
+  }
+
+  /**
+   * A call signal goes only to the callee's connected devices. An offer that no device took is
+   * stored instead, so the callee sees a missed call when it connects (and the router raises a
+   * push); the caller learns from {@code unreachable} that nothing rings.
+   */
+  private Future<SendMessageResponse> sendCall(DeviceKey sender, SendMessageRequest request, List<Envelope> envelopes,
+      long now) {
+    SendMessageResponse live = SendMessageResponse.newBuilder().setServerTimestamp(now).build();
+    if (request.getCall() != CallSignal.CALL_SIGNAL_OFFER) {
+      envelopes.forEach(router::deliver);
+      return Future.succeededFuture(live);
+    }
+    List<Future<Boolean>> handOffs = new ArrayList<>(envelopes.size());
+    for (Envelope envelope : envelopes) {
+      DeviceKey device = new DeviceKey(envelope.getDestination(), envelope.getDestinationDevice());
+      handOffs.add(router.send(device, DeviceEvent.newBuilder().setEnvelope(envelope).build()));
+    }
+    return Future.all(handOffs).compose(all -> {
+      for (int i = 0; i < all.size(); i++) {
+        if (Boolean.TRUE.equals(all.resultAt(i))) {
+          return Future.succeededFuture(live);
+        }
+      }
+      List<Envelope> missed = new ArrayList<>(envelopes.size());
+      envelopes.forEach(envelope -> missed.add(envelope.toBuilder().setEphemeral(false).build()));
+      DedupeKey key = new DedupeKey(sender.number(), request.getDestination(), request.getMessageId());
+      return queues.appendOnce(key, now, missed).map(result -> {
+        result.stored().forEach(router::deliver);
+        return SendMessageResponse.newBuilder()
+            .setServerTimestamp(result.serverTimestamp())
+            .setDuplicate(result.duplicate())
+            .setUnreachable(true)
+            .build();
+      });
+    });
   }
 
   /**
@@ -167,6 +212,9 @@ public final class MessagesService {
       throw SealpostException.badRequest("messageId must be 16 bytes");
     }
     PhoneNumbers.require(request.getDestination(), "destination");
+    if (request.getCall() == CallSignal.UNRECOGNIZED) {
+      throw SealpostException.badRequest("call must be CALL_SIGNAL_NONE, CALL_SIGNAL_OFFER or CALL_SIGNAL_UPDATE");
+    }
     Set<Integer> seen = new TreeSet<>();
     for (OutgoingMessage message : request.getMessagesList()) {
       if (!seen.add(message.getDeviceId())) {
@@ -218,8 +266,9 @@ public final class MessagesService {
   private static List<Envelope> envelopes(DeviceKey sender, SendMessageRequest request, long now) {
     List<Envelope> envelopes = new ArrayList<>(request.getMessagesCount());
     for (OutgoingMessage message : request.getMessagesList()) {
+      boolean isCall = request.getCall() != CallSignal.CALL_SIGNAL_NONE;
       envelopes.add(Envelope.newBuilder()
-          .setType(Envelope.Type.MESSAGE)
+          .setType(isCall ? Envelope.Type.CALL : Envelope.Type.MESSAGE)
           .setMessageId(request.getMessageId())
           .setSource(sender.number())
           .setSourceDevice(sender.deviceId())
@@ -229,7 +278,7 @@ public final class MessagesService {
           .setServerTimestamp(now)
           .setContentType(message.getType())
           .setContent(message.getContent())
-          .setEphemeral(request.getEphemeral())
+          .setEphemeral(isCall || request.getEphemeral())
           .build());
     }
     return envelopes;

@@ -24,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.sealpost.accounts.AccountsService;
 import org.sealpost.accounts.ConsoleVerificationSender;
 import org.sealpost.bus.Codecs;
+import org.sealpost.calls.CallRoutes;
+import org.sealpost.calls.TurnCredentialsService;
 import org.sealpost.config.ClusterConfig;
 import org.sealpost.config.SealpostConfig;
 import org.sealpost.config.StoreConfig;
@@ -158,7 +160,8 @@ public final class Server {
           MediaService media = new MediaService(config.media(), blobs, accounts, limits, clock, new SecureRandom());
           routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
               PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort),
-              PushRoutes.of(new PushTokens(config.push(), stores.pushTokens()))));
+              PushRoutes.of(new PushTokens(config.push(), stores.pushTokens())),
+              CallRoutes.of(new TurnCredentialsService(config.turn(), clock))));
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
               new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()), presence);

@@ -15,6 +15,7 @@ final class RecordingListener implements ClientListener {
   private final BlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
   private final BlockingQueue<String> identityChanges = new LinkedBlockingQueue<>();
   private final BlockingQueue<org.sealpost.protocol.GroupEvent> groupEvents = new LinkedBlockingQueue<>();
+  private final BlockingQueue<CallEvent> calls = new LinkedBlockingQueue<>();
   private final CountDownLatch queueEmpty = new CountDownLatch(1);
   private volatile Function<IncomingMessage, Future<Void>> acceptance = message -> Future.succeededFuture();
 
@@ -42,6 +43,25 @@ final class RecordingListener implements ClientListener {
   @Override
   public void onGroupEvent(org.sealpost.protocol.GroupEvent event) {
     groupEvents.add(event);
+  }
+
+  @Override
+  public void onCall(CallEvent event) {
+    calls.add(event);
+  }
+
+  CallEvent nextCall() {
+    return poll(calls, "call event");
+  }
+
+  /** True when no message arrives for {@code millis}. */
+  boolean noMessageFor(long millis) throws InterruptedException {
+    return messages.poll(millis, java.util.concurrent.TimeUnit.MILLISECONDS) == null;
+  }
+
+  /** True when no call event arrives for {@code millis}. */
+  boolean noCallFor(long millis) throws InterruptedException {
+    return calls.poll(millis, java.util.concurrent.TimeUnit.MILLISECONDS) == null;
   }
 
   @Override
