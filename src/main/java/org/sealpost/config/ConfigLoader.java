@@ -90,6 +90,10 @@ public final class ConfigLoader {
       if (redis.isObject()) {
         ((ObjectNode) redis).put("uri", redis.path("uri").asText().replaceAll("//[^@/]*@", "//***@"));
       }
+      JsonNode metrics = tree.path("metrics");
+      if (metrics.isObject() && !metrics.path("adminToken").asText().isEmpty()) {
+        ((ObjectNode) metrics).put("adminToken", "***");
+      }
       return yaml.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       return config.toString();

@@ -322,7 +322,7 @@ final class Connection {
   }
 
   void acknowledge(Envelope envelope) {
-    ctx.metrics().acked();
+    ctx.metrics().acked(envelope);
     ctx.messages().acknowledge(device, envelope)
         .onFailure(err -> log.warn("{} - ack of envelope {} failed; it will be redelivered: {}", device,
             envelope.getSeq(), err.getMessage()));

@@ -36,10 +36,13 @@ final class HttpApi {
   private final GatewayContext ctx;
   private final PrometheusMeterRegistry prometheus;
   private final BooleanSupplier draining;
+  private final java.util.function.Consumer<Router> operator;
   private final JsonFormat.Parser jsonParser = JsonFormat.parser().ignoringUnknownFields();
   private final JsonFormat.Printer jsonPrinter = JsonFormat.printer().omittingInsignificantWhitespace();
 
-  HttpApi(Vertx vertx, GatewayContext ctx, PrometheusMeterRegistry prometheus, BooleanSupplier draining) {
+  HttpApi(Vertx vertx, GatewayContext ctx, PrometheusMeterRegistry prometheus, BooleanSupplier draining,
+      java.util.function.Consumer<Router> operator) {
+    this.operator = operator;
     this.vertx = vertx;
     this.ctx = ctx;
     this.prometheus = prometheus;
@@ -52,6 +55,7 @@ final class HttpApi {
     router.get("/health").handler(rc -> rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
         .setStatusCode(draining.getAsBoolean() ? 503 : 200)
         .end(draining.getAsBoolean() ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}"));
+    operator.accept(router); // /health/live, /health/ready, /admin (org.sealpost.ops)
     if (prometheus != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
