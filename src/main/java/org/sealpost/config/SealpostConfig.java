@@ -58,6 +58,10 @@ public record SealpostConfig(
     return new SealpostConfig(node, gateway, accounts, messages, value, metrics, cluster, media, limits);
   }
 
+  public SealpostConfig withMetrics(MetricsConfig value) {
+    return new SealpostConfig(node, gateway, accounts, messages, store, value, cluster, media, limits);
+  }
+
   public SealpostConfig withCluster(ClusterConfig value) {
     return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value, media, limits);
   }
