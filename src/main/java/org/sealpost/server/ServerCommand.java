@@ -85,6 +85,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
       config = config.withCluster(config.cluster().withEnabled(true));
     }
     org.sealpost.ops.StartupChecks.check(config);
+    org.sealpost.ops.LogFormat.apply(config.node().logFormat());
     log.info("configuration from {}:\n{}", file == null ? "built-in defaults" : file, loader.describe(config));
     return config;
   }
