@@ -28,13 +28,24 @@ class OperationsTest {
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(ready.body()).contains("\"status\":\"UP\"").contains("\"store\":\"ok\"").contains("\"sessions\":\"ok\"");
 
+      assertThat(health(base, "--ready")).isZero();
+
       await(server.server().drain(), 30);
 
       HttpResponse<String> draining = Scrape.get(base, "/health/ready");
       assertThat(draining.statusCode()).isEqualTo(503);
       assertThat(draining.body()).contains("draining");
       assertThat(Scrape.get(base, "/health/live").statusCode()).isEqualTo(200);
+      // `sealpost health`, the container's HEALTHCHECK, follows the same endpoints.
+      assertThat(health(base)).isZero();
+      assertThat(health(base, "--ready")).isEqualTo(1);
     }
+  }
+
+  private static int health(URI base, String... more) {
+    java.util.List<String> args = new java.util.ArrayList<>(List.of("health", "--url", base.toString()));
+    args.addAll(List.of(more));
+    return new picocli.CommandLine(new org.sealpost.Main()).execute(args.toArray(String[]::new));
   }
 
   @Test
