@@ -30,7 +30,8 @@ public final class HealthCommand implements Callable<Integer> {
   public Integer call() {
     URI target = url.resolve(ready ? "/health/ready" : "/health/live");
     try {
-      HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build()
+      HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build()
           .send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(timeoutSeconds)).build(),
               HttpResponse.BodyHandlers.ofString());
       System.out.println(response.statusCode() + " " + response.body());

@@ -39,6 +39,9 @@ public final class StartupChecks {
       port(ports, "gateway.tls.httpPort", tls.httpPort());
     }
     port(ports, "media.port", config.media().port());
+    if (config.metrics().ownPort()) {
+      port(ports, "metrics.port", config.metrics().port());
+    }
     if (!config.store().isEmbedded()) {
       var cassandra = config.store().cassandra();
       oneOf("store.cassandra.consistency", cassandra.consistency(), CONSISTENCY);

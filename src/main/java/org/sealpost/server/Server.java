@@ -43,6 +43,7 @@ import org.sealpost.metrics.EventLoopLag;
 import org.sealpost.metrics.ProcessMemoryMetrics;
 import org.sealpost.metrics.RouteMetrics;
 import org.sealpost.metrics.TimedStores;
+import org.sealpost.ops.MetricsVerticle;
 import org.sealpost.ops.OpsEndpoints;
 import org.sealpost.ops.Readiness;
 import org.sealpost.store.DeviceKey;
@@ -89,6 +90,7 @@ public final class Server {
   private ApiRoutes routes;
   /** Set when shutdown starts: /health/ready answers 503 from then on. */
   private volatile boolean stopping;
+  private volatile MetricsVerticle metricsListener;
   /** The Hazelcast member, when clustered (for readiness and the members gauge). */
   private volatile io.vertx.spi.cluster.hazelcast.HazelcastClusterManager clusterManager;
 
@@ -192,8 +194,16 @@ public final class Server {
                 return verticle;
               }, new DeploymentOptions().setInstances(config.media().effectiveInstances())))
               .compose(id -> vertx.deployVerticle(new MediaSweeper(media)))
+              .compose(id -> {
+                if (!config.metrics().ownPort()) {
+                  return Future.succeededFuture(id);
+                }
+                metricsListener = new MetricsVerticle(config.gateway().host(), config.metrics().port(), registry, ops);
+                return vertx.deployVerticle(metricsListener);
+              })
               .compose(id -> vertx.deployVerticle(() -> {
-                ConnectionVerticle verticle = new ConnectionVerticle(gateway, config.metrics().enabled() ? registry : null,
+                boolean metricsHere = config.metrics().enabled() && !config.metrics().ownPort();
+                ConnectionVerticle verticle = new ConnectionVerticle(gateway, metricsHere ? registry : null,
                     ops::mount);
                 gateways.add(verticle);
                 return verticle;
@@ -329,6 +339,11 @@ public final class Server {
   /** The node's meters, as /metrics shows them. */
   public io.micrometer.core.instrument.MeterRegistry meters() {
     return registry;
+  }
+
+  /** The port of /metrics' own listener (metrics.port), or -1 when /metrics is on the HTTP port. */
+  public int metricsPort() {
+    return metricsListener == null ? -1 : metricsListener.port();
   }
 
   /** The media listener's port (uploads and downloads of blobs). */

@@ -42,6 +42,17 @@ class OperationsTest {
     }
   }
 
+  @Test
+  void metricsOnTheirOwnPortLeaveTheGatewayPort(@TempDir Path dir) {
+    try (TestServer server = new TestServer(dir, c -> c.withMetrics(c.metrics().withPort(0)))) {
+      URI own = URI.create("http://127.0.0.1:" + server.server().metricsPort());
+      assertThat(Scrape.metric(own, "sealpost_cluster_members")).isEqualTo(1);
+      assertThat(Scrape.get(own, "/health/ready").statusCode()).isEqualTo(200);
+      assertThat(Scrape.get(server.httpUri(), "/metrics").statusCode()).isEqualTo(404);
+      assertThat(Scrape.get(server.httpUri(), "/health/live").statusCode()).isEqualTo(200);
+    }
+  }
+
   private static int health(URI base, String... more) {
     java.util.List<String> args = new java.util.ArrayList<>(List.of("health", "--url", base.toString()));
     args.addAll(List.of(more));

@@ -8,8 +8,6 @@ import java.time.Duration;
 
 /** Plain HTTP GETs against a test node, and /metrics read the way Prometheus reads it. */
 final class Scrape {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
   private Scrape() {}
 
   static HttpResponse<String> get(URI base, String path, String bearer) {
@@ -18,7 +16,10 @@ final class Scrape {
       if (bearer != null) {
         request.header("Authorization", "Bearer " + bearer);
       }
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      // A client per call, HTTP/1.1: no pooled connection outlives a test server whose port the next reuses.
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10)).build();
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException("GET " + path + " failed", e);
     }
