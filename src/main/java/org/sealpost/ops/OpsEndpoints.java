@@ -27,6 +27,14 @@ public final class OpsEndpoints {
   private final MeterRegistry registry;
   private final byte[] adminToken;
   private final String page;
+  private java.util.function.Supplier<io.vertx.core.Future<String>> backup =
+      () -> io.vertx.core.Future.failedFuture("no online backup for this store backend");
+
+  /** What POST /admin/backup runs: an online backup, completing with where it went. */
+  public OpsEndpoints withBackup(java.util.function.Supplier<io.vertx.core.Future<String>> value) {
+    this.backup = value;
+    return this;
+  }
 
   public OpsEndpoints(String nodeId, Readiness readiness, MeterRegistry registry, String adminToken) {
     this.nodeId = nodeId;
@@ -58,6 +66,19 @@ public final class OpsEndpoints {
           .putHeader("Cache-Control", "no-store")
           .putHeader("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
           .end(page);
+    });
+    router.post("/admin/backup").handler(rc -> {
+      if (adminToken == null) {
+        rc.next();
+        return;
+      }
+      if (!authorized(rc.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+        rc.response().putHeader("WWW-Authenticate", "Bearer").setStatusCode(401).end();
+        return;
+      }
+      backup.get().onComplete(ar -> json(rc, ar.succeeded() ? 200 : 409, ar.succeeded()
+          ? new JsonObject().put("backup", ar.result())
+          : new JsonObject().put("error", String.valueOf(ar.cause().getMessage()))));
     });
     router.get("/admin/status.json").handler(rc -> {
       if (adminToken == null) {

@@ -182,7 +182,8 @@ public final class Server {
           routes = new ApiRoutes(RouteMetrics.timed(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
               PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort)),
               registry));
-          OpsEndpoints ops = new OpsEndpoints(nodeId, readiness(), registry, config.metrics().adminToken());
+          OpsEndpoints ops = new OpsEndpoints(nodeId, readiness(), registry, config.metrics().adminToken())
+              .withBackup(this::backup);
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
               new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()), presence);
@@ -226,6 +227,25 @@ public final class Server {
           ? Future.succeededFuture() : Future.failedFuture("not a member of a running cluster")));
     }
     return new Readiness(vertx, checks, () -> stopping);
+  }
+
+  /**
+   * POST /admin/backup: a RocksDB checkpoint of the embedded store in
+   * {@code node.dataDir/backups/<UTC time>/rocksdb}, so that directory works as a node.dataDir.
+   */
+  private Future<String> backup() {
+    if (!(stores.resources() instanceof org.sealpost.store.embedded.EmbeddedDatabase db)) {
+      return Future.failedFuture("online backup covers the embedded store; back up Cassandra with nodetool snapshot");
+    }
+    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+    Path dir = Path.of(config.node().dataDir(), "backups", stamp);
+    return vertx.executeBlocking(() -> java.nio.file.Files.createDirectories(dir))
+        .compose(created -> db.checkpoint(dir.resolve(EmbeddedStores.DATABASE_DIRECTORY)))
+        .map(done -> {
+          log.info("{} - backup of the embedded store written to {}", nodeId, dir);
+          return dir.toString();
+        });
   }
 
   /** Members of this node's cluster (1 when not clustered). */

@@ -25,6 +25,18 @@ final class Scrape {
     }
   }
 
+  static HttpResponse<String> post(URI base, String path, String bearer) {
+    try {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10)).build();
+      return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+          .header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException("POST " + path + " failed", e);
+    }
+  }
+
   static HttpResponse<String> get(URI base, String path) {
     return get(base, path, null);
   }
