@@ -18,6 +18,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The admin page test loads /admin in headless Debian chromium (it is skipped without one).
+if ! command -v chromium >/dev/null && command -v apt-get >/dev/null; then
+  echo "test: installing Debian's chromium for the admin page test"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } \
+    || echo "test: chromium could not be installed; AdminPageTest will be skipped" >&2
+fi
+
 if [[ "${SEALPOST_TEST_EMBEDDED_ONLY:-0}" == "1" ]]; then
   exec mvn -B verify "$@"
 fi

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
     subcommands = {ServerCommand.class, RegisterCommand.class, SendCommand.class, ReceiveCommand.class,
         ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, PrivacyCommand.class,
         ContactsCommand.class, BlockCommand.class, UnblockCommand.class, PushTokenCommand.class, CallCommand.class,
-        BenchCommand.class,
+        BenchCommand.class, org.sealpost.ops.HealthCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

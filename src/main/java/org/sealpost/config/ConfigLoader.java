@@ -90,13 +90,18 @@ public final class ConfigLoader {
       if (redis.isObject()) {
         ((ObjectNode) redis).put("uri", redis.path("uri").asText().replaceAll("//[^@/]*@", "//***@"));
       }
-      JsonNode turn = tree.path("turn");
-      if (turn.isObject() && !turn.path("secret").asText().isEmpty()) {
-        ((ObjectNode) turn).put("secret", "***");
-      }
+      redact(tree, "turn", "secret");
+      redact(tree, "metrics", "adminToken");
       return yaml.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       return config.toString();
+    }
+  }
+
+  private static void redact(ObjectNode tree, String section, String key) {
+    JsonNode node = tree.path(section);
+    if (node.isObject() && !node.path(key).asText().isEmpty()) {
+      ((ObjectNode) node).put(key, "***");
     }
   }
 

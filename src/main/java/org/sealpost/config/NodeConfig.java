@@ -1,20 +1,35 @@
 package org.sealpost.config;
 
+import java.util.Set;
+
 /**
  * @param id this node's id, unique in a cluster; empty picks a random one at start
  * @param dataDir where the embedded store and other local state live
+ * @param eventLoopThreads Vert.x event-loop threads; 0 = two per core (Vert.x's default)
+ * @param workerThreads Vert.x worker pool (blocking calls); 0 = Vert.x's default (20)
+ * @param logFormat {@code text} (one line per event) or {@code json} (one JSON object per line)
  */
-public record NodeConfig(String id, String dataDir) {
+public record NodeConfig(String id, String dataDir, int eventLoopThreads, int workerThreads, String logFormat) {
+  public static final Set<String> LOG_FORMATS = Set.of("text", "json");
+
   public NodeConfig {
     id = id == null ? "" : id;
+    SealpostConfig.check(id.matches("[A-Za-z0-9._:-]{0,64}"),
+        "node.id must be up to 64 letters, digits, '.', '_', ':' or '-', got '" + id + "'");
     SealpostConfig.check(dataDir != null && !dataDir.isBlank(), "node.dataDir must not be empty");
+    SealpostConfig.check(eventLoopThreads >= 0 && eventLoopThreads <= 1024,
+        "node.eventLoopThreads must be 0 (default) to 1024, got " + eventLoopThreads);
+    SealpostConfig.check(workerThreads >= 0 && workerThreads <= 4096,
+        "node.workerThreads must be 0 (default) to 4096, got " + workerThreads);
+    logFormat = logFormat == null ? "text" : logFormat;
+    SealpostConfig.check(LOG_FORMATS.contains(logFormat), "node.logFormat must be text or json, got '" + logFormat + "'");
   }
 
   public static NodeConfig defaults() {
-    return new NodeConfig("", "data");
+    return new NodeConfig("", "data", 0, 0, "text");
   }
 
   public NodeConfig withDataDir(String value) {
-    return new NodeConfig(id, value);
+    return new NodeConfig(id, value, eventLoopThreads, workerThreads, logFormat);
   }
 }

@@ -62,6 +62,10 @@ public record SealpostConfig(
     return new SealpostConfig(node, gateway, accounts, messages, value, metrics, cluster, media, push, turn, limits);
   }
 
+  public SealpostConfig withMetrics(MetricsConfig value) {
+    return new SealpostConfig(node, gateway, accounts, messages, store, value, cluster, media, push, turn, limits);
+  }
+
   public SealpostConfig withCluster(ClusterConfig value) {
     return new SealpostConfig(node, gateway, accounts, messages, store, metrics, value, media, push, turn, limits);
   }

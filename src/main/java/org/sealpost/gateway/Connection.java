@@ -53,6 +53,13 @@ final class Connection {
 
   private enum State { AWAITING_AUTH, AUTHENTICATING, OPEN, CLOSED }
 
+  /**
+   * Every log line of a connection carries its id as the key-value {@code conn} (explicit on each
+   * call: MDC does not follow a connection across event-loop callbacks).
+   */
+  static final String LOG_ID = "conn";
+  private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+  private final String id;
   private final Vertx vertx;
   private final GatewayContext ctx;
   private final FrameTransport transport;
@@ -80,6 +87,7 @@ final class Connection {
   private long overflowBytes;
 
   Connection(Vertx vertx, GatewayContext ctx, FrameTransport transport) {
+    this.id = "c" + Long.toHexString(IDS.incrementAndGet());
     this.vertx = vertx;
     this.ctx = ctx;
     this.transport = transport;
@@ -89,7 +97,7 @@ final class Connection {
     ctx.metrics().opened(transport.name());
     transport.drainHandler(this::onDrained);
     if (!ctx.preAuth().tryAcquire(transport.remoteIp())) {
-      log.info("{} - refusing a connection from {}: too many unauthenticated connections from that address",
+      log.atInfo().addKeyValue(LOG_ID, id).log("{} - refusing a connection from {}: too many unauthenticated connections from that address",
           transport.name(), transport.remoteIp());
       closeWithError(ErrorCode.RATE_LIMITED, "too many unauthenticated connections from this address");
       return;
@@ -127,7 +135,7 @@ final class Connection {
   /** A frame that cannot be served: answer with id 0 and close. */
   void rejectFrame(int status, String reason) {
     ctx.metrics().rejected();
-    log.debug("{} - rejecting frame from {}: {}", transport.name(), transport.remoteIp(), reason);
+    log.atDebug().addKeyValue(LOG_ID, id).log("{} - rejecting frame from {}: {}", transport.name(), transport.remoteIp(), reason);
     closeWithError(ErrorCode.ofStatus(status), reason);
   }
 
@@ -145,7 +153,7 @@ final class Connection {
   private void onResponse(Response response) {
     Promise<Response> waiting = pending.remove(response.getId());
     if (waiting == null) {
-      log.debug("{} - response to unknown request {}", device, response.getId());
+      log.atDebug().addKeyValue(LOG_ID, id).log("{} - response to unknown request {}", device, response.getId());
       return;
     }
     waiting.complete(response);
@@ -174,7 +182,7 @@ final class Connection {
         })
         .onFailure(err -> {
           if (state != State.CLOSED) {
-            respondError(request.getId(), Errors.toSealpost(err, "auth"));
+            respondError(request.getId(), Errors.toSealpost(err, "conn=" + id + " auth"));
             close();
           }
         });
@@ -195,7 +203,7 @@ final class Connection {
           }
           hooked = true;
           return ctx.hooks().opened(key).recover(err -> {
-            log.warn("{} - connection hook on open failed: {}", key, err.getMessage());
+            log.atWarn().addKeyValue(LOG_ID, id).log("{} - connection hook on open failed: {}", key, err.getMessage());
             return Future.succeededFuture();
           });
         })
@@ -208,7 +216,7 @@ final class Connection {
           releasePreAuthSlot();
           ctx.metrics().authenticated();
           delivery = new DeviceDelivery(key, ctx.queues(), ctx.config().maxInflightDeliveries(), this);
-          log.debug("{} - authenticated {} over {}", ctx.router().nodeId(), key, transport.name());
+          log.atDebug().addKeyValue(LOG_ID, id).log("{} - authenticated {} over {}", ctx.router().nodeId(), key, transport.name());
           return key;
         });
   }
@@ -290,7 +298,7 @@ final class Connection {
         respond(request.getId(), ar.result());
       } else {
         respondError(request.getId(), Errors.toSealpost(ar.cause(),
-            device + " " + request.getVerb() + " " + PhoneNumbers.redactAll(request.getPath())));
+            "conn=" + id + " " + device + " " + request.getVerb() + " " + PhoneNumbers.redactAll(request.getPath())));
       }
       if (pendingClose != null && activeRequests == 0) {
         closeWithError(pendingCloseCode, pendingClose);
@@ -322,9 +330,9 @@ final class Connection {
   }
 
   void acknowledge(Envelope envelope) {
-    ctx.metrics().acked();
+    ctx.metrics().acked(envelope);
     ctx.messages().acknowledge(device, envelope)
-        .onFailure(err -> log.warn("{} - ack of envelope {} failed; it will be redelivered: {}", device,
+        .onFailure(err -> log.atWarn().addKeyValue(LOG_ID, id).log("{} - ack of envelope {} failed; it will be redelivered: {}", device,
             envelope.getSeq(), err.getMessage()));
   }
 
@@ -368,7 +376,7 @@ final class Connection {
       if (overflowBytes > ctx.config().maxOutboundBytes()) {
         // Responses and notices keep coming while the peer reads nothing: stop buffering them.
         ctx.metrics().slowReader();
-        log.info("{} - disconnecting {} from {}: it stopped reading ({} bytes waiting)", transport.name(), device,
+        log.atInfo().addKeyValue(LOG_ID, id).log("{} - disconnecting {} from {}: it stopped reading ({} bytes waiting)", transport.name(), device,
             transport.remoteIp(), ctx.config().maxOutboundBytes() + overflowBytes);
         transport.abort();
         onClosed();
@@ -422,7 +430,7 @@ final class Connection {
   }
 
   void onTransportError(Throwable err) {
-    log.debug("{} - transport error from {}: {}", transport.name(), transport.remoteIp(), err.toString());
+    log.atDebug().addKeyValue(LOG_ID, id).log("{} - transport error from {}: {}", transport.name(), transport.remoteIp(), err.toString());
   }
 
   void onClosed() {
@@ -463,12 +471,12 @@ final class Connection {
       return releasing;
     }
     Future<Void> hook = !hooked ? Future.succeededFuture() : ctx.hooks().closed(device).recover(err -> {
-      log.warn("{} - connection hook on close failed: {}", device, err.getMessage());
+      log.atWarn().addKeyValue(LOG_ID, id).log("{} - connection hook on close failed: {}", device, err.getMessage());
       return Future.succeededFuture();
     });
     Future<Void> left = consumer.unregister()
         .compose(v -> ctx.sessions().unregister(device, ctx.router().nodeId()))
-        .onFailure(err -> log.warn("{} - leaving the session directory failed: {}", device, err.getMessage()));
+        .onFailure(err -> log.atWarn().addKeyValue(LOG_ID, id).log("{} - leaving the session directory failed: {}", device, err.getMessage()));
     // Both finish before a replacing connection is told this one is gone.
     releasing = Future.join(hook, left).transform(done -> left);
     return releasing;

@@ -48,15 +48,24 @@ public final class ConnectionVerticle extends VerticleBase {
   private final Set<Connection> connections = new HashSet<>();
   private volatile boolean draining;
 
+  private final java.util.function.Consumer<io.vertx.ext.web.Router> operator;
+
   public ConnectionVerticle(GatewayContext ctx, PrometheusMeterRegistry prometheus) {
+    this(ctx, prometheus, router -> { });
+  }
+
+  /** @param operator adds the operator's HTTP endpoints (health, admin) to each HTTP listener */
+  public ConnectionVerticle(GatewayContext ctx, PrometheusMeterRegistry prometheus,
+      java.util.function.Consumer<io.vertx.ext.web.Router> operator) {
     this.ctx = ctx;
     this.prometheus = prometheus;
+    this.operator = operator;
   }
 
   @Override
   public Future<?> start() {
     GatewayConfig config = ctx.config();
-    HttpApi api = new HttpApi(vertx, ctx, prometheus, () -> draining);
+    HttpApi api = new HttpApi(vertx, ctx, prometheus, () -> draining, operator);
     if (config.plaintext()) {
       tcp = tcpServer(config.tcpPort(), null);
       http = httpServer(config.httpPort(), null, api);

@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The gateway's meters: connections by transport, authenticated devices, frames, deliveries. */
+/**
+ * The gateway's meters: connections by transport, authenticated devices, frames, deliveries,
+ * delivery latency and receipts handed to devices (docs/operations.md lists them all).
+ */
 public final class GatewayMetrics {
   private final AtomicInteger tcp = new AtomicInteger();
   private final AtomicInteger websocket = new AtomicInteger();
@@ -15,6 +18,9 @@ public final class GatewayMetrics {
   private final Counter deliveries;
   private final Counter acks;
   private final Counter slowReaders;
+  private final io.micrometer.core.instrument.Timer deliveryLatency;
+  private final Counter deliveryReceipts;
+  private final Counter readReceipts;
 
   public GatewayMetrics(MeterRegistry registry) {
     registry.gauge("sealpost.gateway.connections", io.micrometer.core.instrument.Tags.of("transport", "tcp"), tcp);
@@ -26,6 +32,15 @@ public final class GatewayMetrics {
     deliveries = registry.counter("sealpost.messages.delivered");
     acks = registry.counter("sealpost.messages.acked");
     slowReaders = registry.counter("sealpost.gateway.slow.reader.disconnects");
+    // Server accept (the envelope's server timestamp) to the recipient's ack, messages only.
+    deliveryLatency = io.micrometer.core.instrument.Timer.builder("sealpost.delivery.latency")
+        .description("From the server accepting a message to the recipient device acking it")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(java.time.Duration.ofMillis(1))
+        .maximumExpectedValue(java.time.Duration.ofDays(1))
+        .register(registry);
+    deliveryReceipts = registry.counter("sealpost.receipts.delivered", "type", "delivery");
+    readReceipts = registry.counter("sealpost.receipts.delivered", "type", "read");
   }
 
   void opened(String transport) {
@@ -59,8 +74,15 @@ public final class GatewayMetrics {
     deliveries.increment();
   }
 
-  void acked() {
+  void acked(org.sealpost.protocol.Envelope envelope) {
     acks.increment();
+    switch (envelope.getType()) {
+      case MESSAGE -> deliveryLatency.record(
+          Math.max(0, System.currentTimeMillis() - envelope.getServerTimestamp()), java.util.concurrent.TimeUnit.MILLISECONDS);
+      case DELIVERY_RECEIPT -> deliveryReceipts.increment();
+      case READ_RECEIPT -> readReceipts.increment();
+      default -> { }
+    }
   }
 
   void slowReader() {

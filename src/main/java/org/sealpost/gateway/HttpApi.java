@@ -36,10 +36,13 @@ final class HttpApi {
   private final GatewayContext ctx;
   private final PrometheusMeterRegistry prometheus;
   private final BooleanSupplier draining;
+  private final java.util.function.Consumer<Router> operator;
   private final JsonFormat.Parser jsonParser = JsonFormat.parser().ignoringUnknownFields();
   private final JsonFormat.Printer jsonPrinter = JsonFormat.printer().omittingInsignificantWhitespace();
 
-  HttpApi(Vertx vertx, GatewayContext ctx, PrometheusMeterRegistry prometheus, BooleanSupplier draining) {
+  HttpApi(Vertx vertx, GatewayContext ctx, PrometheusMeterRegistry prometheus, BooleanSupplier draining,
+      java.util.function.Consumer<Router> operator) {
+    this.operator = operator;
     this.vertx = vertx;
     this.ctx = ctx;
     this.prometheus = prometheus;
@@ -52,6 +55,7 @@ final class HttpApi {
     router.get("/health").handler(rc -> rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
         .setStatusCode(draining.getAsBoolean() ? 503 : 200)
         .end(draining.getAsBoolean() ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}"));
+    operator.accept(router); // /health/live, /health/ready, /admin (org.sealpost.ops)
     if (prometheus != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
@@ -63,7 +67,7 @@ final class HttpApi {
     }
     router.route().last().handler(rc -> fail(rc, SealpostException.notFound("no route " + rc.request().method() + " " + rc.request().path())));
     router.errorHandler(413, rc -> fail(rc, SealpostException.tooLarge("request body exceeds " + ctx.config().maxFrameBytes() + " bytes")));
-    router.errorHandler(500, rc -> fail(rc, Errors.toSealpost(rc.failure(), "http " + PhoneNumbers.redactAll(rc.request().path()))));
+    router.errorHandler(500, rc -> fail(rc, Errors.toSealpost(rc.failure(), "req=" + requestId(rc) + " http " + PhoneNumbers.redactAll(rc.request().path()))));
     return router;
   }
 
@@ -87,7 +91,22 @@ final class HttpApi {
         : authenticate(rc, clientIp);
     device.compose(key -> ApiRoutes.invoke(route, new Call(key, params, body, clientIp)))
         .onSuccess(result -> respond(rc, 200, result))
-        .onFailure(err -> fail(rc, Errors.toSealpost(err, "http " + route.verb() + " " + route.path())));
+        .onFailure(err -> fail(rc, Errors.toSealpost(err, "req=" + requestId(rc) + " http " + route.verb() + " " + route.path())));
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong REQUEST_IDS = new java.util.concurrent.atomic.AtomicLong();
+
+  /** The request's id, also sent as X-Request-Id, so a client's report finds the server's log line. */
+  private static String requestId(RoutingContext rc) {
+    String id = rc.get("requestId");
+    if (id == null) {
+      id = "r" + Long.toHexString(REQUEST_IDS.incrementAndGet());
+      rc.put("requestId", id);
+      if (!rc.response().headWritten()) {
+        rc.response().putHeader("X-Request-Id", id);
+      }
+    }
+    return id;
   }
 
   private Future<DeviceKey> authenticate(RoutingContext rc, String clientIp) {

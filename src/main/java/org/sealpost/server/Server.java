@@ -41,7 +41,14 @@ import org.sealpost.groups.GroupsService;
 import org.sealpost.keys.KeyRoutes;
 import org.sealpost.keys.KeysService;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.metrics.EventLoopLag;
 import org.sealpost.metrics.ProcessMemoryMetrics;
+import org.sealpost.metrics.RouteMetrics;
+import org.sealpost.metrics.TimedStores;
+import org.sealpost.ops.MetricsVerticle;
+import org.sealpost.ops.OpsEndpoints;
+import org.sealpost.ops.Readiness;
+import org.sealpost.store.DeviceKey;
 import org.sealpost.presence.PresenceRoutes;
 import org.sealpost.presence.PresenceService;
 import org.sealpost.presence.PrivacyService;
@@ -84,6 +91,11 @@ public final class Server {
   private final List<MediaVerticle> mediaListeners = new CopyOnWriteArrayList<>();
   private Stores stores;
   private ApiRoutes routes;
+  /** Set when shutdown starts: /health/ready answers 503 from then on. */
+  private volatile boolean stopping;
+  private volatile MetricsVerticle metricsListener;
+  /** The Hazelcast member, when clustered (for readiness and the members gauge). */
+  private volatile io.vertx.spi.cluster.hazelcast.HazelcastClusterManager clusterManager;
 
   private Server(SealpostConfig config, String nodeId, Vertx vertx, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -105,6 +117,14 @@ public final class Server {
     new ProcessorMetrics().bindTo(registry);
     new ProcessMemoryMetrics().bindTo(registry);
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    if (config.node().eventLoopThreads() > 0) {
+      options.setEventLoopPoolSize(config.node().eventLoopThreads());
+    }
+    if (config.node().workerThreads() > 0) {
+      options.setWorkerPoolSize(config.node().workerThreads());
+    }
+    int eventLoops = options.getEventLoopPoolSize();
+    io.vertx.spi.cluster.hazelcast.HazelcastClusterManager[] manager = {null};
     Future<Vertx> started;
     if (config.cluster().enabled()) {
       ClusterConfig cluster = config.cluster();
@@ -112,7 +132,7 @@ public final class Server {
           cluster.members().isEmpty() ? "none" : cluster.members());
       options.setEventBusOptions(HazelcastSetup.eventBusOptions(cluster));
       started = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
-          .withClusterManager(HazelcastSetup.clusterManager(cluster))
+          .withClusterManager(manager[0] = HazelcastSetup.clusterManager(cluster))
           .buildClustered();
     } else {
       started = Future.succeededFuture(Vertx.builder().with(options)
@@ -121,9 +141,13 @@ public final class Server {
     return started.compose(vertx -> {
       Codecs.register(vertx.eventBus());
       Server server = new Server(config, nodeId, vertx, registry);
+      server.clusterManager = manager[0];
+      registry.gauge("sealpost.cluster.members", server, Server::clusterMembers);
       log.info("{} - starting (data dir {}, store {}{})", nodeId, config.node().dataDir(), config.store().backend(),
           config.cluster().enabled() ? ", clustered" : "");
       return server.deploy()
+          .compose(v -> vertx.deployVerticle(() -> new EventLoopLag(registry),
+              new DeploymentOptions().setInstances(eventLoops)).mapEmpty())
           .map(v -> {
             log.info("{} - started on {}: tcp {}, http {}, tls tcp {}, https {} (-1: off; websocket at {}), media {}:{}",
                 nodeId, config.gateway().host(), server.tcpPort(), server.httpPort(), server.tlsTcpPort(),
@@ -139,7 +163,7 @@ public final class Server {
     Path mediaDir = config.media().directory(config.node());
     return openStores(clock)
         .compose(opened -> {
-          stores = opened;
+          stores = TimedStores.wrap(opened, registry);
           return vertx.executeBlocking(() -> LocalBlobStore.open(vertx, mediaDir, clock));
         })
         .compose(blobs -> {
@@ -158,10 +182,13 @@ public final class Server {
               stores.messages(), limits, router, clock, new SecureRandom(), privacy);
           TypingService typing = new TypingService(stores.accounts(), privacy, groups, limits, router, clock);
           MediaService media = new MediaService(config.media(), blobs, accounts, limits, clock, new SecureRandom());
-          routes = new ApiRoutes(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
+          routes = new ApiRoutes(RouteMetrics.timed(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
               PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort),
               PushRoutes.of(new PushTokens(config.push(), stores.pushTokens())),
-              CallRoutes.of(new TurnCredentialsService(config.turn(), clock))));
+              CallRoutes.of(new TurnCredentialsService(config.turn(), clock))),
+              registry));
+          OpsEndpoints ops = new OpsEndpoints(nodeId, readiness(), registry, config.metrics().adminToken())
+              .withBackup(this::backup);
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
               new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()), presence);
@@ -174,13 +201,70 @@ public final class Server {
                 return verticle;
               }, new DeploymentOptions().setInstances(config.media().effectiveInstances())))
               .compose(id -> vertx.deployVerticle(new MediaSweeper(media)))
+              .compose(id -> {
+                if (!config.metrics().ownPort()) {
+                  return Future.succeededFuture(id);
+                }
+                metricsListener = new MetricsVerticle(config.gateway().host(), config.metrics().port(), registry, ops);
+                return vertx.deployVerticle(metricsListener);
+              })
               .compose(id -> vertx.deployVerticle(() -> {
-                ConnectionVerticle verticle = new ConnectionVerticle(gateway, config.metrics().enabled() ? registry : null);
+                boolean metricsHere = config.metrics().enabled() && !config.metrics().ownPort();
+                ConnectionVerticle verticle = new ConnectionVerticle(gateway, metricsHere ? registry : null,
+                    ops::mount);
                 gateways.add(verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(config.gateway().effectiveInstances())));
         })
         .mapEmpty();
+  }
+
+  /**
+   * Ready: not stopping, each store answers a cheap read (accounts: the durable store; sessions:
+   * Redis when configured), and, when clustered, this member is in a running cluster.
+   */
+  private Readiness readiness() {
+    DeviceKey probe = new DeviceKey("+10000000000", 1);
+    List<Readiness.Check> checks = new ArrayList<>();
+    checks.add(new Readiness.Check("store", () -> stores.accounts().get(probe.number())));
+    checks.add(new Readiness.Check("sessions", () -> stores.sessions().lookup(probe)));
+    if (clusterManager != null) {
+      checks.add(new Readiness.Check("cluster", () -> clusterManager.isActive() && clusterMembers() > 0
+          ? Future.succeededFuture() : Future.failedFuture("not a member of a running cluster")));
+    }
+    return new Readiness(vertx, checks, () -> stopping);
+  }
+
+  /**
+   * POST /admin/backup: a RocksDB checkpoint of the embedded store in
+   * {@code node.dataDir/backups/<UTC time>/rocksdb}, so that directory works as a node.dataDir.
+   */
+  private Future<String> backup() {
+    if (!(stores.resources() instanceof org.sealpost.store.embedded.EmbeddedDatabase db)) {
+      return Future.failedFuture("online backup covers the embedded store; back up Cassandra with nodetool snapshot");
+    }
+    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+    Path dir = Path.of(config.node().dataDir(), "backups", stamp);
+    return vertx.executeBlocking(() -> java.nio.file.Files.createDirectories(dir))
+        .compose(created -> db.checkpoint(dir.resolve(EmbeddedStores.DATABASE_DIRECTORY)))
+        .map(done -> {
+          log.info("{} - backup of the embedded store written to {}", nodeId, dir);
+          return dir.toString();
+        });
+  }
+
+  /** Members of this node's cluster (1 when not clustered). */
+  private double clusterMembers() {
+    var manager = clusterManager;
+    if (manager == null) {
+      return 1;
+    }
+    try {
+      return manager.isActive() ? manager.getNodes().size() : 0;
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   /** The stores the configuration names: embedded (RocksDB + memory) or Cassandra + Redis. */
@@ -233,8 +317,12 @@ public final class Server {
         .onComplete(ar -> log.info("{} - shutdown completed", nodeId));
   }
 
-  /** Graceful shutdown's first step, bounded by {@link #DRAIN_TIMEOUT}: clients leave for other nodes. */
-  private Future<Void> drain() {
+  /**
+   * Graceful shutdown's first step, bounded by {@link #DRAIN_TIMEOUT}: /health/ready turns 503,
+   * new connections are refused and clients leave for other nodes. {@link #stop()} starts with it.
+   */
+  public Future<Void> drain() {
+    stopping = true;
     if (gateways.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -277,6 +365,11 @@ public final class Server {
   /** The node's meters, as /metrics shows them. */
   public io.micrometer.core.instrument.MeterRegistry meters() {
     return registry;
+  }
+
+  /** The port of /metrics' own listener (metrics.port), or -1 when /metrics is on the HTTP port. */
+  public int metricsPort() {
+    return metricsListener == null ? -1 : metricsListener.port();
   }
 
   /** The media listener's port (uploads and downloads of blobs). */

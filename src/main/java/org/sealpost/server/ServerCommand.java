@@ -84,6 +84,8 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     if (cluster) {
       config = config.withCluster(config.cluster().withEnabled(true));
     }
+    org.sealpost.ops.StartupChecks.check(config);
+    org.sealpost.ops.LogFormat.apply(config.node().logFormat());
     log.info("configuration from {}:\n{}", file == null ? "built-in defaults" : file, loader.describe(config));
     return config;
   }
