@@ -91,30 +91,12 @@ final class OneToOneScenario {
 
   Future<BenchResult> run(List<BenchClient> clients) {
     long start = System.nanoTime();
-    long durationNanos = options.durationSeconds() * 1_000_000_000L;
-    double perTick = options.rate() / 100.0;
-    double[] carry = {0};
-    long[] sent = {0};
-    long timer = vertx.setPeriodic(10, id -> {
-      carry[0] += perTick;
-      int now = (int) carry[0];
-      carry[0] -= now;
-      for (int i = 0; i < now; i++) {
-        if (outstanding.get() >= options.maxOutstanding()) {
-          errors.incrementAndGet();
-          continue;
-        }
-        sendOne(clients);
-        sent[0]++;
-      }
+    return OpenLoop.run(vertx, options, outstanding, errors, () -> sendOne(clients)).compose(sent -> {
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      return awaitDeliveries(30_000).map(drained -> result(sent, elapsed, clients.size()));
     });
-    return BenchCommand.after(vertx, durationNanos / 1_000_000)
-        .compose(v -> {
-          vertx.cancelTimer(timer);
-          double elapsed = (System.nanoTime() - start) / 1e9;
-          return awaitDeliveries(30_000).map(drained -> result(sent[0], elapsed, clients.size()));
-        });
   }
+
 
   private void sendOne(List<BenchClient> clients) {
     ThreadLocalRandom random = ThreadLocalRandom.current();

@@ -92,30 +92,14 @@ final class SignalOneToOneScenario {
 
   Future<BenchResult> run(List<SealpostClient> clients) {
     long start = System.nanoTime();
-    double perTick = options.rate() / 100.0;
-    double[] carry = {0};
-    long[] sent = {0};
-    long timer = vertx.setPeriodic(10, id -> {
-      carry[0] += perTick;
-      int now = (int) carry[0];
-      carry[0] -= now;
-      for (int i = 0; i < now; i++) {
-        if (outstanding.get() >= options.maxOutstanding()) {
-          errors.incrementAndGet();
-          continue;
-        }
-        sendOne(clients);
-        sent[0]++;
-      }
-    });
-    return BenchCommand.after(vertx, options.durationSeconds() * 1000L).compose(v -> {
-      vertx.cancelTimer(timer);
+    return OpenLoop.run(vertx, options, outstanding, errors, () -> sendOne(clients)).compose(sent -> {
       double elapsed = (System.nanoTime() - start) / 1e9;
       return BenchCommand.poll(vertx, () -> outstanding.get() == 0 && delivered.containsAll(acked),
               System.currentTimeMillis() + 60_000)
-          .map(drained -> result(sent[0], elapsed, clients.size()));
+          .map(drained -> result(sent, elapsed, clients.size()));
     });
   }
+
 
   /** Text of about {@code size} characters, led by the send time (nanoTime) for the delivery latency. */
   private void sendOne(List<SealpostClient> clients) {
