@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -41,6 +42,7 @@ import org.sealpost.groups.GroupsService;
 import org.sealpost.keys.KeyRoutes;
 import org.sealpost.keys.KeysService;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.metrics.BlockedThreadMeter;
 import org.sealpost.metrics.EventLoopLag;
 import org.sealpost.metrics.ProcessMemoryMetrics;
 import org.sealpost.metrics.RouteMetrics;
@@ -66,6 +68,7 @@ import org.sealpost.routing.RouterVerticle;
 import org.sealpost.store.Stores;
 import org.sealpost.store.cassandra.CassandraStoreOptions;
 import org.sealpost.store.cassandra.CassandraStores;
+import org.sealpost.store.embedded.ColumnFamily;
 import org.sealpost.store.embedded.EmbeddedStores;
 import org.sealpost.store.local.LocalBlobStore;
 import org.sealpost.store.redis.RedisStoreOptions;
@@ -96,6 +99,7 @@ public final class Server {
   private volatile MetricsVerticle metricsListener;
   /** The Hazelcast member, when clustered (for readiness and the members gauge). */
   private volatile io.vertx.spi.cluster.hazelcast.HazelcastClusterManager clusterManager;
+  private AutoCloseable blockedThreadMeter = () -> { };
 
   private Server(SealpostConfig config, String nodeId, Vertx vertx, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -143,6 +147,7 @@ public final class Server {
       Server server = new Server(config, nodeId, vertx, registry);
       server.clusterManager = manager[0];
       registry.gauge("sealpost.cluster.members", server, Server::clusterMembers);
+      server.blockedThreadMeter = BlockedThreadMeter.attach(registry);
       log.info("{} - starting (data dir {}, store {}{})", nodeId, config.node().dataDir(), config.store().backend(),
           config.cluster().enabled() ? ", clustered" : "");
       return server.deploy()
@@ -164,6 +169,11 @@ public final class Server {
     return openStores(clock)
         .compose(opened -> {
           stores = TimedStores.wrap(opened, registry);
+          if (opened.resources() instanceof org.sealpost.store.embedded.EmbeddedDatabase db) {
+            // an estimate from RocksDB's metadata (memtables and SST properties): cheap enough for every scrape
+            Gauge.builder("sealpost.queue.envelopes", db, d -> d.estimatedKeys(ColumnFamily.QUEUE))
+                .description("Envelopes queued for all devices (embedded store, estimate)").register(registry);
+          }
           return vertx.executeBlocking(() -> LocalBlobStore.open(vertx, mediaDir, clock));
         })
         .compose(blobs -> {
@@ -254,6 +264,14 @@ public final class Server {
         });
   }
 
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      log.debug("closing {} failed", resource, e);
+    }
+  }
+
   /** Members of this node's cluster (1 when not clustered). */
   private double clusterMembers() {
     var manager = clusterManager;
@@ -314,7 +332,10 @@ public final class Server {
         .transform(v -> stores == null ? Future.<Void>succeededFuture() : stores.close(vertx))
         .onFailure(err -> log.warn("{} - closing the stores failed", nodeId, err))
         .transform(v -> vertx.close())
-        .onComplete(ar -> log.info("{} - shutdown completed", nodeId));
+        .onComplete(ar -> {
+          closeQuietly(blockedThreadMeter);
+          log.info("{} - shutdown completed", nodeId);
+        });
   }
 
   /**

@@ -97,6 +97,10 @@ class OperationsTest {
           () -> Scrape.metric(base, "sealpost_eventloop_lag_seconds_count") > 0);
       assertThat(Scrape.value(metrics, "sealpost_cluster_members")).isEqualTo(1);
       assertThat(Scrape.value(metrics, "sealpost_ratelimit_rejected_total")).isEqualTo(0);
+      assertThat(Scrape.value(metrics, "sealpost_blocked_thread_events_total")).isGreaterThanOrEqualTo(0);
+      if (!"cassandra".equals(System.getProperty("sealpost.test.backend"))) {
+        assertThat(Scrape.value(metrics, "sealpost_queue_envelopes")).as("embedded store only").isGreaterThanOrEqualTo(0);
+      }
       assertThat(Scrape.value(metrics, "process_resident_memory_bytes")).isPositive();
       assertThat(Scrape.value(metrics, "jvm_memory_used_bytes")).isPositive();
     }

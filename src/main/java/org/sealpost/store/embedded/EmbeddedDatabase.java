@@ -223,6 +223,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
     });
   }
 
+  /**
+   * RocksDB's estimate of the keys in a column family (memtables plus SST properties; no disk
+   * read), 0 once closing. Taken under the submit lock, so the database cannot close meanwhile.
+   */
+  public long estimatedKeys(ColumnFamily cf) {
+    synchronized (submitLock) {
+      if (!accepting) {
+        return 0;
+      }
+      try {
+        return db.getLongProperty(handles.get(cf), "rocksdb.estimate-num-keys");
+      } catch (RocksDBException e) {
+        return 0;
+      }
+    }
+  }
+
   /** Where the database lives. */
   public Path directory() {
     return dir;
