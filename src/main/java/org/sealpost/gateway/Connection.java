@@ -429,6 +429,14 @@ final class Connection {
     }
   }
 
+  /** Closes at once, dropping unsent bytes (the gateway instance is stopping). */
+  void abort() {
+    if (state != State.CLOSED) {
+      transport.abort();
+      onClosed();
+    }
+  }
+
   void onTransportError(Throwable err) {
     log.atDebug().addKeyValue(LOG_ID, id).log("{} - transport error from {}: {}", transport.name(), transport.remoteIp(), err.toString());
   }

@@ -1,15 +1,17 @@
 package org.sealpost.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLOptions;
 import java.util.ArrayList;
@@ -18,7 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.config.GatewayConfig;
-import org.sealpost.protocol.ReconnectRequest;
 import org.sealpost.protocol.ReconnectRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +39,12 @@ public final class ConnectionVerticle extends VerticleBase {
 
   private final GatewayContext ctx;
   private final PrometheusMeterRegistry prometheus;
-  private final List<NetServer> tcpServers = new ArrayList<>();
   private final List<HttpServer> httpServers = new ArrayList<>();
-  private NetServer tcp;
+  private TcpListener tcp;
   private HttpServer http;
-  private NetServer tlsTcp;
+  private TcpListener tlsTcp;
   private HttpServer tlsHttp;
+  private TcpListener.Member tcpMember;
   /** This instance's live connections (touched on its event loop only), for a graceful shutdown. */
   private final Set<Connection> connections = new HashSet<>();
   private volatile boolean draining;
@@ -66,45 +67,38 @@ public final class ConnectionVerticle extends VerticleBase {
   public Future<?> start() {
     GatewayConfig config = ctx.config();
     HttpApi api = new HttpApi(vertx, ctx, prometheus, () -> draining, operator);
+    tcpMember = new TcpListener.Member(((ContextInternal) context).nettyEventLoop(), this::acceptTcp);
+    List<Future<?>> listening = new ArrayList<>();
     if (config.plaintext()) {
-      tcp = tcpServer(config.tcpPort(), null);
+      listening.add(tcpListener(config.tcpPort(), null).onSuccess(listener -> tcp = listener));
       http = httpServer(config.httpPort(), null, api);
     }
     if (config.tls().enabled()) {
       // Every instance reads the same files; Vert.x keeps one SSL context per server options.
       SSLOptions tls = new SSLOptions().setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(config.tls().certFile()).setKeyPath(config.tls().keyFile()));
-      tlsTcp = tcpServer(config.tls().tcpPort(), tls);
+      listening.add(tcpListener(config.tls().tcpPort(), tls).onSuccess(listener -> tlsTcp = listener));
       tlsHttp = httpServer(config.tls().httpPort(), tls, api);
     }
-    List<Future<?>> listening = new ArrayList<>();
-    tcpServers.forEach(server -> listening.add(server.listen()));
     httpServers.forEach(server -> listening.add(server.listen()));
     return Future.all(listening)
         .onSuccess(v -> log.debug("gateway instance listening: tcp {}, http {}, tls tcp {}, https {}", tcpPort(),
             httpPort(), tlsTcpPort(), tlsHttpPort()));
   }
 
-  private NetServer tcpServer(int port, SSLOptions tls) {
+  private Future<TcpListener> tcpListener(int port, SSLOptions tls) {
+    return TcpListener.join((VertxInternal) vertx, ctx.config().host(), port, tls == null ? null : tls.getKeyCertOptions(), tcpMember);
+  }
+
+  /** On this instance's event loop: a TCP connection accepted for it. */
+  private void acceptTcp(Channel channel, SslContext ssl) {
     GatewayConfig config = ctx.config();
-    NetServerOptions options = new NetServerOptions()
-        .setHost(config.host())
-        .setPort(port)
-        .setTcpNoDelay(true)
-        .setReadIdleTimeout(idleMillis())
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    if (tls != null) {
-      options.setSsl(true).setKeyCertOptions(tls.getKeyCertOptions());
-    }
-    NetServer server = vertx.createNetServer(options);
-    server.connectHandler(socket -> {
-      TcpTransport transport = new TcpTransport(socket);
-      Connection connection = new Connection(vertx, ctx, transport);
-      transport.bind(connection, config.maxFrameBytes(), config.maxOutboundBytes());
-      accept(connection);
-    });
-    tcpServers.add(server);
-    return server;
+    TcpTransport.install(channel, ssl, (ContextInternal) context, config.maxFrameBytes(), config.maxOutboundBytes(),
+        idleMillis(), transport -> {
+          Connection connection = new Connection(vertx, ctx, transport);
+          transport.bind(connection);
+          accept(connection);
+        });
   }
 
   private HttpServer httpServer(int port, SSLOptions tls, HttpApi api) {
@@ -177,8 +171,14 @@ public final class ConnectionVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     List<Future<?>> closing = new ArrayList<>();
-    tcpServers.forEach(server -> closing.add(server.close()));
+    for (TcpListener listener : new TcpListener[] {tcp, tlsTcp}) {
+      if (listener != null) {
+        closing.add(listener.leave(tcpMember));
+      }
+    }
     httpServers.forEach(server -> closing.add(server.close()));
+    // Connections still open (no drain before the undeploy) close with their listeners.
+    List.copyOf(connections).forEach(Connection::abort);
     return Future.all(closing);
   }
 

@@ -26,6 +26,11 @@ final class FrameCodec {
 
   /** The frame's bytes, after its big-endian length when {@code lengthPrefixed}. */
   static Buffer encode(Frame frame, boolean lengthPrefixed) {
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(serialize(frame, lengthPrefixed)));
+  }
+
+  /** As {@link #encode}, as an array. */
+  static byte[] serialize(Frame frame, boolean lengthPrefixed) {
     int size = frame.getSerializedSize();
     int offset = lengthPrefixed ? LENGTH_BYTES : 0;
     byte[] out = new byte[offset + size];
@@ -42,6 +47,6 @@ final class FrameCodec {
     } catch (IOException e) {
       throw new UncheckedIOException("a frame did not fit its own serialized size", e);
     }
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(out));
+    return out;
   }
 }

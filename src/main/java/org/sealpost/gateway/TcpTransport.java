@@ -1,99 +1,227 @@
 package org.sealpost.gateway;
 
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.sealpost.protocol.Frame;
 
 /**
  * Frames on TCP: a 4-byte big-endian length, then that many bytes of Frame. A length over the
  * limit is answered with an error and the connection is closed before its body is read.
+ *
+ * <p>A Netty handler on the channel (see {@link TcpListener} for why not a Vert.x socket). Every
+ * callback runs on the channel's event loop, which is its gateway instance's, and enters that
+ * instance's Vert.x context before touching the {@link Connection}. An idle connection holds no
+ * buffer: bytes are kept only while a frame is incomplete. Writes made while the connection's
+ * input is being handled are flushed together once the read ends.
  */
-final class TcpTransport implements FrameTransport {
-  private final NetSocket socket;
-  private RecordParser parser;
+final class TcpTransport extends ChannelDuplexHandler implements FrameTransport {
+  private final Channel channel;
+  private final ContextInternal context;
+  private final int maxFrameBytes;
+  private final Consumer<TcpTransport> onActive;
+  private Connection connection;
+  private ByteBuf received;
+  private boolean paused;
+  private boolean decoding;
+  private boolean rejected;
+  private Runnable drained;
+  private String remoteIp;
 
-  TcpTransport(NetSocket socket) {
-    this.socket = socket;
+  private TcpTransport(Channel channel, ContextInternal context, int maxFrameBytes, Consumer<TcpTransport> onActive) {
+    this.channel = channel;
+    this.context = context;
+    this.maxFrameBytes = maxFrameBytes;
+    this.onActive = onActive;
   }
 
-  /** Splits the socket's bytes into frames for {@code connection}. */
-  void bind(Connection connection, int maxFrameBytes, int maxOutboundBytes) {
-    socket.setWriteQueueMaxSize(maxOutboundBytes);
-    // Parsing the socket as a stream: pausing the parser stops reading the socket too.
-    RecordParser parser = RecordParser.newFixed(FrameCodec.LENGTH_BYTES, socket);
-    this.parser = parser;
-    parser.handler(new Handler<>() {
-      private boolean expectingLength = true;
+  /**
+   * Sets up an accepted channel's pipeline (TLS when {@code ssl} is not null, read-idle timeout,
+   * flush batching, frames); {@code onActive} gets the transport, on {@code context}, once the
+   * channel is connected.
+   */
+  static void install(Channel channel, SslContext ssl, ContextInternal context, int maxFrameBytes,
+      int maxOutboundBytes, long readIdleMillis, Consumer<TcpTransport> onActive) {
+    TcpTransport transport = new TcpTransport(channel, context, maxFrameBytes, onActive);
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes));
+    if (ssl != null) {
+      channel.pipeline().addLast("tls", ssl.newHandler(channel.alloc()));
+    }
+    channel.pipeline().addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+    if (readIdleMillis > 0) {
+      channel.pipeline().addLast("idle", new IdleStateHandler(readIdleMillis, 0, 0, TimeUnit.MILLISECONDS));
+    }
+    channel.pipeline().addLast("frames", transport);
+  }
 
-      @Override
-      public void handle(Buffer chunk) {
-        if (expectingLength) {
-          long length = chunk.getUnsignedInt(0);
-          if (length == 0 || length > maxFrameBytes) {
-            connection.rejectFrame(length == 0 ? 400 : 413,
-                length == 0 ? "empty frame" : "frame of " + length + " bytes exceeds the limit of " + maxFrameBytes);
-            parser.pause();
-            return;
-          }
-          expectingLength = false;
-          parser.fixedSizeMode((int) length);
-        } else {
-          expectingLength = true;
-          parser.fixedSizeMode(FrameCodec.LENGTH_BYTES);
-          connection.onFrame(chunk);
-        }
-      }
-    });
-    socket.closeHandler(v -> connection.onClosed());
-    socket.exceptionHandler(connection::onTransportError);
+  /** Frames read from now on go to {@code connection}. */
+  void bind(Connection connection) {
+    this.connection = connection;
+  }
+
+  // ------------------------------------------------------------------ Netty callbacks
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    context.emit(this, onActive::accept);
+    ctx.fireChannelActive();
   }
 
   @Override
-  public void write(Frame frame) {
-    socket.write(FrameCodec.encode(frame, true));
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf bytes = (ByteBuf) msg;
+    if (rejected || connection == null) {
+      bytes.release();
+      return;
+    }
+    received = received == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), received, bytes);
+    context.emit(null, v -> decodeFrames());
   }
 
   @Override
-  public void pauseReading() {
-    parser.pause();
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (channel.isWritable() && drained != null) {
+      context.emit(null, v -> drained.run());
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
-  public void resumeReading() {
-    parser.resume();
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return socket.writeQueueFull();
-  }
-
-  @Override
-  public void drainHandler(Runnable handler) {
-    socket.drainHandler(v -> handler.run());
-  }
-
-  @Override
-  public void close() {
-    socket.close();
-  }
-
-  @Override
-  public void abort() {
-    // close() would wait for the queued bytes to flush, which a stalled peer never allows.
-    if (socket instanceof NetSocketInternal internal) {
-      internal.channelHandlerContext().channel().close();
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      ctx.close(); // nothing read for gateway.idleTimeout: the client is gone or hung
     } else {
-      socket.close();
+      ctx.fireUserEventTriggered(evt);
     }
   }
 
   @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (connection != null) {
+      context.emit(cause, connection::onTransportError);
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseReceived();
+    if (connection != null) {
+      context.emit(null, v -> connection.onClosed());
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseReceived();
+  }
+
+  /** Hands every complete frame to the connection, unless paused; keeps the incomplete rest. */
+  private void decodeFrames() {
+    if (decoding) {
+      return; // a frame's handling resumed reading: the loop below goes on by itself
+    }
+    decoding = true;
+    try {
+      while (!paused && !rejected && received != null && received.readableBytes() >= FrameCodec.LENGTH_BYTES) {
+        long length = received.getUnsignedInt(received.readerIndex());
+        if (length == 0 || length > maxFrameBytes) {
+          rejected = true;
+          releaseReceived();
+          connection.rejectFrame(length == 0 ? 400 : 413,
+              length == 0 ? "empty frame" : "frame of " + length + " bytes exceeds the limit of " + maxFrameBytes);
+          return;
+        }
+        if (received.readableBytes() < FrameCodec.LENGTH_BYTES + length) {
+          break;
+        }
+        received.skipBytes(FrameCodec.LENGTH_BYTES);
+        ByteBuf frame = received.readRetainedSlice((int) length);
+        try {
+          connection.onFrame(BufferInternal.buffer(frame));
+        } finally {
+          frame.release();
+        }
+      }
+      if (received != null && !received.isReadable()) {
+        releaseReceived();
+      }
+    } finally {
+      decoding = false;
+    }
+  }
+
+  private void releaseReceived() {
+    if (received != null) {
+      received.release();
+      received = null;
+    }
+  }
+
+  // ------------------------------------------------------------------ FrameTransport
+
+  @Override
+  public void write(Frame frame) {
+    channel.writeAndFlush(Unpooled.wrappedBuffer(FrameCodec.serialize(frame, true)), channel.voidPromise());
+  }
+
+  @Override
+  public void pauseReading() {
+    paused = true;
+    channel.config().setAutoRead(false);
+  }
+
+  @Override
+  public void resumeReading() {
+    paused = false;
+    if (!rejected) {
+      channel.config().setAutoRead(true);
+      decodeFrames();
+    }
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return !channel.isWritable();
+  }
+
+  @Override
+  public void drainHandler(Runnable handler) {
+    drained = handler;
+  }
+
+  @Override
+  public void close() {
+    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void abort() {
+    channel.close();
+  }
+
+  @Override
   public String remoteIp() {
-    return socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+    if (remoteIp == null) {
+      remoteIp = channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
+          ? address.getAddress().getHostAddress() : "unknown";
+    }
+    return remoteIp;
   }
 
   @Override

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.Main;
+import org.sealpost.testing.TestServer;
 import picocli.CommandLine;
 
 /** The bench command runs end to end on a tiny load and reports every figure (not a performance test). */
@@ -71,5 +75,23 @@ class BenchCommandTest {
 
     assertThat(json).contains("\"scenario\":\"registration\"", "\"errors\":0", "\"latency_ms\":{\"p50\":");
     assertThat(figure(json, "registered")).isEqualTo(12);
+  }
+
+  @Test
+  void connectionsHoldsEveryConnectionAndReadsTheServersMeters(@TempDir Path dir) {
+    String prefix = "+1999";
+    String json;
+    // connections measures a server in its own process: here, a node in this JVM the bench reaches by URL.
+    try (TestServer server = new TestServer(dir, config -> config.withAccounts(
+        config.accounts().withTestNumbers(Map.of(prefix + "*", "424242"))))) {
+      json = run("bench", "connections", "--server", server.httpUri().toString(), "--tcp-port",
+          String.valueOf(server.server().tcpPort()), "--prefix", prefix, "--code", "424242", "--clients", "20",
+          "--duration", "1");
+    }
+
+    assertThat(json).contains("\"scenario\":\"connections\"", "\"failed\":0", "\"dropped\":0",
+        "\"live_heap_per_connection_bytes\":", "\"rss_per_connection_bytes\":");
+    assertThat(figure(json, "connected")).isEqualTo(20);
+    assertThat(figure(json, "server_authenticated")).isEqualTo(20);
   }
 }
