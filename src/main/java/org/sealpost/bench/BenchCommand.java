@@ -67,6 +67,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--duration", description = "Seconds of load. Default: ${DEFAULT-VALUE}.")
   int duration = 10;
 
+  @Option(names = "--warmup", description = "one-to-one: seconds of load before the measured --duration (not counted;"
+      + " a fresh JVM compiles its hot code meanwhile). Default: ${DEFAULT-VALUE}.")
+  int warmup = 5;
+
   @Option(names = "--size", description = "Payload bytes per message. Default: ${DEFAULT-VALUE}.")
   int size = 300;
 
@@ -108,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--group-size must be 2..1024");
     }
     BenchOptions options = new BenchOptions(scenario == Scenario.GROUP ? groupSize : Math.max(2, clients), rate,
-        duration, size, maxOutstanding);
+        duration, warmup, size, maxOutstanding);
     OneToOneScenario.Peers peering = OneToOneScenario.Peers.parse(peers);
     if (scenario == Scenario.CONNECTIONS) {
       return connections();

@@ -8,23 +8,26 @@ record BenchResult(String scenario, String crypto, int clients, BenchOptions opt
 
   String human() {
     return String.format(Locale.ROOT, """
-        scenario        %s (%d clients, target %d msg/s, %d s, %d-byte payloads, crypto %s)
+        scenario        %s (%d clients, target %d msg/s, %d s after %d s of warm-up, %d-byte payloads, crypto %s)
         sent            %d
         acked           %d (%.0f msg/s)   single tick: %s
         delivered       %d (%.0f msg/s)   delivery:    %s
         receipts        %d
         lost            %d (acked but never delivered)
         errors          %d""",
-        scenario, clients, options.rate(), options.durationSeconds(), options.size(), crypto, sent, acked, acked / seconds,
+        scenario, clients, options.rate(), options.durationSeconds(), options.warmupSeconds(), options.size(), crypto, sent,
+        acked, acked / seconds,
         ack.human(), delivered, delivered / seconds, delivery.human(), receipts, lost, errors);
   }
 
   String json() {
     return String.format(Locale.ROOT,
-        "{\"scenario\":\"%s\",\"crypto\":\"%s\",\"clients\":%d,\"target_rate\":%d,\"duration_s\":%.2f,\"size\":%d,\"sent\":%d,"
+        "{\"scenario\":\"%s\",\"crypto\":\"%s\",\"clients\":%d,\"target_rate\":%d,\"duration_s\":%.2f,\"warmup_s\":%d,"
+            + "\"size\":%d,\"sent\":%d,"
             + "\"acked\":%d,\"delivered\":%d,\"acked_per_s\":%.1f,\"delivered_per_s\":%.1f,\"lost\":%d,"
             + "\"errors\":%d,\"receipts\":%d,\"ack_ms\":%s,\"delivery_ms\":%s}",
-        scenario, crypto, clients, options.rate(), seconds, options.size(), sent, acked, delivered, acked / seconds,
+        scenario, crypto, clients, options.rate(), seconds, options.warmupSeconds(), options.size(), sent, acked, delivered,
+        acked / seconds,
         delivered / seconds, lost, errors, receipts, ack.json(), delivery.json());
   }
 }

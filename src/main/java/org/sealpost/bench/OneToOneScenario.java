@@ -32,6 +32,9 @@ final class OneToOneScenario {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong receipts = new AtomicLong();
   private final AtomicLong outstanding = new AtomicLong();
+  private final OpenLoop load = new OpenLoop();
+  private final AtomicLong ackedMeasured = new AtomicLong();
+  private final AtomicLong deliveredMeasured = new AtomicLong();
 
   private final Peers peers;
   private final int nodes;
@@ -76,7 +79,10 @@ final class OneToOneScenario {
         Envelope envelope = Envelope.parseFrom(request.getBody());
         if (envelope.getType() == Envelope.Type.MESSAGE) {
           long sentAt = envelope.getContent().asReadOnlyByteBuffer().getLong();
-          deliveryLatency.recordNanos(System.nanoTime() - sentAt);
+          if (load.measured(sentAt)) {
+            deliveryLatency.recordNanos(System.nanoTime() - sentAt);
+            deliveredMeasured.incrementAndGet();
+          }
           delivered.add(envelope.getMessageId());
         } else {
           receipts.incrementAndGet();
@@ -90,11 +96,8 @@ final class OneToOneScenario {
   }
 
   Future<BenchResult> run(List<BenchClient> clients) {
-    long start = System.nanoTime();
-    return OpenLoop.run(vertx, options, outstanding, errors, () -> sendOne(clients)).compose(sent -> {
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      return awaitDeliveries(30_000).map(drained -> result(sent, elapsed, clients.size()));
-    });
+    return load.run(vertx, options, outstanding, errors, () -> sendOne(clients)).compose(sent ->
+        awaitDeliveries(30_000).map(drained -> result(sent, load.measuredSeconds(), clients.size())));
   }
 
 
@@ -126,10 +129,14 @@ final class OneToOneScenario {
     clients.get(from).connection.call("PUT", "/v1/messages", request, SendMessageResponse.parser())
         .onComplete(ar -> {
           outstanding.decrementAndGet();
+          boolean measured = load.measured(sentAt);
           if (ar.succeeded()) {
-            ackLatency.recordNanos(System.nanoTime() - sentAt);
+            if (measured) {
+              ackLatency.recordNanos(System.nanoTime() - sentAt);
+              ackedMeasured.incrementAndGet();
+            }
             acked.add(id);
-          } else {
+          } else if (measured) {
             errors.incrementAndGet();
           }
         });
@@ -145,7 +152,7 @@ final class OneToOneScenario {
     ackLatency.freeze();
     deliveryLatency.freeze();
     long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
-    return new BenchResult("one-to-one", "none", clients, options, sent, acked.size(), delivered.size(), lost,
+    return new BenchResult("one-to-one", "none", clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(), lost,
         errors.get(), receipts.get(), seconds, ackLatency, deliveryLatency);
   }
 }

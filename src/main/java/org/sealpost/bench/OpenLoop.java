@@ -5,33 +5,56 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Open-loop load: {@code send} is called at the target rate (in 10 ms ticks) for the duration,
- * whatever the answers do, so a slow server shows as latency rather than as a lower send rate.
- * A send while {@code maxOutstanding} are unanswered is skipped and counted as an error.
+ * Open-loop load: {@code send} is called at the target rate (in 10 ms ticks) for the warm-up and
+ * then the duration, whatever the answers do, so a slow server shows as latency rather than as a
+ * lower send rate. A send while {@code maxOutstanding} are unanswered is skipped and counted as
+ * an error. Only what is sent after the warm-up is measured: the first seconds of a fresh JVM
+ * (JIT compilation on the same cores) would otherwise dominate the tail percentiles.
  */
 final class OpenLoop {
-  private OpenLoop() {}
+  private volatile long measuredFrom = Long.MAX_VALUE;
+  private volatile long measuredUntil = Long.MAX_VALUE;
 
-  /** Completes after the duration with the number of messages sent. */
-  static Future<Long> run(Vertx vertx, BenchOptions options, AtomicLong outstanding, AtomicLong errors, Runnable send) {
+  /** True for a message sent (System.nanoTime) after the warm-up. */
+  boolean measured(long sentAtNanos) {
+    return sentAtNanos >= measuredFrom;
+  }
+
+  /** Seconds of the measured part (the duration, as it ran). */
+  double measuredSeconds() {
+    return (measuredUntil - measuredFrom) / 1e9;
+  }
+
+  /** Completes after the warm-up and the duration with the number of measured messages sent. */
+  Future<Long> run(Vertx vertx, BenchOptions options, AtomicLong outstanding, AtomicLong errors, Runnable send) {
     double perTick = options.rate() / 100.0;
     double[] carry = {0};
     long[] sent = {0};
+    long warmupEnds = System.nanoTime() + options.warmupSeconds() * 1_000_000_000L;
     long timer = vertx.setPeriodic(10, id -> {
+      if (measuredFrom == Long.MAX_VALUE && System.nanoTime() >= warmupEnds) {
+        measuredFrom = System.nanoTime();
+      }
+      boolean measuring = measuredFrom != Long.MAX_VALUE;
       carry[0] += perTick;
       int now = (int) carry[0];
       carry[0] -= now;
       for (int i = 0; i < now; i++) {
         if (outstanding.get() >= options.maxOutstanding()) {
-          errors.incrementAndGet();
+          if (measuring) {
+            errors.incrementAndGet();
+          }
           continue;
         }
         send.run();
-        sent[0]++;
+        if (measuring) {
+          sent[0]++;
+        }
       }
     });
-    return BenchCommand.after(vertx, options.durationSeconds() * 1000L).map(v -> {
+    return BenchCommand.after(vertx, (options.warmupSeconds() + options.durationSeconds()) * 1000L).map(v -> {
       vertx.cancelTimer(timer);
+      measuredUntil = System.nanoTime();
       return sent[0];
     });
   }

@@ -31,6 +31,9 @@ final class SignalOneToOneScenario {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong receipts = new AtomicLong();
   private final AtomicLong outstanding = new AtomicLong();
+  private final OpenLoop load = new OpenLoop();
+  private final AtomicLong ackedMeasured = new AtomicLong();
+  private final AtomicLong deliveredMeasured = new AtomicLong();
   private volatile String firstError;
 
   SignalOneToOneScenario(Vertx vertx, BenchOptions options) {
@@ -73,7 +76,11 @@ final class SignalOneToOneScenario {
       public Future<Void> onMessage(IncomingMessage message) {
         String text = message.text();
         int space = text.indexOf(' ');
-        deliveryLatency.recordNanos(System.nanoTime() - Long.parseLong(text.substring(0, space)));
+        long sentAt = Long.parseLong(text.substring(0, space));
+        if (load.measured(sentAt)) {
+          deliveryLatency.recordNanos(System.nanoTime() - sentAt);
+          deliveredMeasured.incrementAndGet();
+        }
         delivered.add(message.id());
         return Future.succeededFuture();
       }
@@ -91,13 +98,10 @@ final class SignalOneToOneScenario {
   }
 
   Future<BenchResult> run(List<SealpostClient> clients) {
-    long start = System.nanoTime();
-    return OpenLoop.run(vertx, options, outstanding, errors, () -> sendOne(clients)).compose(sent -> {
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      return BenchCommand.poll(vertx, () -> outstanding.get() == 0 && delivered.containsAll(acked),
-              System.currentTimeMillis() + 60_000)
-          .map(drained -> result(sent, elapsed, clients.size()));
-    });
+    return load.run(vertx, options, outstanding, errors, () -> sendOne(clients)).compose(sent ->
+        BenchCommand.poll(vertx, () -> outstanding.get() == 0 && delivered.containsAll(acked),
+                System.currentTimeMillis() + 60_000)
+            .map(drained -> result(sent, load.measuredSeconds(), clients.size())));
   }
 
 
@@ -117,10 +121,14 @@ final class SignalOneToOneScenario {
     outstanding.incrementAndGet();
     clients.get(from).send(clients.get(to).number(), text.toString()).onComplete(ar -> {
       outstanding.decrementAndGet();
+      boolean measured = load.measured(sentAt);
       if (ar.succeeded()) {
-        ackLatency.recordNanos(System.nanoTime() - sentAt);
+        if (measured) {
+          ackLatency.recordNanos(System.nanoTime() - sentAt);
+          ackedMeasured.incrementAndGet();
+        }
         acked.add(ar.result().id());
-      } else {
+      } else if (measured) {
         error(ar.cause().toString());
       }
     });
@@ -138,7 +146,7 @@ final class SignalOneToOneScenario {
     ackLatency.freeze();
     deliveryLatency.freeze();
     long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
-    return new BenchResult("one-to-one", "signal", clients, options, sent, acked.size(), delivered.size(), lost,
+    return new BenchResult("one-to-one", "signal", clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(), lost,
         errors.get(), receipts.get(), seconds, ackLatency, deliveryLatency);
   }
 }

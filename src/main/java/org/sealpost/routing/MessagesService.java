@@ -144,16 +144,15 @@ public final class MessagesService {
    * (not for receipts, and not for copies among one account's own devices).
    */
   public Future<Void> acknowledge(DeviceKey device, Envelope envelope) {
-    return queues.delete(device, envelope.getSeq()).compose(deleted -> {
-      boolean wantsReceipt = deleted
-          && envelope.getType() == Envelope.Type.MESSAGE
-          && !envelope.getSource().equals(device.number());
-      if (!wantsReceipt) {
-        return Future.succeededFuture();
-      }
-      return receipts(Envelope.Type.DELIVERY_RECEIPT, device, envelope.getSource(),
-          List.of(envelope.getMessageId()), clock.millis());
-    });
+    boolean wantsReceipt = envelope.getType() == Envelope.Type.MESSAGE && !envelope.getSource().equals(device.number());
+    if (!wantsReceipt) {
+      return queues.delete(device, envelope.getSeq()).mapEmpty();
+    }
+    // The delete and the receipt in one write where the store can: no ack kept without its receipt.
+    return receiptEnvelopes(Envelope.Type.DELIVERY_RECEIPT, device, envelope.getSource(),
+        List.of(envelope.getMessageId()), clock.millis())
+        .compose(receipts -> queues.deleteThenAppend(device, envelope.getSeq(), receipts))
+        .map(this::deliverAll);
   }
 
   /** The reader's device read these messages of {@code destination}: blue ticks on its devices. */
@@ -175,9 +174,20 @@ public final class MessagesService {
   }
 
   private Future<Void> receipts(Envelope.Type type, DeviceKey from, String to, List<ByteString> ids, long timestamp) {
-    return accounts.get(to).compose(account -> {
+    return receiptEnvelopes(type, from, to, ids, timestamp).compose(queues::append).map(this::deliverAll);
+  }
+
+  private Void deliverAll(List<Envelope> stored) {
+    stored.forEach(router::deliver);
+    return null;
+  }
+
+  /** One receipt for each device of {@code to} (none when the account is gone). */
+  private Future<List<Envelope>> receiptEnvelopes(Envelope.Type type, DeviceKey from, String to, List<ByteString> ids,
+      long timestamp) {
+    return accounts.get(to).map(account -> {
       if (account.isEmpty()) {
-        return Future.succeededFuture();
+        return List.<Envelope>of();
       }
       List<Envelope> envelopes = new ArrayList<>();
       for (DeviceRecord device : account.get().getDevicesList()) {
@@ -191,10 +201,7 @@ public final class MessagesService {
             .addAllReceiptMessageIds(ids)
             .build());
       }
-      return queues.append(envelopes).map(stored -> {
-        stored.forEach(router::deliver);
-        return null;
-      });
+      return envelopes;
     });
   }
 

@@ -33,6 +33,16 @@ public interface MessageQueueStore {
   /** Deletes one envelope (an ack); returns false when it was not there. */
   Future<Boolean> delete(DeviceKey device, long seq);
 
+  /**
+   * An ack that answers with receipts: deletes one envelope and, only when it was there, appends
+   * {@code ifDeleted} (as {@link #append}); returns what was appended (empty when the envelope
+   * was gone, so a repeated ack sends no second receipt). Stores that can make both one atomic
+   * write do (no ack without its receipt after a crash); the default is two writes.
+   */
+  default Future<List<Envelope>> deleteThenAppend(DeviceKey device, long seq, List<Envelope> ifDeleted) {
+    return delete(device, seq).compose(deleted -> deleted ? append(ifDeleted) : Future.succeededFuture(List.of()));
+  }
+
   /** How many envelopes wait for a device. */
   Future<Long> count(DeviceKey device);
 

@@ -42,9 +42,9 @@ class BenchCommandTest {
 
   @Test
   void oneToOneReportsAckedDeliveredAndNothingLost() {
-    String json = run("bench", "one-to-one", "--clients", "4", "--rate", "100", "--duration", "1");
+    String json = run("bench", "one-to-one", "--clients", "4", "--rate", "100", "--duration", "1", "--warmup", "1");
 
-    assertThat(json).contains("\"scenario\":\"one-to-one\"", "\"crypto\":\"none\"", "\"lost\":0", "\"acked_per_s\":",
+    assertThat(json).contains("\"scenario\":\"one-to-one\"", "\"crypto\":\"none\"", "\"warmup_s\":1", "\"lost\":0", "\"acked_per_s\":",
         "\"delivered_per_s\":", "\"ack_ms\":{\"p50\":", "\"delivery_ms\":{\"p50\":");
     assertThat(figure(json, "acked")).isPositive().isEqualTo(figure(json, "sent"));
     assertThat(figure(json, "delivered")).isEqualTo(figure(json, "acked"));
@@ -52,7 +52,8 @@ class BenchCommandTest {
 
   @Test
   void oneToOneWithSignalSessionsDecryptsEveryMessage() {
-    String json = run("bench", "one-to-one", "--crypto", "signal", "--clients", "3", "--rate", "10", "--duration", "1");
+    String json = run("bench", "one-to-one", "--crypto", "signal", "--clients", "3", "--rate", "10", "--duration", "1",
+        "--warmup", "0");
 
     assertThat(json).contains("\"crypto\":\"signal\"", "\"lost\":0", "\"errors\":0");
     assertThat(figure(json, "acked")).isPositive().isEqualTo(figure(json, "sent"));

@@ -139,6 +139,22 @@ public abstract class MessageQueueStoreContract {
   }
 
   @Test
+  void deleteThenAppendAppendsOnlyWhenItDeleted() {
+    await(store.append(List.of(envelope(BOB_1, "m", NOW))));
+
+    List<Envelope> receipt = await(store.deleteThenAppend(BOB_1, 1, List.of(envelope(BOB_2, "receipt", NOW))));
+    List<Envelope> again = await(store.deleteThenAppend(BOB_1, 1, List.of(envelope(BOB_2, "receipt", NOW))));
+
+    assertThat(contents(receipt)).containsExactly("receipt");
+    assertThat(seqs(receipt)).containsExactly(1L);
+    assertThat(again).isEmpty();
+    assertThat(await(store.count(BOB_1))).isZero();
+    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("receipt");
+    assertThat(await(store.deleteThenAppend(BOB_2, 1, List.of()))).isEmpty();
+    assertThat(await(store.count(BOB_2))).isZero();
+  }
+
+  @Test
   void seqsKeepIncreasingAfterEverythingIsDeleted() {
     await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW))));
     await(store.delete(BOB_1, 1));

@@ -93,6 +93,20 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
   }
 
   @Override
+  public Future<List<Envelope>> deleteThenAppend(DeviceKey device, long seq, List<Envelope> ifDeleted) {
+    List<Envelope> copy = List.copyOf(ifDeleted);
+    return db.write(
+        txn -> {
+          byte[] key = Keys.queueEntry(device, seq);
+          if (txn.get(QUEUE, key) == null) {
+            return List.of();
+          }
+          txn.delete(QUEUE, key);
+          return copy.isEmpty() ? List.of() : appendAll(txn, copy);
+        });
+  }
+
+  @Override
   public Future<Long> count(DeviceKey device) {
     return db.read(
         reader -> {
