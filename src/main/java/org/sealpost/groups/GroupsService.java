@@ -406,28 +406,15 @@ public final class GroupsService implements GroupTyping {
 
   // ------------------------------------------------------------------ helpers
 
-  /** The accounts of {@code numbers} that exist, read in parallel. */
+  /** The accounts of {@code numbers} that exist. */
   private Future<List<AccountRecord>> devices(Set<String> numbers) {
-    List<Future<Optional<AccountRecord>>> reads = new ArrayList<>(numbers.size());
-    numbers.forEach(number -> reads.add(accounts.get(number)));
-    return Future.all(reads).map(all -> {
-      List<AccountRecord> found = new ArrayList<>(reads.size());
-      reads.forEach(read -> read.result().ifPresent(found::add));
-      return found;
-    });
+    return accounts.getAll(numbers);
   }
 
   private Future<Void> requireAccounts(Set<String> numbers) {
-    List<Future<Optional<AccountRecord>>> reads = new ArrayList<>(numbers.size());
-    numbers.forEach(number -> reads.add(accounts.get(number)));
-    return Future.all(reads).compose(all -> {
-      for (Future<Optional<AccountRecord>> read : reads) {
-        if (read.result().isEmpty()) {
-          return Future.failedFuture(SealpostException.notFound("not every member has an account"));
-        }
-      }
-      return Future.succeededFuture();
-    });
+    return accounts.getAll(numbers).compose(found -> found.size() == numbers.size()
+        ? Future.<Void>succeededFuture()
+        : Future.failedFuture(SealpostException.notFound("not every member has an account")));
   }
 
   private static Set<String> numbers(List<String> numbers, String field) {

@@ -1,6 +1,9 @@
 package org.sealpost.store;
 
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.sealpost.store.proto.AccountRecord;
 import org.sealpost.store.proto.DeviceRecord;
@@ -12,6 +15,20 @@ import org.sealpost.store.proto.DeviceRecord;
 public interface AccountStore {
 
   Future<Optional<AccountRecord>> get(String number);
+
+  /**
+   * The accounts of {@code numbers} that exist, in no particular order (a group's members).
+   * Stores that can read many keys in one round trip do; the default reads them in parallel.
+   */
+  default Future<List<AccountRecord>> getAll(Collection<String> numbers) {
+    List<Future<Optional<AccountRecord>>> reads = new ArrayList<>(numbers.size());
+    numbers.forEach(number -> reads.add(get(number)));
+    return Future.all(reads).map(all -> {
+      List<AccountRecord> found = new ArrayList<>(reads.size());
+      reads.forEach(read -> read.result().ifPresent(found::add));
+      return found;
+    });
+  }
 
   /**
    * Creates the account, replacing any account with the same number (re-registration).

@@ -71,6 +71,18 @@ public abstract class AccountStoreContract {
   }
 
   @Test
+  void getAllReturnsTheAccountsThatExist() {
+    AccountRecord first = account(NUMBER, 1_000);
+    AccountRecord second = account("+15550003333", 2_000);
+    await(store.create(first));
+    await(store.create(second));
+
+    assertThat(await(store.getAll(List.of(NUMBER, "+15550002222", "+15550003333"))))
+        .containsExactlyInAnyOrder(first, second);
+    assertThat(await(store.getAll(List.of()))).isEmpty();
+  }
+
+  @Test
   void reRegistrationReturnsTheReplacedAccount() {
     AccountRecord first = account(NUMBER, 1_000);
     AccountRecord second = account(NUMBER, 2_000);
