@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--warmup", description = "one-to-one: seconds of load before the measured --duration (not counted;"
       + " a fresh JVM compiles its hot code meanwhile). Default: ${DEFAULT-VALUE}.")
-  int warmup = 5;
+  int warmup = 10;
 
   @Option(names = "--size", description = "Payload bytes per message. Default: ${DEFAULT-VALUE}.")
   int size = 300;

@@ -35,6 +35,8 @@ final class OneToOneScenario {
   private final OpenLoop load = new OpenLoop();
   private final AtomicLong ackedMeasured = new AtomicLong();
   private final AtomicLong deliveredMeasured = new AtomicLong();
+  private final AtomicLong ackedInTime = new AtomicLong();
+  private final AtomicLong deliveredInTime = new AtomicLong();
 
   private final Peers peers;
   private final int nodes;
@@ -82,6 +84,9 @@ final class OneToOneScenario {
           if (load.measured(sentAt)) {
             deliveryLatency.recordNanos(System.nanoTime() - sentAt);
             deliveredMeasured.incrementAndGet();
+            if (load.inTime(System.nanoTime())) {
+              deliveredInTime.incrementAndGet();
+            }
           }
           delivered.add(envelope.getMessageId());
         } else {
@@ -134,6 +139,9 @@ final class OneToOneScenario {
             if (measured) {
               ackLatency.recordNanos(System.nanoTime() - sentAt);
               ackedMeasured.incrementAndGet();
+              if (load.inTime(System.nanoTime())) {
+                ackedInTime.incrementAndGet();
+              }
             }
             acked.add(id);
           } else if (measured) {
@@ -152,7 +160,8 @@ final class OneToOneScenario {
     ackLatency.freeze();
     deliveryLatency.freeze();
     long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
-    return new BenchResult("one-to-one", "none", clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(), lost,
+    return new BenchResult("one-to-one", "none", clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(),
+        ackedInTime.get(), deliveredInTime.get(), lost,
         errors.get(), receipts.get(), seconds, ackLatency, deliveryLatency);
   }
 }

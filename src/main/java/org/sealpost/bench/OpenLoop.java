@@ -20,6 +20,14 @@ final class OpenLoop {
     return sentAtNanos >= measuredFrom;
   }
 
+  /**
+   * True for an answer that came (System.nanoTime) before the measured part ended: rates count
+   * only those, so answers still trickling in after an overload do not inflate them.
+   */
+  boolean inTime(long nanos) {
+    return nanos <= measuredUntil;
+  }
+
   /** Seconds of the measured part (the duration, as it ran). */
   double measuredSeconds() {
     return (measuredUntil - measuredFrom) / 1e9;
@@ -33,9 +41,11 @@ final class OpenLoop {
     long warmupEnds = System.nanoTime() + options.warmupSeconds() * 1_000_000_000L;
     long timer = vertx.setPeriodic(10, id -> {
       if (measuredFrom == Long.MAX_VALUE && System.nanoTime() >= warmupEnds) {
-        measuredFrom = System.nanoTime();
+        long now = System.nanoTime();
+        measuredUntil = now + options.durationSeconds() * 1_000_000_000L;
+        measuredFrom = now;
       }
-      boolean measuring = measuredFrom != Long.MAX_VALUE;
+      boolean measuring = measuredFrom != Long.MAX_VALUE && System.nanoTime() <= measuredUntil;
       carry[0] += perTick;
       int now = (int) carry[0];
       carry[0] -= now;
@@ -54,7 +64,6 @@ final class OpenLoop {
     });
     return BenchCommand.after(vertx, (options.warmupSeconds() + options.durationSeconds()) * 1000L).map(v -> {
       vertx.cancelTimer(timer);
-      measuredUntil = System.nanoTime();
       return sent[0];
     });
   }

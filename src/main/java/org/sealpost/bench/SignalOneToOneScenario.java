@@ -34,6 +34,8 @@ final class SignalOneToOneScenario {
   private final OpenLoop load = new OpenLoop();
   private final AtomicLong ackedMeasured = new AtomicLong();
   private final AtomicLong deliveredMeasured = new AtomicLong();
+  private final AtomicLong ackedInTime = new AtomicLong();
+  private final AtomicLong deliveredInTime = new AtomicLong();
   private volatile String firstError;
 
   SignalOneToOneScenario(Vertx vertx, BenchOptions options) {
@@ -80,6 +82,9 @@ final class SignalOneToOneScenario {
         if (load.measured(sentAt)) {
           deliveryLatency.recordNanos(System.nanoTime() - sentAt);
           deliveredMeasured.incrementAndGet();
+          if (load.inTime(System.nanoTime())) {
+            deliveredInTime.incrementAndGet();
+          }
         }
         delivered.add(message.id());
         return Future.succeededFuture();
@@ -126,6 +131,9 @@ final class SignalOneToOneScenario {
         if (measured) {
           ackLatency.recordNanos(System.nanoTime() - sentAt);
           ackedMeasured.incrementAndGet();
+          if (load.inTime(System.nanoTime())) {
+            ackedInTime.incrementAndGet();
+          }
         }
         acked.add(ar.result().id());
       } else if (measured) {
@@ -146,7 +154,8 @@ final class SignalOneToOneScenario {
     ackLatency.freeze();
     deliveryLatency.freeze();
     long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
-    return new BenchResult("one-to-one", "signal", clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(), lost,
+    return new BenchResult("one-to-one", "signal", clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(),
+        ackedInTime.get(), deliveredInTime.get(), lost,
         errors.get(), receipts.get(), seconds, ackLatency, deliveryLatency);
   }
 }
