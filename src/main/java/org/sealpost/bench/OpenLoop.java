@@ -45,7 +45,10 @@ final class OpenLoop {
         measuredUntil = now + options.durationSeconds() * 1_000_000_000L;
         measuredFrom = now;
       }
-      boolean measuring = measuredFrom != Long.MAX_VALUE && System.nanoTime() <= measuredUntil;
+      if (System.nanoTime() > measuredUntil) {
+        return; // the duration is over: only its answers are awaited
+      }
+      boolean measuring = measuredFrom != Long.MAX_VALUE;
       carry[0] += perTick;
       int now = (int) carry[0];
       carry[0] -= now;
