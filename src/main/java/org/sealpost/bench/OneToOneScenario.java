@@ -6,10 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.sealpost.protocol.ContentType;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.OutgoingMessage;
@@ -25,18 +22,7 @@ import org.sealpost.protocol.SendMessageResponse;
 final class OneToOneScenario {
   private final Vertx vertx;
   private final BenchOptions options;
-  private final LatencyStats ackLatency = new LatencyStats();
-  private final LatencyStats deliveryLatency = new LatencyStats();
-  private final Set<ByteString> acked = ConcurrentHashMap.newKeySet();
-  private final Set<ByteString> delivered = ConcurrentHashMap.newKeySet();
-  private final AtomicLong errors = new AtomicLong();
-  private final AtomicLong receipts = new AtomicLong();
-  private final AtomicLong outstanding = new AtomicLong();
-  private final OpenLoop load = new OpenLoop();
-  private final AtomicLong ackedMeasured = new AtomicLong();
-  private final AtomicLong deliveredMeasured = new AtomicLong();
-  private final AtomicLong ackedInTime = new AtomicLong();
-  private final AtomicLong deliveredInTime = new AtomicLong();
+  private final OneToOneTally<ByteString> tally = new OneToOneTally<>();
 
   private final Peers peers;
   private final int nodes;
@@ -80,20 +66,12 @@ final class OneToOneScenario {
       try {
         Envelope envelope = Envelope.parseFrom(request.getBody());
         if (envelope.getType() == Envelope.Type.MESSAGE) {
-          long sentAt = envelope.getContent().asReadOnlyByteBuffer().getLong();
-          if (load.measured(sentAt)) {
-            deliveryLatency.recordNanos(System.nanoTime() - sentAt);
-            deliveredMeasured.incrementAndGet();
-            if (load.inTime(System.nanoTime())) {
-              deliveredInTime.incrementAndGet();
-            }
-          }
-          delivered.add(envelope.getMessageId());
+          tally.delivered(envelope.getMessageId(), envelope.getContent().asReadOnlyByteBuffer().getLong());
         } else {
-          receipts.incrementAndGet();
+          tally.receipts.incrementAndGet();
         }
       } catch (InvalidProtocolBufferException e) {
-        errors.incrementAndGet();
+        tally.errors.incrementAndGet();
         return Future.succeededFuture(400);
       }
     }
@@ -101,10 +79,10 @@ final class OneToOneScenario {
   }
 
   Future<BenchResult> run(List<BenchClient> clients) {
-    return load.run(vertx, options, outstanding, errors, () -> sendOne(clients)).compose(sent ->
-        awaitDeliveries(30_000).map(drained -> result(sent, load.measuredSeconds(), clients.size())));
+    return tally.run(vertx, options, () -> sendOne(clients)).compose(sent ->
+        BenchCommand.poll(vertx, tally::settled, System.currentTimeMillis() + 30_000)
+            .map(settled -> tally.result("none", clients.size(), options, sent)));
   }
-
 
   private void sendOne(List<BenchClient> clients) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -130,38 +108,15 @@ final class OneToOneScenario {
         .addMessages(OutgoingMessage.newBuilder().setDeviceId(1).setType(ContentType.SIGNAL_MESSAGE)
             .setContent(ByteString.copyFrom(payload)))
         .build();
-    outstanding.incrementAndGet();
+    tally.outstanding.incrementAndGet();
     clients.get(from).connection.call("PUT", "/v1/messages", request, SendMessageResponse.parser())
         .onComplete(ar -> {
-          outstanding.decrementAndGet();
-          boolean measured = load.measured(sentAt);
+          tally.outstanding.decrementAndGet();
           if (ar.succeeded()) {
-            if (measured) {
-              ackLatency.recordNanos(System.nanoTime() - sentAt);
-              ackedMeasured.incrementAndGet();
-              if (load.inTime(System.nanoTime())) {
-                ackedInTime.incrementAndGet();
-              }
-            }
-            acked.add(id);
-          } else if (measured) {
-            errors.incrementAndGet();
+            tally.acked(id, sentAt);
+          } else {
+            tally.failed(sentAt);
           }
         });
-  }
-
-  /** Waits (bounded) until every acked message was delivered and no send is outstanding. */
-  private Future<Boolean> awaitDeliveries(long timeoutMs) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    return BenchCommand.poll(vertx, () -> outstanding.get() == 0 && delivered.containsAll(acked), deadline);
-  }
-
-  private BenchResult result(long sent, double seconds, int clients) {
-    ackLatency.freeze();
-    deliveryLatency.freeze();
-    long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
-    return new BenchResult("one-to-one", "none", clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(),
-        ackedInTime.get(), deliveredInTime.get(), lost,
-        errors.get(), receipts.get(), seconds, ackLatency, deliveryLatency);
   }
 }

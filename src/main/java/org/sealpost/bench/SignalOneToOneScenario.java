@@ -5,10 +5,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.sealpost.client.ClientListener;
 import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.MessageId;
@@ -24,18 +21,7 @@ import org.sealpost.client.SealpostClient;
 final class SignalOneToOneScenario {
   private final Vertx vertx;
   private final BenchOptions options;
-  private final LatencyStats ackLatency = new LatencyStats();
-  private final LatencyStats deliveryLatency = new LatencyStats();
-  private final Set<MessageId> acked = ConcurrentHashMap.newKeySet();
-  private final Set<MessageId> delivered = ConcurrentHashMap.newKeySet();
-  private final AtomicLong errors = new AtomicLong();
-  private final AtomicLong receipts = new AtomicLong();
-  private final AtomicLong outstanding = new AtomicLong();
-  private final OpenLoop load = new OpenLoop();
-  private final AtomicLong ackedMeasured = new AtomicLong();
-  private final AtomicLong deliveredMeasured = new AtomicLong();
-  private final AtomicLong ackedInTime = new AtomicLong();
-  private final AtomicLong deliveredInTime = new AtomicLong();
+  private final OneToOneTally<MessageId> tally = new OneToOneTally<>();
   private volatile String firstError;
 
   SignalOneToOneScenario(Vertx vertx, BenchOptions options) {
@@ -78,21 +64,13 @@ final class SignalOneToOneScenario {
       public Future<Void> onMessage(IncomingMessage message) {
         String text = message.text();
         int space = text.indexOf(' ');
-        long sentAt = Long.parseLong(text.substring(0, space));
-        if (load.measured(sentAt)) {
-          deliveryLatency.recordNanos(System.nanoTime() - sentAt);
-          deliveredMeasured.incrementAndGet();
-          if (load.inTime(System.nanoTime())) {
-            deliveredInTime.incrementAndGet();
-          }
-        }
-        delivered.add(message.id());
+        tally.delivered(message.id(), Long.parseLong(text.substring(0, space)));
         return Future.succeededFuture();
       }
 
       @Override
       public void onReceipt(Receipt receipt) {
-        receipts.incrementAndGet();
+        tally.receipts.incrementAndGet();
       }
 
       @Override
@@ -103,12 +81,10 @@ final class SignalOneToOneScenario {
   }
 
   Future<BenchResult> run(List<SealpostClient> clients) {
-    return load.run(vertx, options, outstanding, errors, () -> sendOne(clients)).compose(sent ->
-        BenchCommand.poll(vertx, () -> outstanding.get() == 0 && delivered.containsAll(acked),
-                System.currentTimeMillis() + 60_000)
-            .map(drained -> result(sent, load.measuredSeconds(), clients.size())));
+    return tally.run(vertx, options, () -> sendOne(clients)).compose(sent ->
+        BenchCommand.poll(vertx, tally::settled, System.currentTimeMillis() + 60_000)
+            .map(settled -> tally.result("signal", clients.size(), options, sent)));
   }
-
 
   /** Text of about {@code size} characters, led by the send time (nanoTime) for the delivery latency. */
   private void sendOne(List<SealpostClient> clients) {
@@ -123,39 +99,26 @@ final class SignalOneToOneScenario {
     while (text.length() < options.size()) {
       text.append((char) ('a' + random.nextInt(26)));
     }
-    outstanding.incrementAndGet();
+    tally.outstanding.incrementAndGet();
     clients.get(from).send(clients.get(to).number(), text.toString()).onComplete(ar -> {
-      outstanding.decrementAndGet();
-      boolean measured = load.measured(sentAt);
+      tally.outstanding.decrementAndGet();
       if (ar.succeeded()) {
-        if (measured) {
-          ackLatency.recordNanos(System.nanoTime() - sentAt);
-          ackedMeasured.incrementAndGet();
-          if (load.inTime(System.nanoTime())) {
-            ackedInTime.incrementAndGet();
-          }
-        }
-        acked.add(ar.result().id());
-      } else if (measured) {
-        error(ar.cause().toString());
+        tally.acked(ar.result().id(), sentAt);
+      } else if (tally.failed(sentAt)) {
+        reportFirst(ar.cause().toString());
       }
     });
   }
 
   private void error(String what) {
-    errors.incrementAndGet();
+    tally.errors.incrementAndGet();
+    reportFirst(what);
+  }
+
+  private void reportFirst(String what) {
     if (firstError == null) {
       firstError = what;
       System.err.println("first error: " + what);
     }
-  }
-
-  private BenchResult result(long sent, double seconds, int clients) {
-    ackLatency.freeze();
-    deliveryLatency.freeze();
-    long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
-    return new BenchResult("one-to-one", "signal", clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(),
-        ackedInTime.get(), deliveredInTime.get(), lost,
-        errors.get(), receipts.get(), seconds, ackLatency, deliveryLatency);
   }
 }

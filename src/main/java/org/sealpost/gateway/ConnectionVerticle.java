@@ -81,7 +81,9 @@ public final class ConnectionVerticle extends VerticleBase {
       tlsHttp = httpServer(config.tls().httpPort(), tls, api);
     }
     httpServers.forEach(server -> listening.add(server.listen()));
-    return Future.all(listening)
+    return Future.join(listening)
+        // A failed start is not followed by stop(): release what did bind (a shared TCP port above all).
+        .recover(err -> stop().transform(stopped -> Future.failedFuture(err)))
         .onSuccess(v -> log.debug("gateway instance listening: tcp {}, http {}, tls tcp {}, https {}", tcpPort(),
             httpPort(), tlsTcpPort(), tlsHttpPort()));
   }
