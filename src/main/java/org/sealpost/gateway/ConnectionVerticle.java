@@ -98,8 +98,8 @@ public final class ConnectionVerticle extends VerticleBase {
     TcpTransport.install(channel, ssl, (ContextInternal) context, config.maxFrameBytes(), config.maxOutboundBytes(),
         idleMillis(), transport -> {
           Connection connection = new Connection(vertx, ctx, transport);
-          transport.bind(connection);
           accept(connection);
+          return connection;
         });
   }
 

@@ -141,12 +141,12 @@ final class TcpListener {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       Channel child = (Channel) msg;
-      List<Member> current = members;
-      if (current.isEmpty()) {
+      Member[] current = members.toArray(new Member[0]); // members may leave meanwhile
+      if (current.length == 0) {
         child.unsafe().closeForcibly();
         return;
       }
-      Member member = current.get(Math.floorMod(next.getAndIncrement(), current.size()));
+      Member member = current[Math.floorMod(next.getAndIncrement(), current.length)];
       child.config().setOption(ChannelOption.TCP_NODELAY, true);
       // The allocator the netty_pooled_direct_memory_used_bytes gauge reads.
       child.config().setAllocator(PooledByteBufAllocator.DEFAULT);

@@ -16,7 +16,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.sealpost.protocol.Frame;
 
 /**
@@ -33,7 +33,7 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
   private final Channel channel;
   private final ContextInternal context;
   private final int maxFrameBytes;
-  private final Consumer<TcpTransport> onActive;
+  private final Function<TcpTransport, Connection> onActive;
   private Connection connection;
   private ByteBuf received;
   private boolean paused;
@@ -42,7 +42,8 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
   private Runnable drained;
   private String remoteIp;
 
-  private TcpTransport(Channel channel, ContextInternal context, int maxFrameBytes, Consumer<TcpTransport> onActive) {
+  private TcpTransport(Channel channel, ContextInternal context, int maxFrameBytes,
+      Function<TcpTransport, Connection> onActive) {
     this.channel = channel;
     this.context = context;
     this.maxFrameBytes = maxFrameBytes;
@@ -51,11 +52,11 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
 
   /**
    * Sets up an accepted channel's pipeline (TLS when {@code ssl} is not null, read-idle timeout,
-   * flush batching, frames); {@code onActive} gets the transport, on {@code context}, once the
-   * channel is connected.
+   * flush batching, frames); once the channel is connected, {@code onActive} makes (on
+   * {@code context}) the connection its frames go to.
    */
   static void install(Channel channel, SslContext ssl, ContextInternal context, int maxFrameBytes,
-      int maxOutboundBytes, long readIdleMillis, Consumer<TcpTransport> onActive) {
+      int maxOutboundBytes, long readIdleMillis, Function<TcpTransport, Connection> onActive) {
     TcpTransport transport = new TcpTransport(channel, context, maxFrameBytes, onActive);
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes));
     if (ssl != null) {
@@ -68,16 +69,11 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
     channel.pipeline().addLast("frames", transport);
   }
 
-  /** Frames read from now on go to {@code connection}. */
-  void bind(Connection connection) {
-    this.connection = connection;
-  }
-
   // ------------------------------------------------------------------ Netty callbacks
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    context.emit(this, onActive::accept);
+    context.emit(this, transport -> connection = onActive.apply(transport));
     ctx.fireChannelActive();
   }
 
@@ -212,6 +208,7 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
 
   @Override
   public void abort() {
+    // close() would wait for the queued bytes to flush, which a stalled peer never allows.
     channel.close();
   }
 
