@@ -157,7 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
       OneToOneScenario scenario = new OneToOneScenario(vertx, options, peering, nodes.size());
       List<BenchClient> connected = await(connectAll(vertx, nodes, clients, scenario::onServerRequest));
       System.out.println("connected " + connected.size() + " clients; running " + duration + " s at " + rate + " msg/s");
-      BenchResult result = await(scenario.run(connected));
+      BenchResult result = await(scenario.run(connected, cpuMeter(vertx, nodes)));
       System.out.println(result.human());
       System.out.println(result.json());
       return result.lost() == 0 ? 0 : 1;
@@ -206,7 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
       List<org.sealpost.client.SealpostClient> connected = await(signal.connect(nodes, states, numbers, code));
       System.out.println("registered and connected " + connected.size() + " SDK clients; running " + duration
           + " s at " + rate + " msg/s");
-      BenchResult result = await(signal.run(connected));
+      BenchResult result = await(signal.run(connected, cpuMeter(vertx, nodes)));
       await(Future.all(connected.stream().map(org.sealpost.client.SealpostClient::close).toList()));
       System.out.println(result.human());
       System.out.println(result.json());
@@ -214,6 +214,11 @@ public final class BenchCommand implements Callable<Integer> {
     } finally {
       deleteTree(states);
     }
+  }
+
+  /** Measures the servers' CPU from their /metrics, or none when the server runs in this JVM. */
+  private CpuMeter cpuMeter(Vertx vertx, List<Node> nodes) {
+    return new CpuMeter(vertx, server == null ? List.of() : nodes.stream().map(Node::http).toList());
   }
 
   private static boolean print(String[] result) {

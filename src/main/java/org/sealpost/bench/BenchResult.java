@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 record BenchResult(String scenario, String crypto, int clients, BenchOptions options, long sent, long acked, long delivered,
     long ackedInTime, long deliveredInTime, long lost, long errors, long receipts, double seconds, LatencyStats ack,
-    LatencyStats delivery) {
+    LatencyStats delivery, CpuMeter.Figures cpu) {
 
   String human() {
     return String.format(Locale.ROOT, """
@@ -19,10 +19,11 @@ record BenchResult(String scenario, String crypto, int clients, BenchOptions opt
         delivered       %d (%.0f msg/s in time)   delivery:    %s
         receipts        %d
         lost            %d (acked but never delivered)
-        errors          %d""",
+        errors          %d
+        cpu             %s""",
         scenario, clients, options.rate(), options.durationSeconds(), options.warmupSeconds(), options.size(), crypto, sent,
         acked, ackedInTime / seconds,
-        ack.human(), delivered, deliveredInTime / seconds, delivery.human(), receipts, lost, errors);
+        ack.human(), delivered, deliveredInTime / seconds, delivery.human(), receipts, lost, errors, cpu.human());
   }
 
   String json() {
@@ -30,9 +31,9 @@ record BenchResult(String scenario, String crypto, int clients, BenchOptions opt
         "{\"scenario\":\"%s\",\"crypto\":\"%s\",\"clients\":%d,\"target_rate\":%d,\"duration_s\":%.2f,\"warmup_s\":%d,"
             + "\"size\":%d,\"sent\":%d,"
             + "\"acked\":%d,\"delivered\":%d,\"acked_per_s\":%.1f,\"delivered_per_s\":%.1f,\"lost\":%d,"
-            + "\"errors\":%d,\"receipts\":%d,\"ack_ms\":%s,\"delivery_ms\":%s}",
+            + "\"errors\":%d,\"receipts\":%d,\"ack_ms\":%s,\"delivery_ms\":%s,%s}",
         scenario, crypto, clients, options.rate(), seconds, options.warmupSeconds(), options.size(), sent, acked, delivered,
         ackedInTime / seconds,
-        deliveredInTime / seconds, lost, errors, receipts, ack.json(), delivery.json());
+        deliveredInTime / seconds, lost, errors, receipts, ack.json(), delivery.json(), cpu.json());
   }
 }

@@ -78,8 +78,8 @@ final class OneToOneScenario {
     return Future.succeededFuture(200);
   }
 
-  Future<BenchResult> run(List<BenchClient> clients) {
-    return tally.run(vertx, options, () -> sendOne(clients)).compose(sent ->
+  Future<BenchResult> run(List<BenchClient> clients, CpuMeter cpu) {
+    return tally.run(vertx, options, () -> sendOne(clients), cpu).compose(sent ->
         BenchCommand.poll(vertx, tally::settled, System.currentTimeMillis() + 30_000)
             .map(settled -> tally.result("none", clients.size(), options, sent)));
   }

@@ -26,10 +26,12 @@ final class OneToOneTally<K> {
   private final AtomicLong deliveredMeasured = new AtomicLong();
   private final AtomicLong ackedInTime = new AtomicLong();
   private final AtomicLong deliveredInTime = new AtomicLong();
+  private CpuMeter cpu;
 
   /** Runs the load (warm-up, then the duration); completes with the measured sends. */
-  Future<Long> run(Vertx vertx, BenchOptions options, Runnable send) {
-    return load.run(vertx, options, outstanding, errors, send);
+  Future<Long> run(Vertx vertx, BenchOptions options, Runnable send, CpuMeter cpu) {
+    this.cpu = cpu;
+    return load.run(vertx, options, outstanding, errors, send, cpu);
   }
 
   /** The server acked a send made at {@code sentAt} (System.nanoTime): its single tick. */
@@ -78,6 +80,6 @@ final class OneToOneTally<K> {
     long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
     return new BenchResult("one-to-one", crypto, clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(),
         ackedInTime.get(), deliveredInTime.get(), lost, errors.get(), receipts.get(), load.measuredSeconds(), ackLatency,
-        deliveryLatency);
+        deliveryLatency, cpu.per(deliveredInTime.get()));
   }
 }

@@ -1,6 +1,7 @@
 package org.sealpost.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,20 +34,30 @@ final class OpenLoop {
     return (measuredUntil - measuredFrom) / 1e9;
   }
 
-  /** Completes after the warm-up and the duration with the number of measured messages sent. */
-  Future<Long> run(Vertx vertx, BenchOptions options, AtomicLong outstanding, AtomicLong errors, Runnable send) {
+  /**
+   * Completes after the warm-up and the duration with the number of measured messages sent;
+   * {@code cpu} is started when the measured part starts and stopped when it ends.
+   */
+  Future<Long> run(Vertx vertx, BenchOptions options, AtomicLong outstanding, AtomicLong errors, Runnable send,
+      CpuMeter cpu) {
     double perTick = options.rate() / 100.0;
     double[] carry = {0};
     long[] sent = {0};
+    Promise<Long> done = Promise.promise();
     long warmupEnds = System.nanoTime() + options.warmupSeconds() * 1_000_000_000L;
-    long timer = vertx.setPeriodic(10, id -> {
+    long[] timer = {-1};
+    timer[0] = vertx.setPeriodic(10, id -> {
       if (measuredFrom == Long.MAX_VALUE && System.nanoTime() >= warmupEnds) {
         long now = System.nanoTime();
         measuredUntil = now + options.durationSeconds() * 1_000_000_000L;
         measuredFrom = now;
+        cpu.start();
       }
       if (System.nanoTime() > measuredUntil) {
-        return; // the duration is over: only its answers are awaited
+        // The duration is over: only its answers are awaited.
+        vertx.cancelTimer(timer[0]);
+        cpu.stop().onComplete(ar -> done.complete(sent[0]));
+        return;
       }
       boolean measuring = measuredFrom != Long.MAX_VALUE;
       carry[0] += perTick;
@@ -65,9 +76,6 @@ final class OpenLoop {
         }
       }
     });
-    return BenchCommand.after(vertx, (options.warmupSeconds() + options.durationSeconds()) * 1000L).map(v -> {
-      vertx.cancelTimer(timer);
-      return sent[0];
-    });
+    return done.future();
   }
 }

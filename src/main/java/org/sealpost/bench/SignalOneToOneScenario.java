@@ -80,8 +80,8 @@ final class SignalOneToOneScenario {
     };
   }
 
-  Future<BenchResult> run(List<SealpostClient> clients) {
-    return tally.run(vertx, options, () -> sendOne(clients)).compose(sent ->
+  Future<BenchResult> run(List<SealpostClient> clients, CpuMeter cpu) {
+    return tally.run(vertx, options, () -> sendOne(clients), cpu).compose(sent ->
         BenchCommand.poll(vertx, tally::settled, System.currentTimeMillis() + 60_000)
             .map(settled -> tally.result("signal", clients.size(), options, sent)));
   }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs a bench scenario against a server in its own JVM (embedded store on a fresh data
+# directory, free loopback ports, registration limits raised for the bench accounts), so the
+# bench's figures split CPU per message between the server (from its /metrics) and the load
+# generator. Prints the bench's summary and JSON line.
+#   scripts/bench-server.sh SCENARIO [BENCH OPTIONS...]
+#   e.g. scripts/bench-server.sh one-to-one --clients 1000 --rate 2000 --size 64 --duration 30
+# Environment: JAR (default target/sealpost.jar), SERVER_JAVA_OPTS (default -Xmx4g),
+# SERVER_ENV (extra VAR=value settings for the server), KEEP=1 keeps the data and server log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${JAR:-target/sealpost.jar}
+WORK=$(mktemp -d)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+HTTP=$(free_port); TCP=$(free_port); MEDIA=$(free_port)
+
+env SEALPOST_GATEWAY_HTTP_PORT=$HTTP SEALPOST_GATEWAY_TCP_PORT=$TCP SEALPOST_MEDIA_PORT=$MEDIA \
+  SEALPOST_ACCOUNTS_TEST_NUMBERS='{"+1999*": "999999"}' SEALPOST_GATEWAY_MAX_UNAUTHENTICATED_PER_IP=0 \
+  SEALPOST_LIMITS_REGISTRATION_CODE_PER_IP_BUCKET_SIZE=1000000 SEALPOST_LIMITS_VERIFY_PER_IP_BUCKET_SIZE=1000000 ${SERVER_ENV:-} \
+  java ${SERVER_JAVA_OPTS:--Xmx4g} -jar "$JAR" server --data-dir "$WORK/data" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+cleanup() {
+  kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+for _ in $(seq 150); do curl -sf "http://127.0.0.1:$HTTP/health" >/dev/null && break; sleep 0.2; done
+echo "server pid $SERVER: http $HTTP, tcp $TCP; $(nproc) cores; $(java -version 2>&1 | head -1)"
+java ${BENCH_JAVA_OPTS:-} -jar "$JAR" bench "$@" --server "http://127.0.0.1:$HTTP" --tcp-port $TCP
