@@ -1,7 +1,5 @@
 package org.sealpost.bus;
 
-import org.sealpost.store.DeviceKey;
-
 /** Every event-bus address Sealpost uses, in one place. */
 public final class Addresses {
   private Addresses() {}
@@ -12,10 +10,5 @@ public final class Addresses {
   /** The one clustered inbox of a node: deliveries for devices connected there (NodeDelivery). */
   public static String nodeInbox(String nodeId) {
     return "sealpost.node." + nodeId + ".deliver";
-  }
-
-  /** Node-local address of one device's connection (DeviceEvent); a local consumer, never clustered. */
-  public static String device(DeviceKey device) {
-    return "sealpost.device." + device.number() + "." + device.deviceId();
   }
 }

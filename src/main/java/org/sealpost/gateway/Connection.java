@@ -2,16 +2,15 @@ package org.sealpost.gateway;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.sealpost.accounts.PhoneNumbers;
-import org.sealpost.bus.Addresses;
 import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.Errors;
@@ -24,6 +23,7 @@ import org.sealpost.protocol.Frame;
 import org.sealpost.protocol.ReconnectRequest;
 import org.sealpost.protocol.Request;
 import org.sealpost.protocol.Response;
+import org.sealpost.routing.LocalDevices;
 import org.sealpost.store.DeviceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +68,9 @@ final class Connection {
   private long authTimer = -1;
   private long nextRequestId = 1;
   private final Map<Long, Promise<Response>> pending = new HashMap<>();
-  private MessageConsumer<DeviceEvent> consumer;
+  /** How the router reaches this connection once it is the device's; registered while open. */
+  private final LocalDevices.Endpoint endpoint;
+  private boolean registered;
   /** Set once {@link ConnectionHooks#opened} was called: {@code closed} must follow. */
   private boolean hooked;
   private DeviceDelivery delivery;
@@ -91,6 +93,18 @@ final class Connection {
     this.vertx = vertx;
     this.ctx = ctx;
     this.transport = transport;
+    Context context = vertx.getOrCreateContext();
+    this.endpoint = new LocalDevices.Endpoint() {
+      @Override
+      public Context context() {
+        return context;
+      }
+
+      @Override
+      public Future<Boolean> onEvent(DeviceEvent event) {
+        return onDeviceEvent(event);
+      }
+    };
   }
 
   void start() {
@@ -194,9 +208,9 @@ final class Connection {
       return Future.failedFuture(SealpostException.unauthorized("connection closed during authentication"));
     }
     device = key;
-    consumer = vertx.eventBus().localConsumer(Addresses.device(key), msg -> onDeviceEvent(msg.body(), msg));
-    return consumer.completion()
-        .compose(v -> ctx.sessions().register(key, ctx.router().nodeId()))
+    ctx.router().local().add(key, endpoint);
+    registered = true;
+    return ctx.sessions().register(key, ctx.router().nodeId())
         .compose(v -> {
           if (releasing != null) {
             return Future.<Void>succeededFuture(); // closed meanwhile: no open without its close
@@ -221,40 +235,35 @@ final class Connection {
         });
   }
 
-  private void onDeviceEvent(DeviceEvent event, io.vertx.core.eventbus.Message<DeviceEvent> msg) {
+  private Future<Boolean> onDeviceEvent(DeviceEvent event) {
     switch (event.getKindCase()) {
       case ENVELOPE -> {
         if (delivery != null && state == State.OPEN) {
           delivery.onLive(event.getEnvelope());
         }
-        msg.reply(Boolean.TRUE);
+        return TAKEN;
       }
       case CLOSE -> {
         if (activeRequests > 0) {
           // Answer what is in flight first (a device removing itself gets its 200), then close.
           pendingClose = event.getClose();
           pendingCloseCode = ErrorCode.UNAUTHORIZED;
-          msg.reply(Boolean.TRUE);
-        } else {
-          closeWithError(ErrorCode.UNAUTHORIZED, event.getClose());
-          release().onComplete(done -> msg.reply(Boolean.TRUE));
+          return TAKEN;
         }
+        closeWithError(ErrorCode.UNAUTHORIZED, event.getClose());
+        return release().transform(done -> TAKEN);
       }
-      case KEYS_LOW -> {
-        notify("PUT", KEYS_LOW_PATH, event.getKeysLow());
-        msg.reply(Boolean.TRUE);
+      case KEYS_LOW -> notify("PUT", KEYS_LOW_PATH, event.getKeysLow());
+      case PRESENCE -> notify("PUT", PRESENCE_PATH, event.getPresence());
+      case TYPING -> notify("PUT", TYPING_PATH, event.getTyping());
+      default -> {
+        return Future.succeededFuture(false);
       }
-      case PRESENCE -> {
-        notify("PUT", PRESENCE_PATH, event.getPresence());
-        msg.reply(Boolean.TRUE);
-      }
-      case TYPING -> {
-        notify("PUT", TYPING_PATH, event.getTyping());
-        msg.reply(Boolean.TRUE);
-      }
-      default -> msg.reply(Boolean.FALSE);
     }
+    return TAKEN;
   }
+
+  private static final Future<Boolean> TAKEN = Future.succeededFuture(true);
 
   private void dispatch(Request request) {
     if (request.getVerb().equals("PUT") && request.getPath().equals(AUTH_PATH)) {
@@ -474,7 +483,7 @@ final class Connection {
     if (releasing != null) {
       return releasing;
     }
-    if (device == null || consumer == null) {
+    if (device == null || !registered) {
       releasing = Future.succeededFuture();
       return releasing;
     }
@@ -482,8 +491,8 @@ final class Connection {
       log.atWarn().addKeyValue(LOG_ID, id).log("{} - connection hook on close failed: {}", device, err.getMessage());
       return Future.succeededFuture();
     });
-    Future<Void> left = consumer.unregister()
-        .compose(v -> ctx.sessions().unregister(device, ctx.router().nodeId()))
+    ctx.router().local().remove(device, endpoint);
+    Future<Void> left = ctx.sessions().unregister(device, ctx.router().nodeId())
         .onFailure(err -> log.atWarn().addKeyValue(LOG_ID, id).log("{} - leaving the session directory failed: {}", device, err.getMessage()));
     // Both finish before a replacing connection is told this one is gone.
     releasing = Future.join(hook, left).transform(done -> left);

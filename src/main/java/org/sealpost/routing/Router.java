@@ -3,7 +3,6 @@ package org.sealpost.routing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.time.Duration;
@@ -29,19 +28,26 @@ public final class Router {
   private final Vertx vertx;
   private final String nodeId;
   private final SessionDirectory sessions;
+  private final LocalDevices local;
   private final DeliveryOptions remoteOptions;
   /** Waits before the retries of a failed cross-node hand-off. */
   private static final long[] RETRY_DELAYS_MS = {1_000, 3_000, 10_000};
 
-  public Router(Vertx vertx, String nodeId, SessionDirectory sessions, Duration remoteTimeout) {
+  public Router(Vertx vertx, String nodeId, SessionDirectory sessions, LocalDevices local, Duration remoteTimeout) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.sessions = sessions;
+    this.local = local;
     this.remoteOptions = new DeliveryOptions().setSendTimeout(remoteTimeout.toMillis());
   }
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /** The devices connected to this node. */
+  public LocalDevices local() {
+    return local;
   }
 
   /**
@@ -87,14 +93,15 @@ public final class Router {
    */
   public Future<Void> closeConnection(DeviceKey device, String reason) {
     DeviceEvent close = DeviceEvent.newBuilder().setClose(reason).build();
+    if (local.contains(device)) {
+      return local.deliver(vertx, device, close).mapEmpty();
+    }
     return sessions.lookup(device).compose(node -> {
-      if (node.isEmpty()) {
-        return Future.<Void>succeededFuture();
+      if (node.isEmpty() || node.get().equals(nodeId)) {
+        return Future.<Void>succeededFuture(); // here it would be in local
       }
-      Future<?> reply = node.get().equals(nodeId)
-          ? vertx.eventBus().request(Addresses.device(device), close, remoteOptions)
-          : vertx.eventBus().request(Addresses.nodeInbox(node.get()), nodeDelivery(device, close), remoteOptions);
-      return reply.<Void>mapEmpty().recover(err -> isAbsent(err)
+      return vertx.eventBus().request(Addresses.nodeInbox(node.get()), nodeDelivery(device, close), remoteOptions)
+          .<Void>mapEmpty().recover(err -> isAbsent(err)
           ? Future.<Void>succeededFuture()
           : Future.<Void>failedFuture(err));
     });
@@ -116,16 +123,14 @@ public final class Router {
   }
 
   private Future<HandOff> handOff(DeviceKey device, DeviceEvent event) {
+    if (local.offer(device, event)) {
+      return Future.succeededFuture(HandOff.DELIVERED);
+    }
     return sessions.lookup(device).compose(node -> {
-      if (node.isEmpty()) {
-        return Future.succeededFuture(HandOff.ABSENT);
+      if (node.isEmpty() || node.get().equals(nodeId)) {
+        return Future.succeededFuture(HandOff.ABSENT); // here it would have been in local
       }
-      EventBus bus = vertx.eventBus();
-      if (node.get().equals(nodeId)) {
-        bus.send(Addresses.device(device), event);
-        return Future.succeededFuture(HandOff.DELIVERED);
-      }
-      return bus.request(Addresses.nodeInbox(node.get()), nodeDelivery(device, event), remoteOptions)
+      return vertx.eventBus().request(Addresses.nodeInbox(node.get()), nodeDelivery(device, event), remoteOptions)
           .map(reply -> Boolean.TRUE.equals(reply.body()) ? HandOff.DELIVERED : HandOff.ABSENT)
           .otherwise(err -> {
             log.debug("hand-off of an event for {} to node {} failed: {}", device, node.get(), err.getMessage());

@@ -4,8 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.time.Clock;
 import org.sealpost.bus.Addresses;
 import org.sealpost.bus.proto.NodeDelivery;
@@ -17,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns this node's inbox ({@link Addresses#nodeInbox}): events for devices connected here that
- * other nodes routed, handed to the device's local address. Also sweeps expired envelopes and
+ * other nodes routed, handed to the device's connection ({@link LocalDevices}). Also sweeps expired envelopes and
  * dedupe records from the queue store on a timer.
  */
 public final class RouterVerticle extends VerticleBase {
@@ -27,11 +25,14 @@ public final class RouterVerticle extends VerticleBase {
   private final MessagesConfig config;
   private final MessageQueueStore queues;
   private final Clock clock;
+  private final LocalDevices local;
   private MessageConsumer<NodeDelivery> inbox;
   private long sweepTimer = -1;
 
-  public RouterVerticle(String nodeId, MessagesConfig config, MessageQueueStore queues, Clock clock) {
+  public RouterVerticle(String nodeId, MessagesConfig config, MessageQueueStore queues, Clock clock,
+      LocalDevices local) {
     this.nodeId = nodeId;
+    this.local = local;
     this.config = config;
     this.queues = queues;
     this.clock = clock;
@@ -53,13 +54,10 @@ public final class RouterVerticle extends VerticleBase {
   private void onDelivery(Message<NodeDelivery> msg) {
     NodeDelivery delivery = msg.body();
     DeviceKey device = new DeviceKey(delivery.getNumber(), delivery.getDeviceId());
-    vertx.eventBus().request(Addresses.device(device), delivery.getEvent())
-        .onSuccess(reply -> msg.reply(reply.body()))
+    local.deliver(vertx, device, delivery.getEvent())
+        .onSuccess(msg::reply)
         .onFailure(err -> {
-          boolean absent = err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
-          if (!absent) {
-            log.debug("local hand-off to {} failed: {}", device, err.getMessage());
-          }
+          log.debug("local hand-off to {} failed: {}", device, err.getMessage());
           msg.reply(Boolean.FALSE);
         });
   }

@@ -63,6 +63,7 @@ import org.sealpost.push.NotificationVerticle;
 import org.sealpost.push.PushRoutes;
 import org.sealpost.push.PushTokens;
 import org.sealpost.routing.MessagesService;
+import org.sealpost.routing.LocalDevices;
 import org.sealpost.routing.Router;
 import org.sealpost.routing.RouterVerticle;
 import org.sealpost.store.Stores;
@@ -178,7 +179,7 @@ public final class Server {
         })
         .compose(blobs -> {
           RateLimiters limits = new RateLimiters(stores.rateLimits(), config.limits());
-          Router router = new Router(vertx, nodeId, stores.sessions(), REMOTE_TIMEOUT);
+          Router router = new Router(vertx, nodeId, stores.sessions(), new LocalDevices(), REMOTE_TIMEOUT);
           AccountsService accounts = new AccountsService(config.accounts(), stores.accounts(), stores.codes(),
               stores.messages(), stores.preKeys(), stores.privacy(), stores.pushTokens(), limits, new ConsoleVerificationSender(), router,
               clock, new SecureRandom());
@@ -202,7 +203,7 @@ public final class Server {
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
               new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()), presence);
-          return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock))
+          return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock, router.local()))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(config.push(), stores.pushTokens(), stores.sessions(),
                   registry, clock)))
               .compose(id -> vertx.deployVerticle(() -> {

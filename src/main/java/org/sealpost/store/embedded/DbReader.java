@@ -6,6 +6,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 
 /**
@@ -36,15 +37,44 @@ final class DbReader implements KeyValueReader, AutoCloseable {
 
   @Override
   public void scan(ColumnFamily cf, byte[] prefix, byte[] from, EntryVisitor visitor) {
-    try (RocksIterator it = db.newIterator(handles.get(cf), options)) {
+    try (Bounded bounded = new Bounded(prefix);
+        RocksIterator it = db.newIterator(handles.get(cf), bounded.options)) {
       Scans.entries(it, prefix, from, visitor);
     }
   }
 
   @Override
   public void scanKeys(ColumnFamily cf, byte[] prefix, byte[] from, KeyVisitor visitor) {
-    try (RocksIterator it = db.newIterator(handles.get(cf), options)) {
+    try (Bounded bounded = new Bounded(prefix);
+        RocksIterator it = db.newIterator(handles.get(cf), bounded.options)) {
       Scans.keys(it, prefix, from, visitor);
+    }
+  }
+
+  /**
+   * Read options for one scan, bounded above by the end of the prefix: without the bound, an
+   * iterator that reaches the prefix's last live key goes on skipping the deleted keys past it
+   * (the next device's acked envelopes) before it can say there is nothing more.
+   */
+  private final class Bounded implements AutoCloseable {
+    final ReadOptions options;
+    private final Slice upper;
+
+    Bounded(byte[] prefix) {
+      byte[] end = Keys.prefixEnd(prefix);
+      this.upper = end == null ? null : new Slice(end);
+      this.options = new ReadOptions().setSnapshot(snapshot);
+      if (upper != null) {
+        options.setIterateUpperBound(upper);
+      }
+    }
+
+    @Override
+    public void close() {
+      options.close();
+      if (upper != null) {
+        upper.close();
+      }
     }
   }
 

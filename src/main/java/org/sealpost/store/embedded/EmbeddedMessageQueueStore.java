@@ -7,8 +7,10 @@ import static org.sealpost.store.embedded.ColumnFamily.QUEUE_META;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.store.DeviceKey;
@@ -23,7 +25,32 @@ import org.sealpost.store.proto.DedupeRecord;
  * written in the same operation as the envelopes they guard.
  */
 public final class EmbeddedMessageQueueStore implements MessageQueueStore {
+  /** Devices whose last seq is remembered; beyond this the least recently used is forgotten. */
+  private static final int REMEMBERED_DEVICES = 65_536;
+
   private final EmbeddedDatabase db;
+
+  /**
+   * The last seq of recently used devices, so an append need not read {@link
+   * ColumnFamily#QUEUE_META} (a memtable search on the writer thread, per envelope). Touched only
+   * by write operations, which all run on the database's one writer thread.
+   */
+  private final Map<DeviceKey, Long> lastSeqs =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<DeviceKey, Long> eldest) {
+          return size() > REMEMBERED_DEVICES;
+        }
+      };
+
+  /**
+   * Bumped when a write that appended fails: its group was not committed, so what {@link
+   * #lastSeqs} learnt from it may be ahead of the disk. The writer forgets everything on the next
+   * append (positions never go backwards; at worst one is skipped).
+   */
+  private final AtomicLong failedAppends = new AtomicLong();
+
+  private long seenFailedAppends;
 
   public EmbeddedMessageQueueStore(EmbeddedDatabase db) {
     this.db = db;
@@ -35,14 +62,14 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
       return Future.succeededFuture(List.of());
     }
     List<Envelope> copy = List.copyOf(envelopes);
-    return db.write(txn -> appendAll(txn, copy));
+    return forgetOnFailure(db.write(txn -> appendAll(txn, copy)));
   }
 
   @Override
   public Future<AppendResult> appendOnce(
       DedupeKey key, long serverTimestamp, List<Envelope> envelopes) {
     List<Envelope> copy = List.copyOf(envelopes);
-    return db.write(
+    return forgetOnFailure(db.write(
         txn -> {
           byte[] dedupeKey = Keys.dedupe(key);
           byte[] existing = txn.get(DEDUPE, dedupeKey);
@@ -54,7 +81,7 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
               DedupeRecord.newBuilder().setServerTimestamp(serverTimestamp).build();
           txn.put(DEDUPE, dedupeKey, record.toByteArray());
           return new AppendResult(serverTimestamp, false, appendAll(txn, copy));
-        });
+        }));
   }
 
   @Override
@@ -95,7 +122,7 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
   @Override
   public Future<List<Envelope>> deleteThenAppend(DeviceKey device, long seq, List<Envelope> ifDeleted) {
     List<Envelope> copy = List.copyOf(ifDeleted);
-    return db.write(
+    return forgetOnFailure(db.write(
         txn -> {
           byte[] key = Keys.queueEntry(device, seq);
           if (txn.get(QUEUE, key) == null) {
@@ -103,7 +130,7 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
           }
           txn.delete(QUEUE, key);
           return copy.isEmpty() ? List.of() : appendAll(txn, copy);
-        });
+        }));
   }
 
   @Override
@@ -164,21 +191,39 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
     return envelopes.run().compose(deleted -> dedupes.run().map(deleted));
   }
 
-  /** Stores envelopes after the last seq of their destination devices; returns them with seqs. */
-  private static List<Envelope> appendAll(Txn txn, List<Envelope> envelopes) {
-    Map<DeviceKey, Long> lastSeqs = new HashMap<>();
+  /**
+   * Stores envelopes after the last seq of their destination devices; returns them with seqs. Runs
+   * on the writer thread (inside a write operation).
+   */
+  private List<Envelope> appendAll(Txn txn, List<Envelope> envelopes) {
+    long failed = failedAppends.get();
+    if (failed != seenFailedAppends) {
+      seenFailedAppends = failed;
+      lastSeqs.clear();
+    }
+    Map<DeviceKey, Long> appended = new HashMap<>();
     List<Envelope> stored = new ArrayList<>(envelopes.size());
     for (Envelope envelope : envelopes) {
       DeviceKey device = new DeviceKey(envelope.getDestination(), envelope.getDestinationDevice());
-      long seq = lastSeqs.computeIfAbsent(device, d -> lastSeq(txn, Keys.device(d))) + 1;
-      lastSeqs.put(device, seq);
+      Long last = appended.get(device);
+      if (last == null) {
+        last = lastSeqs.get(device);
+      }
+      long seq = (last != null ? last : lastSeq(txn, Keys.device(device))) + 1;
+      appended.put(device, seq);
       Envelope positioned = envelope.toBuilder().setSeq(seq).build();
       txn.put(QUEUE, Keys.queueEntry(device, seq), positioned.toByteArray());
       stored.add(positioned);
     }
-    lastSeqs.forEach(
+    appended.forEach(
         (device, seq) -> txn.put(QUEUE_META, Keys.device(device), Keys.longValue(seq)));
+    // Last, so an operation that throws before this point teaches the cache nothing.
+    lastSeqs.putAll(appended);
     return List.copyOf(stored);
+  }
+
+  private <T> Future<T> forgetOnFailure(Future<T> write) {
+    return write.onFailure(err -> failedAppends.incrementAndGet());
   }
 
   private static long lastSeq(KeyValueReader reader, byte[] devicePrefix) {

@@ -83,6 +83,21 @@ final class Keys {
     return Arrays.copyOf(key, key.length + 1);
   }
 
+  /**
+   * The smallest key greater than every key that starts with {@code prefix}; null when there is
+   * none (an empty prefix, or one of only 0xFF bytes).
+   */
+  static byte[] prefixEnd(byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xFF) {
+        byte[] end = Arrays.copyOf(prefix, i + 1);
+        end[i]++;
+        return end;
+      }
+    }
+    return null;
+  }
+
   static boolean startsWith(byte[] key, byte[] prefix) {
     return key.length >= prefix.length
         && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);

@@ -1,0 +1,86 @@
+package org.sealpost.routing;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.sealpost.bus.proto.DeviceEvent;
+import org.sealpost.store.DeviceKey;
+
+/**
+ * The devices connected to this node, each with the context of its connection. The router hands
+ * their events straight to that context (a direct call when it is already there, one task
+ * otherwise), with no event-bus address per device, no codec and no directory lookup; the event
+ * bus carries only what crosses nodes. Tasks to one context run in the order they were given, so
+ * events from one sender keep their order.
+ */
+public final class LocalDevices {
+  /** A connected device's connection. */
+  public interface Endpoint {
+    /** The context its connection lives on. */
+    Context context();
+
+    /**
+     * Takes an event, on {@link #context()}; completes with true once it took it (for a close:
+     * once the connection is closed and out of the session directory), false when it could not.
+     */
+    Future<Boolean> onEvent(DeviceEvent event);
+  }
+
+  private final ConcurrentMap<DeviceKey, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+  /** {@code endpoint} is now the device's connection on this node (replacing any other here). */
+  public void add(DeviceKey device, Endpoint endpoint) {
+    endpoints.put(device, endpoint);
+  }
+
+  /** Removes {@code endpoint}, unless another connection of the device replaced it meanwhile. */
+  public void remove(DeviceKey device, Endpoint endpoint) {
+    endpoints.remove(device, endpoint);
+  }
+
+  /** Whether the device has a connection on this node. */
+  public boolean contains(DeviceKey device) {
+    return endpoints.containsKey(device);
+  }
+
+  /**
+   * Hands an event to the device's connection here without waiting for it; false when the device
+   * has none on this node.
+   */
+  public boolean offer(DeviceKey device, DeviceEvent event) {
+    Endpoint endpoint = endpoints.get(device);
+    if (endpoint == null) {
+      return false;
+    }
+    Context target = endpoint.context();
+    if (Vertx.currentContext() == target) {
+      endpoint.onEvent(event);
+    } else {
+      target.runOnContext(v -> endpoint.onEvent(event));
+    }
+    return true;
+  }
+
+  /**
+   * Hands an event to the device's connection here; completes with its answer (false when the
+   * device has none on this node), on the caller's context.
+   */
+  public Future<Boolean> deliver(Vertx vertx, DeviceKey device, DeviceEvent event) {
+    Endpoint endpoint = endpoints.get(device);
+    if (endpoint == null) {
+      return Future.succeededFuture(false);
+    }
+    Context target = endpoint.context();
+    ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
+    if (caller == target) {
+      return endpoint.onEvent(event);
+    }
+    Promise<Boolean> answer = caller.promise();
+    target.runOnContext(v -> endpoint.onEvent(event).onComplete(answer));
+    return answer.future();
+  }
+}
