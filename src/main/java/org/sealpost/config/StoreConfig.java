@@ -10,17 +10,23 @@ import java.time.Duration;
  *     queues in Cassandra, rate limits and the session directory in Redis; what a cluster shares
  * @param cassandra used when backend is {@code cassandra}
  * @param redis used when backend is {@code cassandra}
+ * @param cache this node's copies of what the message path reads (accounts, blocks, privacy)
  */
-public record StoreConfig(String backend, CassandraConfig cassandra, RedisConfig redis) {
+public record StoreConfig(String backend, CassandraConfig cassandra, RedisConfig redis, CacheConfig cache) {
+  public StoreConfig(String backend, CassandraConfig cassandra, RedisConfig redis) {
+    this(backend, cassandra, redis, CacheConfig.defaults());
+  }
+
   public StoreConfig {
     SealpostConfig.check("embedded".equals(backend) || "cassandra".equals(backend),
         "store.backend must be one of [embedded, cassandra]");
     cassandra = cassandra == null ? CassandraConfig.defaults() : cassandra;
     redis = redis == null ? RedisConfig.defaults() : redis;
+    cache = cache == null ? CacheConfig.defaults() : cache;
   }
 
   public static StoreConfig defaults() {
-    return new StoreConfig("embedded", CassandraConfig.defaults(), RedisConfig.defaults());
+    return new StoreConfig("embedded", CassandraConfig.defaults(), RedisConfig.defaults(), CacheConfig.defaults());
   }
 
   @com.fasterxml.jackson.annotation.JsonIgnore
@@ -66,6 +72,23 @@ public record StoreConfig(String backend, CassandraConfig cassandra, RedisConfig
 
     public static RedisConfig defaults() {
       return new RedisConfig("redis://127.0.0.1:6380", "sealpost:", Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * @param maxEntries copies kept per cache (accounts, block lists, privacy settings); 0 = no
+   *     copies, every read goes to the store
+   * @param ttl the longest a copy is used; writes drop copies on every node at once, this bounds
+   *     staleness should such a drop be lost
+   */
+  public record CacheConfig(int maxEntries, Duration ttl) {
+    public CacheConfig {
+      SealpostConfig.check(maxEntries >= 0, "store.cache.maxEntries must be >= 0");
+      SealpostConfig.check(ttl != null && ttl.toMillis() > 0, "store.cache.ttl must be > 0");
+    }
+
+    public static CacheConfig defaults() {
+      return new CacheConfig(100_000, Duration.ofSeconds(60));
     }
   }
 }

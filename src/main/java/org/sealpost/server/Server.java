@@ -67,6 +67,8 @@ import org.sealpost.routing.LocalDevices;
 import org.sealpost.routing.Router;
 import org.sealpost.routing.RouterVerticle;
 import org.sealpost.store.Stores;
+import org.sealpost.store.cached.CachedStores;
+import org.sealpost.store.cached.Invalidations;
 import org.sealpost.store.cassandra.CassandraStoreOptions;
 import org.sealpost.store.cassandra.CassandraStores;
 import org.sealpost.store.embedded.ColumnFamily;
@@ -94,6 +96,8 @@ public final class Server {
   private final List<ConnectionVerticle> gateways = new CopyOnWriteArrayList<>();
   private final List<MediaVerticle> mediaListeners = new CopyOnWriteArrayList<>();
   private Stores stores;
+  /** Drops of cached records, from this node's writes and every other node's. */
+  private final Invalidations invalidations;
   private ApiRoutes routes;
   /** Set when shutdown starts: /health/ready answers 503 from then on. */
   private volatile boolean stopping;
@@ -107,6 +111,7 @@ public final class Server {
     this.nodeId = nodeId;
     this.vertx = vertx;
     this.registry = registry;
+    this.invalidations = new Invalidations(vertx);
   }
 
   /**
@@ -167,9 +172,14 @@ public final class Server {
   private Future<Void> deploy() {
     Clock clock = Clock.systemUTC();
     Path mediaDir = config.media().directory(config.node());
-    return openStores(clock)
+    return invalidations.start()
+        .compose(v -> openStores(clock))
         .compose(opened -> {
           stores = TimedStores.wrap(opened, registry);
+          StoreConfig.CacheConfig cache = config.store().cache();
+          if (cache.maxEntries() > 0) {
+            stores = CachedStores.wrap(stores, invalidations, cache.maxEntries(), cache.ttl());
+          }
           if (opened.resources() instanceof org.sealpost.store.embedded.EmbeddedDatabase db) {
             // an estimate from RocksDB's metadata (memtables and SST properties): cheap enough for every scrape
             Gauge.builder("sealpost.queue.envelopes", db, d -> d.estimatedKeys(ColumnFamily.QUEUE))
