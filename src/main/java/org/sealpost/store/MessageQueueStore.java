@@ -30,7 +30,15 @@ public interface MessageQueueStore {
   /** Up to {@code limit} envelopes of a device with position greater than {@code afterSeq}, in order. */
   Future<List<Envelope>> read(DeviceKey device, long afterSeq, int limit);
 
-  /** Deletes one envelope (an ack); returns false when it was not there. */
+  /**
+   * Deletes one envelope (an ack); returns false when it was not there.
+   *
+   * <p>An ack need not be durable against a crash of the machine when it completes (it must be
+   * against a crash of the process): should it be lost, the envelope is delivered again and the
+   * client, which knows the message id, acks it again. Stores may write it without waiting for an
+   * fsync of its own; {@link #deleteThenAppend} likewise, as one atomic write (the receipt is then
+   * lost only together with its ack, and made again by the repeated ack).
+   */
   Future<Boolean> delete(DeviceKey device, long seq);
 
   /**

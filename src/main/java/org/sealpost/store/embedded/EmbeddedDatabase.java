@@ -1,5 +1,6 @@
 package org.sealpost.store.embedded;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * positions are consecutive. Each operation runs inside a save point: one that throws is rolled
  * back and fails alone. The group is then written with one synced write — one fsync shared by the
  * whole group, which is what makes durable writes cheap under load — and only after that do the
- * operations' futures complete, so a completed write survives a crash. If that write fails, every
- * operation of the group fails.
+ * operations' futures complete, so a completed write survives a crash. (A group made only of
+ * {@link #writeLazily} operations is written without the fsync: it survives a crash of the process,
+ * and one of the machine from the next synced group on.) If that write fails, every operation of
+ * the group fails.
  *
  * <p>Futures complete on the Vert.x context that called {@code read} or {@code write}. A write
  * called outside any context completes on the writer thread: callbacks must not block there.
@@ -80,7 +84,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
 
   /** Marks the end of the queue; the writer stops after committing what came before it. */
-  private final PendingWrite<?> stop = new PendingWrite<>(txn -> null, Promise.promise(), null);
+  private final PendingWrite<?> stop = new PendingWrite<>(txn -> null, Promise.promise(), null, true);
 
   /** Guards {@link #accepting} so nothing is queued after {@link #stop}. */
   private final Object submitLock = new Object();
@@ -204,9 +208,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * with what it threw.
    */
   public <T> Future<T> write(Function<Txn, T> op) {
+    return write(op, true);
+  }
+
+  /**
+   * Like {@link #write}, except that its group is fsynced only when another write of the group
+   * asks for it: its outcome survives a crash of the process (it is in the operating system's
+   * cache) and becomes durable against a crash of the machine with the next synced group, which
+   * writes the log after it. For writes whose loss a client repairs by itself (an ack that is
+   * lost makes the envelope come again, and the client acks it again).
+   */
+  public <T> Future<T> writeLazily(Function<Txn, T> op) {
+    return write(op, false);
+  }
+
+  private <T> Future<T> write(Function<Txn, T> op, boolean synced) {
     Objects.requireNonNull(op, "op");
     Promise<T> promise = Promise.promise();
-    PendingWrite<T> write = new PendingWrite<>(op, promise, Vertx.currentContext());
+    PendingWrite<T> write = new PendingWrite<>(op, promise, Vertx.currentContext(), synced);
     synchronized (submitLock) {
       if (!accepting) {
         return Future.failedFuture(new IllegalStateException("database closed"));
@@ -318,6 +337,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     List<PendingWrite<?>> group = new ArrayList<>(MAX_GROUP);
     boolean stopping = false;
     try (WriteOptions sync = new WriteOptions().setSync(true);
+        WriteOptions lazy = new WriteOptions();
         ReadOptions readOptions = new ReadOptions()) {
       while (!stopping) {
         group.add(takeIgnoringInterrupts());
@@ -327,7 +347,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
           group.remove(group.size() - 1);
           stopping = true;
         }
-        commit(group, sync, readOptions);
+        commit(group, group.stream().anyMatch(PendingWrite::synced) ? sync : lazy, readOptions);
         group.clear();
       }
     }
@@ -345,7 +365,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  private void commit(List<PendingWrite<?>> group, WriteOptions sync, ReadOptions readOptions) {
+  private void commit(List<PendingWrite<?>> group, WriteOptions options, ReadOptions readOptions) {
     if (group.isEmpty()) {
       return;
     }
@@ -360,7 +380,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
       }
       if (batch.count() > 0) {
-        db.write(sync, batch);
+        db.write(options, batch);
       }
     } catch (Throwable t) {
       log.error("group commit of {} writes in {} failed", group.size(), dir, t);
@@ -368,7 +388,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
       group.forEach(write -> write.fail(failure));
       return;
     }
-    group.forEach(PendingWrite::complete);
+    completeAll(group);
+  }
+
+  /**
+   * Completes a written group: one task per caller context for all of that context's writes (one
+   * wake-up of its event loop, not one per write), in the order they were queued.
+   */
+  private static void completeAll(List<PendingWrite<?>> group) {
+    Map<Context, List<PendingWrite<?>>> byContext = new IdentityHashMap<>();
+    for (PendingWrite<?> write : group) {
+      if (write.context() == null) {
+        write.completeHere();
+      } else {
+        byContext.computeIfAbsent(write.context(), c -> new ArrayList<>()).add(write);
+      }
+    }
+    byContext.forEach((context, writes) -> context.runOnContext(v -> writes.forEach(PendingWrite::completeHere)));
   }
 
   /**

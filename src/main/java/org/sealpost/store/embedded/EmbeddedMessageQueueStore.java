@@ -106,9 +106,10 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
         });
   }
 
+  /** An ack: written lazily (see {@link MessageQueueStore#delete}). */
   @Override
   public Future<Boolean> delete(DeviceKey device, long seq) {
-    return db.write(
+    return db.writeLazily(
         txn -> {
           byte[] key = Keys.queueEntry(device, seq);
           if (txn.get(QUEUE, key) == null) {
@@ -119,10 +120,11 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
         });
   }
 
+  /** An ack with its receipts, in one batch written lazily (see {@link MessageQueueStore#delete}). */
   @Override
   public Future<List<Envelope>> deleteThenAppend(DeviceKey device, long seq, List<Envelope> ifDeleted) {
     List<Envelope> copy = List.copyOf(ifDeleted);
-    return forgetOnFailure(db.write(
+    return forgetOnFailure(db.writeLazily(
         txn -> {
           byte[] key = Keys.queueEntry(device, seq);
           if (txn.get(QUEUE, key) == null) {

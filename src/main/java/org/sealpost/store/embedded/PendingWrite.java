@@ -12,13 +12,25 @@ final class PendingWrite<T> {
   private final Function<Txn, T> op;
   private final Promise<T> promise;
   private final Context context;
+  private final boolean synced;
   private T result;
   private Throwable failure;
 
-  PendingWrite(Function<Txn, T> op, Promise<T> promise, Context context) {
+  /** @param synced whether the group it joins must be fsynced before it completes */
+  PendingWrite(Function<Txn, T> op, Promise<T> promise, Context context, boolean synced) {
     this.op = op;
     this.promise = promise;
     this.context = context;
+    this.synced = synced;
+  }
+
+  boolean synced() {
+    return synced;
+  }
+
+  /** The context its future completes on; null for a caller outside any context. */
+  Context context() {
+    return context;
   }
 
   /**
@@ -35,18 +47,17 @@ final class PendingWrite<T> {
     }
   }
 
-  /** Completes with the operation's own outcome: the group is durable. */
-  void complete() {
-    Throwable own = failure;
-    T value = result;
-    onContext(
-        () -> {
-          if (own == null) {
-            promise.complete(value);
-          } else {
-            promise.fail(own);
-          }
-        });
+  /**
+   * Completes with the operation's own outcome (the group is written), here and now: call it on
+   * {@link #context()} (see {@link EmbeddedDatabase}, which completes a group's writes with one
+   * task per context).
+   */
+  void completeHere() {
+    if (failure == null) {
+      promise.complete(result);
+    } else {
+      promise.fail(failure);
+    }
   }
 
   /** Fails: the group was not written. An operation that failed itself keeps its own cause. */
