@@ -117,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (scenario == Scenario.CONNECTIONS) {
       return connections();
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
     Server embedded = null;
     Path dataDir = null;
     try {
@@ -253,7 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
           "connections measures a server in its own process: give one --server URL (and --tcp-port)");
     }
     int sources = sourceAddresses > 0 ? sourceAddresses : Math.max(1, (clients + 24_999) / 25_000);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
     try {
       ConnectionsScenario run = new ConnectionsScenario(vertx, URI.create(server), Integer.parseInt(tcpPort.trim()),
           clients, sources, duration, prefix, code);

@@ -126,7 +126,8 @@ public final class Server {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new ProcessMemoryMetrics().bindTo(registry);
-    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     if (config.node().eventLoopThreads() > 0) {
       options.setEventLoopPoolSize(config.node().eventLoopThreads());
     }
@@ -154,8 +155,9 @@ public final class Server {
       server.clusterManager = manager[0];
       registry.gauge("sealpost.cluster.members", server, Server::clusterMembers);
       server.blockedThreadMeter = BlockedThreadMeter.attach(registry);
-      log.info("{} - starting (data dir {}, store {}{})", nodeId, config.node().dataDir(), config.store().backend(),
-          config.cluster().enabled() ? ", clustered" : "");
+      log.info("{} - starting (data dir {}, store {}{}, {} transport)", nodeId, config.node().dataDir(),
+          config.store().backend(), config.cluster().enabled() ? ", clustered" : "",
+          vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
       return server.deploy()
           .compose(v -> vertx.deployVerticle(() -> new EventLoopLag(registry),
               new DeploymentOptions().setInstances(eventLoops)).mapEmpty())
