@@ -8,9 +8,13 @@ import java.util.Set;
  * @param eventLoopThreads Vert.x event-loop threads; 0 = two per core (Vert.x's default)
  * @param workerThreads Vert.x worker pool (blocking calls); 0 = Vert.x's default (20)
  * @param logFormat {@code text} (one line per event) or {@code json} (one JSON object per line)
+ * @param transport the sockets' I/O: {@code epoll} (Linux; NIO where it is unavailable),
+ *     {@code io_uring} (Linux 5.10+; NIO where unavailable) or {@code nio}
  */
-public record NodeConfig(String id, String dataDir, int eventLoopThreads, int workerThreads, String logFormat) {
+public record NodeConfig(String id, String dataDir, int eventLoopThreads, int workerThreads, String logFormat,
+    String transport) {
   public static final Set<String> LOG_FORMATS = Set.of("text", "json");
+  public static final Set<String> TRANSPORTS = Set.of("epoll", "io_uring", "nio");
 
   public NodeConfig {
     id = id == null ? "" : id;
@@ -23,13 +27,16 @@ public record NodeConfig(String id, String dataDir, int eventLoopThreads, int wo
         "node.workerThreads must be 0 (default) to 4096, got " + workerThreads);
     logFormat = logFormat == null ? "text" : logFormat;
     SealpostConfig.check(LOG_FORMATS.contains(logFormat), "node.logFormat must be text or json, got '" + logFormat + "'");
+    transport = transport == null ? "epoll" : transport;
+    SealpostConfig.check(TRANSPORTS.contains(transport),
+        "node.transport must be epoll, io_uring or nio, got '" + transport + "'");
   }
 
   public static NodeConfig defaults() {
-    return new NodeConfig("", "data", 0, 0, "text");
+    return new NodeConfig("", "data", 0, 0, "text", "epoll");
   }
 
   public NodeConfig withDataDir(String value) {
-    return new NodeConfig(id, value, eventLoopThreads, workerThreads, logFormat);
+    return new NodeConfig(id, value, eventLoopThreads, workerThreads, logFormat, transport);
   }
 }

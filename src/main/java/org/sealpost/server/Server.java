@@ -11,6 +11,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
@@ -126,8 +127,8 @@ public final class Server {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new ProcessMemoryMetrics().bindTo(registry);
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    Transport transport = transport(config.node().transport());
     if (config.node().eventLoopThreads() > 0) {
       options.setEventLoopPoolSize(config.node().eventLoopThreads());
     }
@@ -142,11 +143,11 @@ public final class Server {
       log.info("{} - joining cluster {} as {}:{} (members {})", nodeId, cluster.name(), cluster.host(), cluster.port(),
           cluster.members().isEmpty() ? "none" : cluster.members());
       options.setEventBusOptions(HazelcastSetup.eventBusOptions(cluster));
-      started = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+      started = Vertx.builder().with(options).withTransport(transport).withMetrics(new MicrometerMetricsFactory(registry))
           .withClusterManager(manager[0] = HazelcastSetup.clusterManager(cluster))
           .buildClustered();
     } else {
-      started = Future.succeededFuture(Vertx.builder().with(options)
+      started = Future.succeededFuture(Vertx.builder().with(options).withTransport(transport)
           .withMetrics(new MicrometerMetricsFactory(registry)).build());
     }
     return started.compose(vertx -> {
@@ -157,7 +158,7 @@ public final class Server {
       server.blockedThreadMeter = BlockedThreadMeter.attach(registry);
       log.info("{} - starting (data dir {}, store {}{}, {} transport)", nodeId, config.node().dataDir(),
           config.store().backend(), config.cluster().enabled() ? ", clustered" : "",
-          vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
+          transport.name());
       return server.deploy()
           .compose(v -> vertx.deployVerticle(() -> new EventLoopLag(registry),
               new DeploymentOptions().setInstances(eventLoops)).mapEmpty())
@@ -169,6 +170,20 @@ public final class Server {
           })
           .recover(err -> server.stop().transform(ignored -> Future.failedFuture(err)));
     });
+  }
+
+  /** The configured socket transport, or NIO where this machine lacks it. */
+  static Transport transport(String name) {
+    Transport wanted = switch (name) {
+      case "io_uring" -> Transport.IO_URING;
+      case "nio" -> Transport.NIO;
+      default -> Transport.EPOLL;
+    };
+    if (!wanted.available()) {
+      log.warn("the {} transport is unavailable here ({}); using NIO", wanted.name(), wanted.unavailabilityCause());
+      return Transport.NIO;
+    }
+    return wanted;
   }
 
   private Future<Void> deploy() {
