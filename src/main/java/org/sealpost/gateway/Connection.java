@@ -7,7 +7,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.sealpost.accounts.PhoneNumbers;
@@ -85,6 +87,8 @@ final class Connection {
   /** Tail of the chain that runs ordered routes (message sends) one at a time. */
   private Future<?> orderedTail = Future.succeededFuture();
   private boolean holdsPreAuthSlot;
+  /** Acks received and not yet handed to the store (see {@link #acknowledge}). */
+  private List<Envelope> acks = new ArrayList<>();
   /** Bytes written while the transport's outbound queue was already full. */
   private long overflowBytes;
 
@@ -338,11 +342,25 @@ final class Connection {
     }
   }
 
+  /**
+   * The client acked a delivery. Acks that arrive together (one read of the socket, say the
+   * answers to a drained batch) are stored together: one write, one receipt per sender device.
+   */
   void acknowledge(Envelope envelope) {
     ctx.metrics().acked(envelope);
-    ctx.messages().acknowledge(device, envelope)
-        .onFailure(err -> log.atWarn().addKeyValue(LOG_ID, id).log("{} - ack of envelope {} failed; it will be redelivered: {}", device,
-            envelope.getSeq(), err.getMessage()));
+    if (acks.isEmpty()) {
+      vertx.getOrCreateContext().runOnContext(v -> storeAcks());
+    }
+    acks.add(envelope);
+  }
+
+  /** Runs after the acks at hand were collected; stores them even if the connection closed meanwhile. */
+  private void storeAcks() {
+    List<Envelope> batch = acks;
+    acks = new ArrayList<>();
+    ctx.messages().acknowledge(device, batch)
+        .onFailure(err -> log.atWarn().addKeyValue(LOG_ID, id).log("{} - storing {} acks failed; those envelopes will be redelivered: {}",
+            device, batch.size(), err.getMessage()));
   }
 
   void delivered() {

@@ -12,9 +12,8 @@ import org.sealpost.store.DeviceKey;
 
 /**
  * The devices connected to this node, each with the context of its connection. The router hands
- * their events straight to that context (a direct call when it is already there, one task
- * otherwise), with no event-bus address per device, no codec and no directory lookup; the event
- * bus carries only what crosses nodes. Tasks to one context run in the order they were given, so
+ * their events straight to that context (one task), with no event-bus address per device, no codec
+ * and no directory lookup; the event bus carries only what crosses nodes. Tasks to one context run in the order they were given, so
  * events from one sender keep their order.
  */
 public final class LocalDevices {
@@ -49,19 +48,16 @@ public final class LocalDevices {
 
   /**
    * Hands an event to the device's connection here without waiting for it; false when the device
-   * has none on this node.
+   * has none on this node. Always as a task of the connection's context, even from that context:
+   * whoever stored the envelope answers its own caller first (a sender's single tick goes out
+   * before the 1,023 deliveries of its group message).
    */
   public boolean offer(DeviceKey device, DeviceEvent event) {
     Endpoint endpoint = endpoints.get(device);
     if (endpoint == null) {
       return false;
     }
-    Context target = endpoint.context();
-    if (Vertx.currentContext() == target) {
-      endpoint.onEvent(event);
-    } else {
-      target.runOnContext(v -> endpoint.onEvent(event));
-    }
+    endpoint.context().runOnContext(v -> endpoint.onEvent(event));
     return true;
   }
 

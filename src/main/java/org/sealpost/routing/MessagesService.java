@@ -4,7 +4,12 @@ import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.sealpost.accounts.PhoneNumbers;
@@ -140,19 +145,56 @@ public final class MessagesService {
   }
 
   /**
-   * A device acked an envelope: delete it, and tell the sender's devices it was delivered
-   * (not for receipts, and not for copies among one account's own devices).
+   * A device acked envelopes (one connection's acks of one read, usually): deletes them, and tells
+   * the senders' devices they were delivered, with one receipt per sender device for all of that
+   * sender's messages among them (at most {@value #MAX_RECEIPT_IDS} ids each); not for receipts,
+   * and not for copies among one account's own devices. One store write for all.
    */
-  public Future<Void> acknowledge(DeviceKey device, Envelope envelope) {
-    boolean wantsReceipt = envelope.getType() == Envelope.Type.MESSAGE && !envelope.getSource().equals(device.number());
-    if (!wantsReceipt) {
-      return queues.delete(device, envelope.getSeq()).mapEmpty();
+  public Future<Void> acknowledge(DeviceKey device, List<Envelope> acked) {
+    List<Long> seqs = new ArrayList<>(acked.size());
+    Map<Long, Envelope> wantingReceipts = new HashMap<>();
+    Set<String> senders = new HashSet<>();
+    for (Envelope envelope : acked) {
+      seqs.add(envelope.getSeq());
+      if (envelope.getType() == Envelope.Type.MESSAGE && !envelope.getSource().equals(device.number())) {
+        wantingReceipts.put(envelope.getSeq(), envelope);
+        senders.add(envelope.getSource());
+      }
     }
-    // The delete and the receipt in one write where the store can: no ack kept without its receipt.
-    return receiptEnvelopes(Envelope.Type.DELIVERY_RECEIPT, device, envelope.getSource(),
-        List.of(envelope.getMessageId()), clock.millis())
-        .compose(receipts -> queues.deleteThenAppend(device, envelope.getSeq(), receipts))
-        .map(this::deliverAll);
+    if (senders.isEmpty()) {
+      return queues.deleteThenAppend(device, seqs, deleted -> List.of()).mapEmpty();
+    }
+    long now = clock.millis();
+    // Every sender's devices before the write, which then makes the receipts of what it deleted.
+    return accountsOf(senders).compose(accountsBySender -> queues.deleteThenAppend(device, seqs, deleted -> {
+      Map<String, List<ByteString>> idsBySender = new LinkedHashMap<>();
+      for (long seq : deleted) {
+        Envelope envelope = wantingReceipts.get(seq);
+        if (envelope != null) {
+          idsBySender.computeIfAbsent(envelope.getSource(), s -> new ArrayList<>()).add(envelope.getMessageId());
+        }
+      }
+      List<Envelope> receipts = new ArrayList<>();
+      idsBySender.forEach((sender, ids) -> {
+        AccountRecord account = accountsBySender.get(sender);
+        for (int from = 0; account != null && from < ids.size(); from += MAX_RECEIPT_IDS) {
+          receipts.addAll(receiptsTo(account, Envelope.Type.DELIVERY_RECEIPT, device,
+              ids.subList(from, Math.min(ids.size(), from + MAX_RECEIPT_IDS)), now));
+        }
+      });
+      return receipts;
+    })).map(this::deliverAll);
+  }
+
+  /** The accounts of these numbers that exist, by number. */
+  private Future<Map<String, AccountRecord>> accountsOf(Set<String> numbers) {
+    List<Future<Optional<AccountRecord>>> reads = new ArrayList<>(numbers.size());
+    numbers.forEach(number -> reads.add(accounts.get(number)));
+    return Future.all(reads).map(all -> {
+      Map<String, AccountRecord> found = new HashMap<>();
+      reads.forEach(read -> read.result().ifPresent(account -> found.put(account.getNumber(), account)));
+      return found;
+    });
   }
 
   /** The reader's device read these messages of {@code destination}: blue ticks on its devices. */
@@ -185,24 +227,26 @@ public final class MessagesService {
   /** One receipt for each device of {@code to} (none when the account is gone). */
   private Future<List<Envelope>> receiptEnvelopes(Envelope.Type type, DeviceKey from, String to, List<ByteString> ids,
       long timestamp) {
-    return accounts.get(to).map(account -> {
-      if (account.isEmpty()) {
-        return List.<Envelope>of();
-      }
-      List<Envelope> envelopes = new ArrayList<>();
-      for (DeviceRecord device : account.get().getDevicesList()) {
-        envelopes.add(Envelope.newBuilder()
-            .setType(type)
-            .setSource(from.number())
-            .setSourceDevice(from.deviceId())
-            .setDestination(to)
-            .setDestinationDevice(device.getId())
-            .setServerTimestamp(timestamp)
-            .addAllReceiptMessageIds(ids)
-            .build());
-      }
-      return envelopes;
-    });
+    return accounts.get(to).map(account -> account.isEmpty() ? List.<Envelope>of()
+        : receiptsTo(account.get(), type, from, ids, timestamp));
+  }
+
+  /** One receipt for each device of {@code to}. */
+  private static List<Envelope> receiptsTo(AccountRecord to, Envelope.Type type, DeviceKey from, List<ByteString> ids,
+      long timestamp) {
+    List<Envelope> envelopes = new ArrayList<>(to.getDevicesCount());
+    for (DeviceRecord device : to.getDevicesList()) {
+      envelopes.add(Envelope.newBuilder()
+          .setType(type)
+          .setSource(from.number())
+          .setSourceDevice(from.deviceId())
+          .setDestination(to.getNumber())
+          .setDestinationDevice(device.getId())
+          .setServerTimestamp(timestamp)
+          .addAllReceiptMessageIds(ids)
+          .build());
+    }
+    return envelopes;
   }
 
   private Future<AccountRecord> destination(String number) {

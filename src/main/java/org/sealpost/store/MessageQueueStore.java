@@ -1,7 +1,9 @@
 package org.sealpost.store;
 
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.sealpost.protocol.Envelope;
 
 /**
@@ -36,19 +38,35 @@ public interface MessageQueueStore {
    * <p>An ack need not be durable against a crash of the machine when it completes (it must be
    * against a crash of the process): should it be lost, the envelope is delivered again and the
    * client, which knows the message id, acks it again. Stores may write it without waiting for an
-   * fsync of its own; {@link #deleteThenAppend} likewise, as one atomic write (the receipt is then
+   * fsync of its own; {@link #deleteThenAppend} likewise, as one atomic write (a receipt is then
    * lost only together with its ack, and made again by the repeated ack).
    */
   Future<Boolean> delete(DeviceKey device, long seq);
 
   /**
-   * An ack that answers with receipts: deletes one envelope and, only when it was there, appends
-   * {@code ifDeleted} (as {@link #append}); returns what was appended (empty when the envelope
-   * was gone, so a repeated ack sends no second receipt). Stores that can make both one atomic
-   * write do (no ack without its receipt after a crash); the default is two writes.
+   * Acks that answer with receipts: deletes the device's envelopes at {@code seqs} and appends
+   * (as {@link #append}) what {@code receiptsFor} makes of the seqs that were there (in
+   * {@code seqs}' order); returns what was appended. A repeated ack finds nothing, so it sends no
+   * second receipt. Stores that can make it one atomic write do (no ack kept without its receipt
+   * after a crash; {@code receiptsFor} then runs inside that write and must be quick and pure); the
+   * default deletes one by one, then appends.
    */
-  default Future<List<Envelope>> deleteThenAppend(DeviceKey device, long seq, List<Envelope> ifDeleted) {
-    return delete(device, seq).compose(deleted -> deleted ? append(ifDeleted) : Future.succeededFuture(List.of()));
+  default Future<List<Envelope>> deleteThenAppend(DeviceKey device, List<Long> seqs,
+      Function<List<Long>, List<Envelope>> receiptsFor) {
+    List<Future<Boolean>> deletes = new ArrayList<>(seqs.size());
+    for (long seq : seqs) {
+      deletes.add(delete(device, seq));
+    }
+    return Future.all(deletes).compose(all -> {
+      List<Long> deleted = new ArrayList<>(seqs.size());
+      for (int i = 0; i < seqs.size(); i++) {
+        if (Boolean.TRUE.equals(all.resultAt(i))) {
+          deleted.add(seqs.get(i));
+        }
+      }
+      List<Envelope> receipts = deleted.isEmpty() ? List.of() : receiptsFor.apply(deleted);
+      return receipts.isEmpty() ? Future.succeededFuture(List.of()) : append(receipts);
+    });
   }
 
   /** How many envelopes wait for a device. */

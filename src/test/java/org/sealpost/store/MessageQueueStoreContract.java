@@ -142,16 +142,35 @@ public abstract class MessageQueueStoreContract {
   void deleteThenAppendAppendsOnlyWhenItDeleted() {
     await(store.append(List.of(envelope(BOB_1, "m", NOW))));
 
-    List<Envelope> receipt = await(store.deleteThenAppend(BOB_1, 1, List.of(envelope(BOB_2, "receipt", NOW))));
-    List<Envelope> again = await(store.deleteThenAppend(BOB_1, 1, List.of(envelope(BOB_2, "receipt", NOW))));
+    List<Envelope> receipt = await(store.deleteThenAppend(BOB_1, List.of(1L),
+        deleted -> List.of(envelope(BOB_2, "receipt", NOW))));
+    List<Envelope> again = await(store.deleteThenAppend(BOB_1, List.of(1L),
+        deleted -> List.of(envelope(BOB_2, "receipt", NOW))));
 
     assertThat(contents(receipt)).containsExactly("receipt");
     assertThat(seqs(receipt)).containsExactly(1L);
     assertThat(again).isEmpty();
     assertThat(await(store.count(BOB_1))).isZero();
     assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("receipt");
-    assertThat(await(store.deleteThenAppend(BOB_2, 1, List.of()))).isEmpty();
+    assertThat(await(store.deleteThenAppend(BOB_2, List.of(1L), deleted -> List.of()))).isEmpty();
     assertThat(await(store.count(BOB_2))).isZero();
+  }
+
+  @Test
+  void deleteThenAppendMakesReceiptsOfWhatWasThereOnly() {
+    await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW), envelope(BOB_1, "c", NOW))));
+    await(store.delete(BOB_1, 2));
+
+    List<List<Long>> asked = new java.util.ArrayList<>();
+    List<Envelope> receipts = await(store.deleteThenAppend(BOB_1, List.of(3L, 2L, 1L, 7L), deleted -> {
+      asked.add(List.copyOf(deleted));
+      return List.of(envelope(BOB_2, "receipt of " + deleted, NOW));
+    }));
+
+    assertThat(asked).containsExactly(List.of(3L, 1L));
+    assertThat(contents(receipts)).containsExactly("receipt of [3, 1]");
+    assertThat(await(store.count(BOB_1))).isZero();
+    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("receipt of [3, 1]");
   }
 
   @Test

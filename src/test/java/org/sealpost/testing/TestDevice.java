@@ -7,7 +7,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.vertx.core.Future;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -131,6 +134,25 @@ public final class TestDevice implements AutoCloseable {
 
   public Envelope next() {
     return next(10);
+  }
+
+  /**
+   * Takes deliveries until receipts of {@code type} among them name every one of {@code
+   * messageIds} (the server may put several ids in one receipt: acks that arrived together);
+   * returns all it took.
+   */
+  public List<Envelope> takeReceipts(Envelope.Type type, Collection<ByteString> messageIds, int seconds) {
+    List<Envelope> taken = new ArrayList<>();
+    Set<ByteString> missing = new HashSet<>(messageIds);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!missing.isEmpty()) {
+      Envelope envelope = next((int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
+      if (envelope.getType() == type) {
+        envelope.getReceiptMessageIdsList().forEach(missing::remove);
+      }
+      taken.add(envelope);
+    }
+    return taken;
   }
 
   /** Takes {@code count} deliveries in arrival order. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.store.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
@@ -120,18 +121,23 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
         });
   }
 
-  /** An ack with its receipts, in one batch written lazily (see {@link MessageQueueStore#delete}). */
+  /** Acks with their receipts, in one batch written lazily (see {@link MessageQueueStore#delete}). */
   @Override
-  public Future<List<Envelope>> deleteThenAppend(DeviceKey device, long seq, List<Envelope> ifDeleted) {
-    List<Envelope> copy = List.copyOf(ifDeleted);
+  public Future<List<Envelope>> deleteThenAppend(
+      DeviceKey device, List<Long> seqs, Function<List<Long>, List<Envelope>> receiptsFor) {
+    List<Long> copy = List.copyOf(seqs);
     return forgetOnFailure(db.writeLazily(
         txn -> {
-          byte[] key = Keys.queueEntry(device, seq);
-          if (txn.get(QUEUE, key) == null) {
-            return List.of();
+          List<Long> deleted = new ArrayList<>(copy.size());
+          for (long seq : copy) {
+            byte[] key = Keys.queueEntry(device, seq);
+            if (txn.get(QUEUE, key) != null) {
+              txn.delete(QUEUE, key);
+              deleted.add(seq);
+            }
           }
-          txn.delete(QUEUE, key);
-          return copy.isEmpty() ? List.of() : appendAll(txn, copy);
+          List<Envelope> receipts = deleted.isEmpty() ? List.of() : receiptsFor.apply(deleted);
+          return receipts.isEmpty() ? List.<Envelope>of() : appendAll(txn, receipts);
         }));
   }
 
