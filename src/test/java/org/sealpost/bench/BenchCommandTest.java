@@ -48,6 +48,32 @@ class BenchCommandTest {
         "\"delivered_per_s\":", "\"ack_ms\":{\"p50\":", "\"delivery_ms\":{\"p50\":");
     assertThat(figure(json, "acked")).isPositive().isEqualTo(figure(json, "sent"));
     assertThat(figure(json, "delivered")).isEqualTo(figure(json, "acked"));
+    // Server and load in one JVM: the split is unknown, the whole process is reported.
+    assertThat(json).contains("\"server_cpu_us_per_msg\":null", "\"cpu_shared_jvm\":true");
+    assertThat(decimal(json, "client_cpu_us_per_msg")).isPositive();
+  }
+
+  @Test
+  void oneToOneAgainstAServerByUrlSplitsCpuBetweenServerAndLoad(@TempDir Path dir) {
+    String prefix = "+1999";
+    String json;
+    // The server's CPU comes from its /metrics (process_cpu_time_ns_total), as from a server in its own JVM.
+    try (TestServer server = new TestServer(dir, config -> config.withAccounts(
+        config.accounts().withTestNumbers(Map.of(prefix + "*", "424242"))))) {
+      json = run("bench", "one-to-one", "--server", server.httpUri().toString(), "--tcp-port",
+          String.valueOf(server.server().tcpPort()), "--prefix", prefix, "--code", "424242", "--clients", "4",
+          "--rate", "100", "--duration", "1", "--warmup", "1");
+    }
+
+    assertThat(json).contains("\"lost\":0", "\"cpu_shared_jvm\":false");
+    assertThat(decimal(json, "server_cpu_us_per_msg")).isPositive();
+    assertThat(decimal(json, "client_cpu_us_per_msg")).isPositive();
+  }
+
+  private static double decimal(String json, String name) {
+    Matcher matcher = Pattern.compile("\"" + name + "\":([0-9.]+)").matcher(json);
+    assertThat(matcher.find()).as(name + " in " + json).isTrue();
+    return Double.parseDouble(matcher.group(1));
   }
 
   @Test
