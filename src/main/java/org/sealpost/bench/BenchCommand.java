@@ -145,7 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
         GroupScenario group = new GroupScenario(vertx, messages, size);
         List<BenchClient> members = await(connectAll(vertx, nodes, groupSize, group::onServerRequest));
         System.out.println("connected " + members.size() + " members; sending " + messages + " group messages");
-        return print(await(group.run(members))) && group.succeeded() ? 0 : 1;
+        return print(await(group.run(members, cpuMeter(vertx, nodes)))) && group.succeeded() ? 0 : 1;
       }
       if (peering != OneToOneScenario.Peers.ANY && (nodes.size() < 2 || clients < 2 * nodes.size())) {
         throw new CommandLine.ParameterException(new CommandLine(this),
@@ -190,7 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
     String[] result = await(drain.run(senders, receivers, credentials -> {
       Node node = nodes.get(Math.floorMod(credentials.getNumber().hashCode(), nodes.size()));
       return BenchClient.connect(vertx, node.http(), node.tcpPort(), webSocket, credentials, drain::onServerRequest);
-    }));
+    }, cpuMeter(vertx, nodes)));
     return print(result) && drain.succeeded() ? 0 : 1;
   }
 

@@ -82,7 +82,8 @@ final class GroupScenario {
     return Future.succeededFuture(200);
   }
 
-  Future<String[]> run(List<BenchClient> members) {
+  /** Runs; {@code cpu} measures the sends (its figures are per envelope delivered to a member). */
+  Future<String[]> run(List<BenchClient> members, CpuMeter cpu) {
     BenchClient sender = members.get(0);
     List<String> others = members.subList(1, members.size()).stream().map(BenchClient::number).toList();
     return sender.connection.call("POST", "/v1/groups", CreateGroupRequest.newBuilder().addAllMembers(others).build(),
@@ -90,8 +91,9 @@ final class GroupScenario {
         .compose(group -> BenchCommand.poll(vertx, () -> events.get() >= members.size(),
                 System.currentTimeMillis() + 120_000)
             .map(group))
-        .compose(group -> sendFrom(sender, group.getId(), members.size() - 1, 0))
-        .map(v -> result(members.size()));
+        .compose(group -> cpu.start().compose(v -> sendFrom(sender, group.getId(), members.size() - 1, 0)))
+        .compose(v -> cpu.stop())
+        .map(v -> result(members.size(), cpu.per((long) messages * (members.size() - 1))));
   }
 
   private Future<Void> sendFrom(BenchClient sender, String groupId, int recipients, int index) {
@@ -126,7 +128,7 @@ final class GroupScenario {
   }
 
   /** A human summary and one JSON line. */
-  private String[] result(int members) {
+  private String[] result(int members, CpuMeter.Figures cpu) {
     tick.freeze();
     fanOut.freeze();
     delivery.freeze();
@@ -139,14 +141,15 @@ final class GroupScenario {
         complete        %d of %d messages reached every member
         duplicates      %d
         receipts        %d
-        errors          %d""",
+        errors          %d
+        cpu             %s (per envelope delivered to a member)""",
         members, messages, size, tick.human(), members - 1, fanOut.human(), members - 1, delivery.human(),
-        complete, messages, duplicates.get(), receipts.get(), errors.get());
+        complete, messages, duplicates.get(), receipts.get(), errors.get(), cpu.human());
     String json = String.format(Locale.ROOT,
         "{\"scenario\":\"group\",\"members\":%d,\"messages\":%d,\"size\":%d,\"crypto\":\"none\",\"complete\":%d,"
-            + "\"duplicates\":%d,\"receipts\":%d,\"errors\":%d,\"tick_ms\":%s,\"fan_out_ms\":%s,\"delivery_ms\":%s}",
+            + "\"duplicates\":%d,\"receipts\":%d,\"errors\":%d,\"tick_ms\":%s,\"fan_out_ms\":%s,\"delivery_ms\":%s,%s}",
         members, messages, size, complete, duplicates.get(), receipts.get(), errors.get(), tick.json(), fanOut.json(),
-        delivery.json());
+        delivery.json(), cpu.json());
     return new String[] {human, json};
   }
 

@@ -89,7 +89,7 @@ final class OfflineDrainScenario {
    * {@code connect}; [human summary, JSON line].
    */
   Future<String[]> run(List<BenchClient> senders, List<DeviceCredentials> receivers,
-      Function<DeviceCredentials, Future<BenchClient>> connect) {
+      Function<DeviceCredentials, Future<BenchClient>> connect, CpuMeter cpu) {
     received = new AtomicInteger[receivers.size()];
     connectStarted = new long[receivers.size()];
     for (int i = 0; i < received.length; i++) {
@@ -102,11 +102,18 @@ final class OfflineDrainScenario {
           double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
           System.out.printf(Locale.ROOT, "queued %d messages (%d per device) in %.1f s; connecting %d devices%n",
               acked.size(), backlog, fillSeconds, receivers.size());
-          drainStart = System.nanoTime();
-          return connectAll(receivers, connect)
+          return cpu.start()
+              .compose(started -> {
+                drainStart = System.nanoTime();
+                return connectAll(receivers, connect);
+              })
               .compose(clients -> BenchCommand.poll(vertx, () -> delivered.containsAll(acked),
-                      System.currentTimeMillis() + 300_000)
-                  .map(done -> report(receivers.size(), fillSeconds, (System.nanoTime() - drainStart) / 1e9)));
+                  System.currentTimeMillis() + 300_000))
+              .compose(done -> {
+                double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+                return cpu.stop().map(stopped -> report(receivers.size(), fillSeconds, drainSeconds,
+                    cpu.per(delivered.size())));
+              });
         });
   }
 
@@ -170,7 +177,7 @@ final class OfflineDrainScenario {
     return ByteString.copyFrom(id);
   }
 
-  private String[] report(int devices, double fillSeconds, double drainSeconds) {
+  private String[] report(int devices, double fillSeconds, double drainSeconds, CpuMeter.Figures cpu) {
     fillAck.freeze();
     deviceDrain.freeze();
     long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
@@ -181,17 +188,18 @@ final class OfflineDrainScenario {
         per device      %s   (connect to its last queued message)
         lost            %d (acked but never delivered)
         duplicates      %d
-        errors          %d""",
+        errors          %d
+        cpu             %s (during the drain)""",
         devices, backlog, size, acked.size(), fillSeconds, acked.size() / fillSeconds, fillAck.human(),
         delivered.size(), drainSeconds, delivered.size() / drainSeconds, deviceDrain.human(), lost,
-        duplicates.get(), errors.get());
+        duplicates.get(), errors.get(), cpu.human());
     String json = String.format(Locale.ROOT,
         "{\"scenario\":\"offline-drain\",\"clients\":%d,\"backlog\":%d,\"size\":%d,\"acked\":%d,\"delivered\":%d,"
             + "\"fill_s\":%.2f,\"acked_per_s\":%.1f,\"drain_s\":%.3f,\"delivered_per_s\":%.1f,\"lost\":%d,"
-            + "\"duplicates\":%d,\"errors\":%d,\"ack_ms\":%s,\"device_drain_ms\":%s}",
+            + "\"duplicates\":%d,\"errors\":%d,\"ack_ms\":%s,\"device_drain_ms\":%s,%s}",
         devices, backlog, size, acked.size(), delivered.size(), fillSeconds, acked.size() / fillSeconds,
         drainSeconds, delivered.size() / drainSeconds, lost, duplicates.get(), errors.get(), fillAck.json(),
-        deviceDrain.json());
+        deviceDrain.json(), cpu.json());
     return new String[] {human, json};
   }
 

@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +36,18 @@ class BenchCommandTest {
     return output.lines().filter(line -> line.startsWith("{\"scenario\"")).findFirst().orElseThrow();
   }
 
+  /** The JSON line of a bench scenario run against a node the bench reaches by URL. */
+  private static String runAgainstServer(Path dir, String scenario, String... options) {
+    String prefix = "+1999";
+    try (TestServer server = new TestServer(dir, config -> config.withAccounts(
+        config.accounts().withTestNumbers(Map.of(prefix + "*", "424242"))))) {
+      List<String> args = new ArrayList<>(List.of("bench", scenario, "--server", server.httpUri().toString(),
+          "--tcp-port", String.valueOf(server.server().tcpPort()), "--prefix", prefix, "--code", "424242"));
+      args.addAll(List.of(options));
+      return run(args.toArray(String[]::new));
+    }
+  }
+
   private static long figure(String json, String name) {
     Matcher matcher = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
     assertThat(matcher.find()).as(name + " in " + json).isTrue();
@@ -55,15 +69,9 @@ class BenchCommandTest {
 
   @Test
   void oneToOneAgainstAServerByUrlSplitsCpuBetweenServerAndLoad(@TempDir Path dir) {
-    String prefix = "+1999";
-    String json;
     // The server's CPU comes from its /metrics (process_cpu_time_ns_total), as from a server in its own JVM.
-    try (TestServer server = new TestServer(dir, config -> config.withAccounts(
-        config.accounts().withTestNumbers(Map.of(prefix + "*", "424242"))))) {
-      json = run("bench", "one-to-one", "--server", server.httpUri().toString(), "--tcp-port",
-          String.valueOf(server.server().tcpPort()), "--prefix", prefix, "--code", "424242", "--clients", "4",
-          "--rate", "100", "--duration", "1", "--warmup", "1");
-    }
+    String json = runAgainstServer(dir, "one-to-one", "--clients", "4", "--rate", "100", "--duration", "1",
+        "--warmup", "1");
 
     assertThat(json).contains("\"lost\":0", "\"cpu_shared_jvm\":false");
     assertThat(decimal(json, "server_cpu_us_per_msg")).isPositive();
@@ -91,7 +99,8 @@ class BenchCommandTest {
     String json = run("bench", "offline-drain", "--clients", "5", "--backlog", "20");
 
     assertThat(json).contains("\"scenario\":\"offline-drain\"", "\"lost\":0", "\"duplicates\":0", "\"errors\":0",
-        "\"device_drain_ms\":{\"p50\":");
+        "\"device_drain_ms\":{\"p50\":", "\"cpu_shared_jvm\":true");
+    assertThat(decimal(json, "client_cpu_us_per_msg")).isPositive();
     assertThat(figure(json, "acked")).isEqualTo(100);
     assertThat(figure(json, "delivered")).isEqualTo(100);
   }
@@ -106,15 +115,8 @@ class BenchCommandTest {
 
   @Test
   void connectionsHoldsEveryConnectionAndReadsTheServersMeters(@TempDir Path dir) {
-    String prefix = "+1999";
-    String json;
     // connections measures a server in its own process: here, a node in this JVM the bench reaches by URL.
-    try (TestServer server = new TestServer(dir, config -> config.withAccounts(
-        config.accounts().withTestNumbers(Map.of(prefix + "*", "424242"))))) {
-      json = run("bench", "connections", "--server", server.httpUri().toString(), "--tcp-port",
-          String.valueOf(server.server().tcpPort()), "--prefix", prefix, "--code", "424242", "--clients", "20",
-          "--duration", "1");
-    }
+    String json = runAgainstServer(dir, "connections", "--clients", "20", "--duration", "1");
 
     assertThat(json).contains("\"scenario\":\"connections\"", "\"failed\":0", "\"dropped\":0",
         "\"live_heap_per_connection_bytes\":", "\"rss_per_connection_bytes\":");
