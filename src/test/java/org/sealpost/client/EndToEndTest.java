@@ -13,8 +13,12 @@ import com.google.protobuf.Empty;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -256,16 +259,37 @@ class EndToEndTest {
     assertThat(filesContaining(data, alice.number())).isNotEmpty();
   }
 
+  /**
+   * The files under {@code root} that hold {@code text}. The store keeps working meanwhile
+   * (Cassandra compacts and deletes its files at any time): a file or folder gone between listing
+   * and reading holds nothing any more and is passed over.
+   */
   private static List<Path> filesContaining(Path root, String text) throws IOException {
     byte[] needle = text.getBytes(StandardCharsets.UTF_8);
     List<Path> found = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        if (indexOf(Files.readAllBytes(file), needle) >= 0) {
-          found.add(file);
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+        if (attributes.isRegularFile()) {
+          try {
+            if (indexOf(Files.readAllBytes(file), needle) >= 0) {
+              found.add(file);
+            }
+          } catch (NoSuchFileException gone) {
+            // deleted since it was listed
+          }
         }
+        return FileVisitResult.CONTINUE;
       }
-    }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+    });
     return found;
   }
 
