@@ -13,8 +13,8 @@ import org.sealpost.store.DeviceKey;
 /**
  * The devices connected to this node, each with the context of its connection. The router hands
  * their events straight to that context (one task), with no event-bus address per device, no codec
- * and no directory lookup; the event bus carries only what crosses nodes. Tasks to one context run in the order they were given, so
- * events from one sender keep their order.
+ * and no directory lookup; the event bus carries only what crosses nodes. Tasks to one context run
+ * in the order they were given, so events from one sender keep their order.
  */
 public final class LocalDevices {
   /** A connected device's connection. */

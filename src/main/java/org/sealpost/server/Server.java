@@ -168,7 +168,10 @@ public final class Server {
                 server.tlsHttpPort(), ConnectionVerticle.WEBSOCKET_PATH, config.media().host(), server.mediaPort());
             return server;
           })
-          .recover(err -> server.stop().transform(ignored -> Future.failedFuture(err)));
+          .recover(err -> {
+            log.error("{} - start failed, shutting down: {}", nodeId, err.toString(), err);
+            return server.stop().transform(ignored -> Future.failedFuture(err));
+          });
     });
   }
 
