@@ -32,15 +32,15 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure a server: one-to-one throughput and latency; group fan-out latency; draining offline"
-        + " queues; memory per idle connection; registrations per second.")
+        + " queues; memory per idle connection; registrations per second; the CPU floor of moving a message's frames.")
 public final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_PREFIX = "+1999";
   static final String DEFAULT_CODE = "999999";
 
-  enum Scenario { ONE_TO_ONE, GROUP, OFFLINE_DRAIN, CONNECTIONS, REGISTRATION }
+  enum Scenario { ONE_TO_ONE, GROUP, OFFLINE_DRAIN, CONNECTIONS, REGISTRATION, FRAME_FLOOR }
 
   @Parameters(index = "0", paramLabel = "SCENARIO",
-      description = "one-to-one | group | offline-drain | connections | registration", converter = ScenarioConverter.class)
+      description = "one-to-one | group | offline-drain | connections | registration | frame-floor", converter = ScenarioConverter.class)
   Scenario scenario;
 
   @Option(names = "--server", paramLabel = "URL[,URL...]",
@@ -97,6 +97,10 @@ public final class BenchCommand implements Callable<Integer> {
       + " (each gives ~28,000 ports towards one server port). Default: one per 25,000 clients.")
   int sourceAddresses;
 
+  @Option(names = "--relay-transport", description = "frame-floor: the relay's transport, epoll or io_uring (as"
+      + " node.transport). Default: ${DEFAULT-VALUE}.")
+  String relayTransport = "epoll";
+
   @Option(names = "--prefix", description = "Number prefix of the bench accounts; the server must map \"<prefix>*\" to --code in accounts.testNumbers. Default: ${DEFAULT-VALUE}.")
   String prefix = DEFAULT_PREFIX;
 
@@ -116,6 +120,9 @@ public final class BenchCommand implements Callable<Integer> {
     OneToOneScenario.Peers peering = OneToOneScenario.Peers.parse(peers);
     if (scenario == Scenario.CONNECTIONS) {
       return connections();
+    }
+    if (scenario == Scenario.FRAME_FLOOR) {
+      return frameFloor(options);
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
     Server embedded = null;
@@ -263,6 +270,29 @@ public final class BenchCommand implements Callable<Integer> {
       return 0;
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The one-to-one load against a bare relay in this JVM (its own event loops, as many as a server
+   * has): what the frames alone cost, with no server.
+   */
+  private int frameFloor(BenchOptions options) throws Exception {
+    if (server != null) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "frame-floor runs its own relay: no --server");
+    }
+    if (!relayTransport.equals("epoll") && !relayTransport.equals("io_uring")) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--relay-transport must be epoll or io_uring");
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
+    try {
+      BenchResult result = await(new FrameFloorScenario(vertx, options).run(Runtime.getRuntime().availableProcessors(),
+          relayTransport.equals("io_uring")));
+      System.out.println(result.human());
+      System.out.println(result.json());
+      return result.lost() == 0 ? 0 : 1;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * CPU time spent between {@link #start} and {@link #stop}: the servers' (each node's
@@ -22,6 +23,8 @@ final class CpuMeter {
   private final Vertx vertx;
   private final List<URI> servers;
   private final boolean serverInThisJvm;
+  /** The server's threads' CPU when they run in this JVM apart from the load's; else null. */
+  private final LongSupplier serverThreads;
   private HttpClient http;
   private long serverStart = -1;
   private long serverEnd = -1;
@@ -33,6 +36,15 @@ final class CpuMeter {
     this.vertx = vertx;
     this.servers = List.copyOf(servers);
     this.serverInThisJvm = servers.isEmpty();
+    this.serverThreads = null;
+  }
+
+  /** A server whose threads run in this JVM but are told apart: {@code serverThreads} is their CPU so far (ns). */
+  CpuMeter(LongSupplier serverThreads) {
+    this.vertx = null;
+    this.servers = List.of();
+    this.serverInThisJvm = false;
+    this.serverThreads = serverThreads;
   }
 
   /** Marks the start of the measured window. */
@@ -60,7 +72,11 @@ final class CpuMeter {
   Figures per(long messages) {
     double server = serverStart < 0 || serverEnd < 0 || messages == 0 ? Double.NaN
         : (serverEnd - serverStart) / 1000.0 / messages;
-    double own = messages == 0 ? Double.NaN : (ownEnd - ownStart) / 1000.0 / messages;
+    long ownNanos = ownEnd - ownStart;
+    if (serverThreads != null) {
+      ownNanos -= serverEnd - serverStart; // the server's threads are in this process
+    }
+    double own = messages == 0 ? Double.NaN : ownNanos / 1000.0 / messages;
     return new Figures(server, own, serverInThisJvm);
   }
 
@@ -97,6 +113,9 @@ final class CpuMeter {
 
   /** The servers' CPU so far, summed; -1 when unknown (in this JVM, or a node did not say). */
   private Future<Long> serverCpuNanos() {
+    if (serverThreads != null) {
+      return Future.succeededFuture(serverThreads.getAsLong());
+    }
     if (serverInThisJvm) {
       return Future.succeededFuture(-1L);
     }

@@ -75,10 +75,14 @@ final class OneToOneTally<K> {
   }
 
   BenchResult result(String crypto, int clients, BenchOptions options, long sent) {
+    return result("one-to-one", crypto, clients, options, sent);
+  }
+
+  BenchResult result(String scenario, String crypto, int clients, BenchOptions options, long sent) {
     ackLatency.freeze();
     deliveryLatency.freeze();
     long lost = acked.stream().filter(id -> !delivered.contains(id)).count();
-    return new BenchResult("one-to-one", crypto, clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(),
+    return new BenchResult(scenario, crypto, clients, options, sent, ackedMeasured.get(), deliveredMeasured.get(),
         ackedInTime.get(), deliveredInTime.get(), lost, errors.get(), receipts.get(), load.measuredSeconds(), ackLatency,
         deliveryLatency, cpu.per(deliveredInTime.get()));
   }

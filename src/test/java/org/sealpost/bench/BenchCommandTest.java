@@ -78,6 +78,19 @@ class BenchCommandTest {
     assertThat(decimal(json, "client_cpu_us_per_msg")).isPositive();
   }
 
+  @Test
+  void frameFloorMovesEveryMessagesSixFramesAndReportsTheRelaysCpuApart() {
+    String json = run("bench", "frame-floor", "--clients", "4", "--rate", "100", "--duration", "1", "--warmup", "1");
+
+    assertThat(json).contains("\"scenario\":\"frame-floor\"", "\"lost\":0", "\"errors\":0", "\"cpu_shared_jvm\":false");
+    assertThat(figure(json, "acked")).isPositive().isEqualTo(figure(json, "sent"));
+    assertThat(figure(json, "delivered")).isEqualTo(figure(json, "acked"));
+    // Every delivery was answered and turned into a receipt for its sender.
+    assertThat(figure(json, "receipts")).isGreaterThanOrEqualTo(figure(json, "delivered"));
+    assertThat(decimal(json, "server_cpu_us_per_msg")).isPositive();
+    assertThat(decimal(json, "client_cpu_us_per_msg")).isPositive();
+  }
+
   private static double decimal(String json, String name) {
     Matcher matcher = Pattern.compile("\"" + name + "\":([0-9.]+)").matcher(json);
     assertThat(matcher.find()).as(name + " in " + json).isTrue();
