@@ -162,7 +162,7 @@ public final class MessagesService {
       }
     }
     if (senders.isEmpty()) {
-      return queues.deleteThenAppend(device, seqs, deleted -> List.of()).mapEmpty();
+      return queues.deleteAll(device, seqs);
     }
     long now = clock.millis();
     // Every sender's devices before the write, which then makes the receipts of what it deleted.

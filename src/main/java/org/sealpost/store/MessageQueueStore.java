@@ -44,6 +44,19 @@ public interface MessageQueueStore {
   Future<Boolean> delete(DeviceKey device, long seq);
 
   /**
+   * Acks that answer with nothing: deletes the device's envelopes at {@code seqs}, whether or not
+   * they are there (written as lazily as {@link #delete}). Stores that can skip the reads {@link
+   * #delete} makes to answer do.
+   */
+  default Future<Void> deleteAll(DeviceKey device, List<Long> seqs) {
+    List<Future<Boolean>> deletes = new ArrayList<>(seqs.size());
+    for (long seq : seqs) {
+      deletes.add(delete(device, seq));
+    }
+    return Future.all(deletes).mapEmpty();
+  }
+
+  /**
    * Acks that answer with receipts: deletes the device's envelopes at {@code seqs} and appends
    * (as {@link #append}) what {@code receiptsFor} makes of the seqs that were there (in
    * {@code seqs}' order); returns what was appended. A repeated ack finds nothing, so it sends no

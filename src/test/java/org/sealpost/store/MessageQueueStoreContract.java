@@ -174,6 +174,20 @@ public abstract class MessageQueueStoreContract {
   }
 
   @Test
+  void deleteAllDeletesWhatIsThereAndPassesOverWhatIsNot() {
+    await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW), envelope(BOB_1, "c", NOW),
+        envelope(BOB_2, "d", NOW))));
+    await(store.delete(BOB_1, 2));
+
+    await(store.deleteAll(BOB_1, List.of(3L, 2L, 9L)));
+
+    assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("a");
+    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("d");
+    // Nothing deleted or skipped moves the positions back.
+    assertThat(seqs(await(store.append(List.of(envelope(BOB_1, "e", NOW)))))).containsExactly(4L);
+  }
+
+  @Test
   void seqsKeepIncreasingAfterEverythingIsDeleted() {
     await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW))));
     await(store.delete(BOB_1, 1));

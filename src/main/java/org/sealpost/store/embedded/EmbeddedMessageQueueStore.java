@@ -121,6 +121,19 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
         });
   }
 
+  /** Acks that make no receipt: tombstones without a read (a repeated ack's is harmless), written lazily. */
+  @Override
+  public Future<Void> deleteAll(DeviceKey device, List<Long> seqs) {
+    List<Long> copy = List.copyOf(seqs);
+    return db.writeLazily(
+        txn -> {
+          for (long seq : copy) {
+            txn.delete(QUEUE, Keys.queueEntry(device, seq));
+          }
+          return null;
+        });
+  }
+
   /** Acks with their receipts, in one batch written lazily (see {@link MessageQueueStore#delete}). */
   @Override
   public Future<List<Envelope>> deleteThenAppend(
