@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.config.GatewayConfig;
+import org.sealpost.ops.ListenFailure;
 import org.sealpost.protocol.ReconnectRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,17 +71,18 @@ public final class ConnectionVerticle extends VerticleBase {
     tcpMember = new TcpListener.Member(((ContextInternal) context).nettyEventLoop(), this::acceptTcp);
     List<Future<?>> listening = new ArrayList<>();
     if (config.plaintext()) {
-      listening.add(tcpListener(config.tcpPort(), null).onSuccess(listener -> tcp = listener));
+      listening.add(tcpListener("gateway TCP", config.tcpPort(), null).onSuccess(listener -> tcp = listener));
       http = httpServer(config.httpPort(), null, api);
+      listening.add(listen("gateway HTTP", config.httpPort(), http));
     }
     if (config.tls().enabled()) {
       // Every instance reads the same files; Vert.x keeps one SSL context per server options.
       SSLOptions tls = new SSLOptions().setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(config.tls().certFile()).setKeyPath(config.tls().keyFile()));
-      listening.add(tcpListener(config.tls().tcpPort(), tls).onSuccess(listener -> tlsTcp = listener));
+      listening.add(tcpListener("gateway TLS TCP", config.tls().tcpPort(), tls).onSuccess(listener -> tlsTcp = listener));
       tlsHttp = httpServer(config.tls().httpPort(), tls, api);
+      listening.add(listen("gateway HTTPS", config.tls().httpPort(), tlsHttp));
     }
-    httpServers.forEach(server -> listening.add(server.listen()));
     return Future.join(listening)
         // A failed start is not followed by stop(): release what did bind (a shared TCP port above all).
         .recover(err -> stop().transform(stopped -> Future.failedFuture(err)))
@@ -88,8 +90,13 @@ public final class ConnectionVerticle extends VerticleBase {
             httpPort(), tlsTcpPort(), tlsHttpPort()));
   }
 
-  private Future<TcpListener> tcpListener(int port, SSLOptions tls) {
-    return TcpListener.join((VertxInternal) vertx, ctx.config().host(), port, tls == null ? null : tls.getKeyCertOptions(), tcpMember);
+  private Future<TcpListener> tcpListener(String name, int port, SSLOptions tls) {
+    return ListenFailure.naming(name, ctx.config().host(), port,
+        TcpListener.join((VertxInternal) vertx, ctx.config().host(), port, tls == null ? null : tls.getKeyCertOptions(), tcpMember));
+  }
+
+  private Future<HttpServer> listen(String name, int port, HttpServer server) {
+    return ListenFailure.naming(name, ctx.config().host(), port, server.listen());
   }
 
   /** On this instance's event loop: a TCP connection accepted for it. */

@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.config.MediaConfig;
 import org.sealpost.errors.SealpostException;
+import org.sealpost.ops.ListenFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class MediaVerticle extends VerticleBase {
         .setIdleTimeout(IDLE_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setHandle100ContinueAutomatically(false));
-    return http.requestHandler(router).listen()
+    return ListenFailure.naming("media HTTP", config.host(), config.port(), http.requestHandler(router).listen())
         .onSuccess(server -> log.debug("media instance listening on {}", server.actualPort()));
   }
 

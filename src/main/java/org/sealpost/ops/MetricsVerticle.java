@@ -31,7 +31,7 @@ public final class MetricsVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     ops.mount(router);
     server = vertx.createHttpServer().requestHandler(router);
-    return server.listen(port, host);
+    return ListenFailure.naming("metrics HTTP", host, port, server.listen(port, host));
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
@@ -150,7 +151,10 @@ public final class Server {
       started = Future.succeededFuture(Vertx.builder().with(options).withTransport(transport)
           .withMetrics(new MicrometerMetricsFactory(registry)).build());
     }
-    return started.compose(vertx -> {
+    // Completed without a Vert.x context: a failed start closes Vert.x, and a callback queued on
+    // one of its closed event loops would never run (the caller would wait for ever).
+    Promise<Server> result = Promise.promise();
+    started.onFailure(result::tryFail).onSuccess(vertx -> {
       Codecs.register(vertx.eventBus());
       Server server = new Server(config, nodeId, vertx, registry);
       server.clusterManager = manager[0];
@@ -159,20 +163,21 @@ public final class Server {
       log.info("{} - starting (data dir {}, store {}{}, {} transport)", nodeId, config.node().dataDir(),
           config.store().backend(), config.cluster().enabled() ? ", clustered" : "",
           transport.name());
-      return server.deploy()
+      server.deploy()
           .compose(v -> vertx.deployVerticle(() -> new EventLoopLag(registry),
               new DeploymentOptions().setInstances(eventLoops)).mapEmpty())
-          .map(v -> {
+          .onSuccess(v -> {
             log.info("{} - started on {}: tcp {}, http {}, tls tcp {}, https {} (-1: off; websocket at {}), media {}:{}",
                 nodeId, config.gateway().host(), server.tcpPort(), server.httpPort(), server.tlsTcpPort(),
                 server.tlsHttpPort(), ConnectionVerticle.WEBSOCKET_PATH, config.media().host(), server.mediaPort());
-            return server;
+            result.tryComplete(server);
           })
-          .recover(err -> {
-            log.error("{} - start failed, shutting down: {}", nodeId, err.toString(), err);
-            return server.stop().transform(ignored -> Future.failedFuture(err));
+          .onFailure(err -> {
+            log.error("{} - start failed, shutting down: {}", nodeId, err.getMessage(), err);
+            server.stop().onComplete(stopped -> result.tryFail(err));
           });
     });
+    return result.future();
   }
 
   /** The configured socket transport, or NIO where this machine lacks it. */

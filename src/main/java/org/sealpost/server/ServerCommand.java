@@ -49,7 +49,8 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     try {
       server = Server.start(config).toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
-      log.error("start-up failed: {}", e.getCause().getMessage(), e.getCause());
+      // the cause's stack trace is in the node's own "start failed" line
+      log.error("start-up failed: {}", e.getCause().getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -95,6 +95,14 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Waits for the process to end by itself and returns its exit code; fails if it still runs at the timeout. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("server process still running after " + timeout + "; see " + log());
+    }
+    return process.exitValue();
+  }
+
   public int httpPort() {
     return httpPort;
   }
