@@ -35,6 +35,8 @@ final class HazelcastSetup {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.local.localAddress", cluster.host());
+    // Without it Hazelcast listens on every interface, whatever the interfaces below say.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(cluster.failureDetectionTimeout().toSeconds()));
     if (config.getProperty("hazelcast.heartbeat.interval.seconds") == null) {
       config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
