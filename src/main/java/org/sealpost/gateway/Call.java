@@ -19,11 +19,16 @@ public record Call(DeviceKey device, List<String> params, Message body, String c
     return (T) body;
   }
 
-  public int intParam(int index) {
+  /** A device id in the path: 1 or more (ids are given out from 1). */
+  public int deviceIdParam(int index) {
     try {
-      return Integer.parseInt(params.get(index));
+      int id = Integer.parseInt(params.get(index));
+      if (id >= 1) {
+        return id;
+      }
     } catch (NumberFormatException e) {
-      throw org.sealpost.errors.SealpostException.badRequest("path parameter '" + params.get(index) + "' is not a number");
+      // answered below
     }
+    throw org.sealpost.errors.SealpostException.badRequest("path parameter '" + params.get(index) + "' is not a device id (1 or more)");
   }
 }

@@ -287,8 +287,12 @@ final class Connection {
     Message body;
     try {
       body = route.requestType().getParserForType().parseFrom(request.getBody());
+      KnownEnums.check(body);
     } catch (InvalidProtocolBufferException e) {
       respondError(request.getId(), SealpostException.badRequest("body is not a " + route.requestType().getDescriptorForType().getName()));
+      return;
+    } catch (SealpostException e) {
+      respondError(request.getId(), e);
       return;
     }
     Call call = new Call(device, match.get().params(), body, transport.remoteIp());

@@ -32,7 +32,7 @@ public final class CoreRoutes {
         new Route("POST", "/v1/devices/link-code", EMPTY, Access.DEVICE, false,
             call -> accounts.createLinkCode(call.device())),
         new Route("DELETE", "/v1/devices/:id", EMPTY, Access.DEVICE, false,
-            call -> accounts.removeDevice(call.device(), call.intParam(0)).map(v -> EMPTY)),
+            call -> accounts.removeDevice(call.device(), call.deviceIdParam(0)).map(v -> EMPTY)),
         new Route("PUT", "/v1/messages", SendMessageRequest.getDefaultInstance(), Access.DEVICE, true,
             call -> messages.send(call.device(), call.body(SendMessageRequest.class))),
         new Route("PUT", "/v1/receipts/read", ReadReceiptRequest.getDefaultInstance(), Access.DEVICE, false,

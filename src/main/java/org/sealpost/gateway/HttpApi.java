@@ -75,6 +75,7 @@ final class HttpApi {
     Message body;
     try {
       body = parse(rc, route.requestType());
+      KnownEnums.check(body);
     } catch (SealpostException e) {
       fail(rc, e);
       return;

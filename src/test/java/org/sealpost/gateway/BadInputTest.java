@@ -5,6 +5,9 @@ import static org.sealpost.testing.Await.await;
 
 import com.google.protobuf.ByteString;
 import io.vertx.core.buffer.Buffer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +22,11 @@ import org.sealpost.client.WireConnection;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.Frame;
+import org.sealpost.protocol.GroupSettings;
+import org.sealpost.protocol.OutgoingMessage;
 import org.sealpost.protocol.Request;
 import org.sealpost.protocol.Response;
+import org.sealpost.protocol.SendMessageRequest;
 import org.sealpost.testing.TestDevice;
 import org.sealpost.testing.TestServer;
 import org.sealpost.testing.TestServer.Transport;
@@ -119,6 +125,42 @@ class BadInputTest {
 
     assertThat(response.getStatus()).isEqualTo(400);
     assertThat(unknown.getStatus()).isEqualTo(404);
+    assertWellBehavedClientStillServed();
+  }
+
+  @Test
+  void undefinedEnumNumbersAndDeviceIdsAreBadRequestsOverFramesAndHttp() throws Exception {
+    SendMessageRequest valid = TestDevice.request(bob.number(), List.of(1), TestDevice.newMessageId(), "x", false);
+    SendMessageRequest typed99 = valid.toBuilder()
+        .setMessages(0, OutgoingMessage.newBuilder(valid.getMessages(0)).setTypeValue(99)).build();
+    Response overFrames = await(alice.sendRaw(typed99));
+    assertThat(overFrames.getStatus()).isEqualTo(400);
+    assertThat(overFrames.getReason()).contains("messages.type has no value 99");
+
+    HttpClient http = HttpClient.newHttpClient();
+    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((alice.number() + "." + alice.deviceId() + ":"
+        + alice.credentials().getPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String json = "{\"destination\":\"" + bob.number() + "\",\"messageId\":\"AAAAAAAAAAAAAAAAAAAAAA==\","
+        + "\"messages\":[{\"deviceId\":1,\"type\":99,\"content\":\"eA==\"}]}";
+    HttpResponse<String> overHttp = http.send(HttpRequest.newBuilder(server.httpUri().resolve("/v1/messages"))
+        .header("Authorization", basic).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(overHttp.statusCode()).as(overHttp.body()).isEqualTo(400);
+    assertThat(overHttp.body()).contains("has no value 99");
+
+    // a group setting outside GroupRole is refused before any group is looked at
+    Response settings = await(alice.connection().request("PUT", "/v1/groups/AAAAAAAAAAAAAAAAAAAAAA/settings",
+        GroupSettings.newBuilder().setAddMembersValue(9).build()));
+    assertThat(settings.getStatus()).isEqualTo(400);
+    assertThat(settings.getReason()).contains("add_members has no value 9");
+
+    for (String id : List.of("-1", "0", "x")) {
+      Response delete = await(alice.connection().request("DELETE", "/v1/devices/" + id, com.google.protobuf.Empty.getDefaultInstance()));
+      assertThat(delete.getStatus()).as("DELETE /v1/devices/" + id).isEqualTo(400);
+      HttpResponse<String> deleteOverHttp = http.send(HttpRequest.newBuilder(server.httpUri().resolve("/v1/devices/" + id))
+          .header("Authorization", basic).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(deleteOverHttp.statusCode()).as("HTTP DELETE /v1/devices/" + id).isEqualTo(400);
+    }
     assertWellBehavedClientStillServed();
   }
 

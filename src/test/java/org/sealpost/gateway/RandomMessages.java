@@ -65,7 +65,10 @@ final class RandomMessages {
       case DOUBLE -> random.nextDouble();
       case STRING -> string();
       case BYTE_STRING -> bytes(random.nextInt(200) == 0 ? 4096 + random.nextInt(60_000) : random.nextInt(64));
-      case ENUM -> field.getEnumType().getValues().get(random.nextInt(field.getEnumType().getValues().size()));
+      // now and then a number the enum does not define: protobuf keeps it, the server must refuse it
+      case ENUM -> random.nextInt(8) == 0
+          ? field.getEnumType().findValueByNumberCreatingIfUnknown((Integer) pick(new Object[] {99, -1, 1 << 20}))
+          : field.getEnumType().getValues().get(random.nextInt(field.getEnumType().getValues().size()));
       case MESSAGE -> depth >= 3 ? null : message(nestedType(field), depth + 1);
     };
   }
