@@ -188,11 +188,7 @@ final class Connection {
       return;
     }
     ctx.accounts().authenticate(auth.getNumber(), auth.getDeviceId(), auth.getPassword(), transport.remoteIp())
-        .compose(account -> {
-          DeviceKey key = new DeviceKey(account.getNumber(), auth.getDeviceId());
-          return ctx.router().closeConnection(key, "connection replaced by a newer one").map(v -> key);
-        })
-        .compose(this::open)
+        .compose(account -> open(new DeviceKey(account.getNumber(), auth.getDeviceId())))
         .onSuccess(key -> {
           respond(request.getId(), AuthResponse.newBuilder().setNumber(key.number()).setDeviceId(key.deviceId())
               .setServerTime(System.currentTimeMillis()).build());
@@ -206,15 +202,21 @@ final class Connection {
         });
   }
 
-  /** Becomes the device's connection: local consumer, session directory entry, delivery. */
+  /**
+   * Becomes the device's connection: replaces (and waits out) the one before it, then the session
+   * directory entry, the hooks, delivery.
+   */
   private Future<DeviceKey> open(DeviceKey key) {
     if (state == State.CLOSED) {
       return Future.failedFuture(SealpostException.unauthorized("connection closed during authentication"));
     }
     device = key;
-    ctx.router().local().add(key, endpoint);
     registered = true;
-    return ctx.sessions().register(key, ctx.router().nodeId())
+    replacing = ctx.router().replace(key, endpoint, "connection replaced by a newer one");
+    return replacing
+        .compose(v -> state == State.CLOSED
+            ? Future.<Void>failedFuture(SealpostException.unauthorized("replaced by a newer connection during authentication"))
+            : ctx.sessions().register(key, ctx.router().nodeId()))
         .compose(v -> {
           if (releasing != null) {
             return Future.<Void>succeededFuture(); // closed meanwhile: no open without its close
@@ -255,7 +257,8 @@ final class Connection {
           return TAKEN;
         }
         closeWithError(ErrorCode.UNAUTHORIZED, event.getClose());
-        return release().transform(done -> TAKEN);
+        // gone once out of the directory, and once whatever this one was replacing is gone too
+        return release().transform(done -> replacing).transform(done -> TAKEN);
       }
       case KEYS_LOW -> notify("PUT", KEYS_LOW_PATH, event.getKeysLow());
       case PRESENCE -> notify("PUT", PRESENCE_PATH, event.getPresence());
@@ -500,6 +503,9 @@ final class Connection {
 
   private Future<Void> releasing;
 
+  /** The closing of the connection this one replaced (set when it claims the device). */
+  private Future<Void> replacing = Future.succeededFuture();
+
   /** Leaves the device's address and directory entry (once). */
   private Future<Void> release() {
     if (releasing != null) {
@@ -514,8 +520,10 @@ final class Connection {
       return Future.succeededFuture();
     });
     ctx.router().local().remove(device, endpoint);
-    Future<Void> left = ctx.sessions().unregister(device, ctx.router().nodeId())
-        .onFailure(err -> log.atWarn().addKeyValue(LOG_ID, id).log("{} - leaving the session directory failed: {}", device, err.getMessage()));
+    // A newer connection of the device here keeps the entry (it names this node all the same).
+    Future<Void> left = ctx.router().local().contains(device) ? Future.succeededFuture()
+        : ctx.sessions().unregister(device, ctx.router().nodeId())
+            .onFailure(err -> log.atWarn().addKeyValue(LOG_ID, id).log("{} - leaving the session directory failed: {}", device, err.getMessage()));
     // Both finish before a replacing connection is told this one is gone.
     releasing = Future.join(hook, left).transform(done -> left);
     return releasing;

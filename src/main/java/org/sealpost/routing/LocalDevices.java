@@ -31,9 +31,13 @@ public final class LocalDevices {
 
   private final ConcurrentMap<DeviceKey, Endpoint> endpoints = new ConcurrentHashMap<>();
 
-  /** {@code endpoint} is now the device's connection on this node (replacing any other here). */
-  public void add(DeviceKey device, Endpoint endpoint) {
-    endpoints.put(device, endpoint);
+  /**
+   * {@code endpoint} is now the device's connection on this node; returns the one it replaced here
+   * (null if none). Atomic: of several connections of one device claiming at once, each replaces
+   * exactly the one before it, so each can close its own predecessor and none is left open.
+   */
+  public Endpoint claim(DeviceKey device, Endpoint endpoint) {
+    return endpoints.put(device, endpoint);
   }
 
   /** Removes {@code endpoint}, unless another connection of the device replaced it meanwhile. */
@@ -70,6 +74,11 @@ public final class LocalDevices {
     if (endpoint == null) {
       return Future.succeededFuture(false);
     }
+    return deliver(vertx, endpoint, event);
+  }
+
+  /** Hands an event to this one connection; completes with its answer, on the caller's context. */
+  public Future<Boolean> deliver(Vertx vertx, Endpoint endpoint, DeviceEvent event) {
     Context target = endpoint.context();
     ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
     if (caller == target) {

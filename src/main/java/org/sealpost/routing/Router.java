@@ -96,6 +96,24 @@ public final class Router {
     if (local.contains(device)) {
       return local.deliver(vertx, device, close).mapEmpty();
     }
+    return closeElsewhere(device, close);
+  }
+
+  /**
+   * Makes {@code newer} the device's connection on this node and closes the one it replaces: the
+   * one it took the place of here, or else the device's connection on another node. Completes when
+   * that one is closed (or there was none).
+   */
+  public Future<Void> replace(DeviceKey device, LocalDevices.Endpoint newer, String reason) {
+    DeviceEvent close = DeviceEvent.newBuilder().setClose(reason).build();
+    LocalDevices.Endpoint previous = local.claim(device, newer);
+    if (previous != null) {
+      return local.deliver(vertx, previous, close).mapEmpty();
+    }
+    return closeElsewhere(device, close);
+  }
+
+  private Future<Void> closeElsewhere(DeviceKey device, DeviceEvent close) {
     return sessions.lookup(device).compose(node -> {
       if (node.isEmpty() || node.get().equals(nodeId)) {
         return Future.<Void>succeededFuture(); // here it would be in local
