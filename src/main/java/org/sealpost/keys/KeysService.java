@@ -96,6 +96,8 @@ public final class KeysService {
           return parseSelector(selector);
         })
         .compose(deviceId -> limits.check(Limit.KEY_FETCH_PER_DEVICE, requester.id())
+            .compose(v -> limits.check(Limit.KEY_FETCH_PER_ACCOUNT_PAIR, requester.number() + ">" + number))
+            .compose(v -> limits.check(Limit.KEY_FETCH_PER_TARGET, number))
             .compose(v -> account(number))
             .map(account -> targets(account, deviceId)))
         .compose(devices -> takeAll(number, devices))

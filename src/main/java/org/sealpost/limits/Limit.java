@@ -28,6 +28,17 @@ public enum Limit {
    */
   KEY_FETCH_PER_DEVICE("keyFetchPerDevice", 100, Duration.ofMillis(100)),
   /**
+   * Prekey bundle fetches by one account (all its devices) of one other account's keys: a session
+   * needs one, a reinstall or a new device of the other side a few more. Without it one account
+   * could take all of a victim's one-time keys in one burst.
+   */
+  KEY_FETCH_PER_ACCOUNT_PAIR("keyFetchPerAccountPair", 10, Duration.ofMinutes(2)),
+  /**
+   * Prekey bundle fetches of one account's keys, by everyone together: many accounts working
+   * together drain it no faster than this (a burst of new contacts, then one every 20 s).
+   */
+  KEY_FETCH_PER_TARGET("keyFetchPerTarget", 50, Duration.ofSeconds(20)),
+  /**
    * Numbers one account may look up: each number in a contact upload that was not in its previous
    * upload, and each presence subscription to a number outside its contacts, takes one permit. A
    * whole address book at once, then one number every 30 s (2,880 a day): enough for real contact

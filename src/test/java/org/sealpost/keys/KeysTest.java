@@ -335,4 +335,51 @@ class KeysTest {
       assertThat(count(owner)).isEqualTo(counts(7, 7));
     }
   }
+
+  @Test
+  void oneAccountCannotDrainAnothersOneTimeKeysNorCanManyTogether(@TempDir Path limitedDir) {
+    try (TestServer limited = new TestServer(limitedDir, config -> {
+      Map<String, RateLimitConfig> limits = new HashMap<>(config.limits());
+      limits.put(Limit.KEY_FETCH_PER_ACCOUNT_PAIR.id(), new RateLimitConfig(3, Duration.ofHours(1)));
+      limits.put(Limit.KEY_FETCH_PER_TARGET.id(), new RateLimitConfig(6, Duration.ofHours(1)));
+      return config.withLimits(limits);
+    })) {
+      TestDevice victim = limited.device(limited.register());
+      TestDevice greedy = limited.device(limited.register());
+      await(upload(victim, bobKeys.complete(20, 20)));
+
+      // one account: three fetches, then 429 until its bucket refills, and nothing more is taken
+      for (int i = 0; i < 3; i++) {
+        await(fetch(greedy, victim.number(), "1"));
+      }
+      RequestFailedException limitedFetch = (RequestFailedException) failure(fetch(greedy, victim.number(), "*"));
+      assertThat(limitedFetch.status()).isEqualTo(429);
+      assertThat(limitedFetch.error().getRetryAfterMs()).isPositive();
+      assertThat(count(victim)).isEqualTo(counts(17, 17));
+
+      // many accounts together: three more fetches in all, then the target's own bucket is empty
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        TestDevice helper = limited.device(limited.register());
+        Future<PreKeyBundles> fetched = fetch(helper, victim.number(), "1");
+        statuses.add(awaitStatus(fetched));
+      }
+      assertThat(statuses).containsExactly(200, 200, 200, 429, 429);
+      assertThat(count(victim)).isEqualTo(counts(14, 14));
+
+      // the victim's own other contacts are not the greedy one's business: another account's keys are still served
+      TestDevice other = limited.device(limited.register());
+      await(upload(other, new TestKeys(9).complete(5, 5)));
+      assertThat(await(fetch(greedy, other.number(), "1")).getDevicesCount()).isEqualTo(1);
+    }
+  }
+
+  private static int awaitStatus(Future<?> call) {
+    try {
+      await(call);
+      return 200;
+    } catch (RuntimeException e) {
+      return status(call);
+    }
+  }
 }
