@@ -22,8 +22,11 @@ WORKDIR /opt/sealpost
 COPY --from=build /sealpost.jar /opt/sealpost/sealpost.jar
 COPY conf/ /opt/sealpost/conf/
 # Listen on every interface inside the container; keep data on the volume.
+# The console verification provider (the only one so far) logs numbers and codes; listening on all
+# of the container's addresses needs the explicit flag (docs/security.md).
 ENV SEALPOST_GATEWAY_HOST=0.0.0.0 \
     SEALPOST_MEDIA_HOST=0.0.0.0 \
+    SEALPOST_ACCOUNTS_ALLOW_CONSOLE_PROVIDER_OFF_LOOPBACK=true \
     SEALPOST_NODE_DATA_DIR=/var/lib/sealpost \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 USER sealpost

@@ -14,6 +14,9 @@ import java.util.Map;
  * @param testNumbers numbers with a fixed code, for demos, tests and benchmarks; no code is sent to
  *     them. A key ending in {@code *} is a prefix: {@code "+1555000*": "123456"} covers every
  *     number that starts with +1555000
+ * @param allowConsoleProviderOffLoopback lets the console provider (which logs full numbers and
+ *     codes) run with a gateway.host that is not a loopback address: an explicit choice, off by
+ *     default
  */
 public record AccountsConfig(
     String verificationProvider,
@@ -21,7 +24,8 @@ public record AccountsConfig(
     int maxCodeAttempts,
     Duration linkCodeTtl,
     int maxDevices,
-    Map<String, String> testNumbers) {
+    Map<String, String> testNumbers,
+    boolean allowConsoleProviderOffLoopback) {
 
   public AccountsConfig {
     SealpostConfig.check("console".equals(verificationProvider),
@@ -54,10 +58,11 @@ public record AccountsConfig(
   }
 
   public static AccountsConfig defaults() {
-    return new AccountsConfig("console", Duration.ofMinutes(10), 5, Duration.ofMinutes(10), 5, Map.of());
+    return new AccountsConfig("console", Duration.ofMinutes(10), 5, Duration.ofMinutes(10), 5, Map.of(), false);
   }
 
   public AccountsConfig withTestNumbers(Map<String, String> value) {
-    return new AccountsConfig(verificationProvider, codeTtl, maxCodeAttempts, linkCodeTtl, maxDevices, value);
+    return new AccountsConfig(verificationProvider, codeTtl, maxCodeAttempts, linkCodeTtl, maxDevices, value,
+        allowConsoleProviderOffLoopback);
   }
 }

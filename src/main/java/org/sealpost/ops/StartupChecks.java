@@ -42,10 +42,34 @@ public final class StartupChecks {
     if (config.metrics().ownPort()) {
       port(ports, "metrics.port", config.metrics().port());
     }
+    consoleProviderOnLoopback(config);
     if (!config.store().isEmbedded()) {
       var cassandra = config.store().cassandra();
       oneOf("store.cassandra.consistency", cassandra.consistency(), CONSISTENCY);
       oneOf("store.cassandra.serialConsistency", cassandra.serialConsistency(), SERIAL);
+    }
+  }
+
+  /**
+   * The console provider writes full numbers and their codes to the log: anyone who reads the log
+   * could take over accounts. Fine on a developer's machine; elsewhere only when the operator says so.
+   */
+  private static void consoleProviderOnLoopback(SealpostConfig config) {
+    var accounts = config.accounts();
+    String host = config.gateway().host();
+    if (accounts.verificationProvider().equals("console") && !accounts.allowConsoleProviderOffLoopback()
+        && !isLoopback(host)) {
+      throw new IllegalArgumentException("accounts.verificationProvider: console writes full numbers and their"
+          + " verification codes to the log, and gateway.host " + host + " is not a loopback address; set"
+          + " accounts.allowConsoleProviderOffLoopback: true to run it there anyway");
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 

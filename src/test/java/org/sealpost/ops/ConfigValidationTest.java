@@ -49,6 +49,18 @@ class ConfigValidationTest {
   }
 
   @Test
+  void theConsoleProviderRunsOffLoopbackOnlyWhenTheOperatorSaysSo(@TempDir Path dir) throws IOException {
+    String base = "node:\n  dataDir: " + dir.resolve("d") + "\ngateway:\n  host: 0.0.0.0\n";
+    assertServerRefuses(dir, base, "accounts.verificationProvider", "console", "0.0.0.0",
+        "accounts.allowConsoleProviderOffLoopback");
+    String data = System.getProperty("java.io.tmpdir");
+    StartupChecks.check(loader.load(null, Map.of("SEALPOST_GATEWAY_HOST", "0.0.0.0", "SEALPOST_NODE_DATA_DIR", data,
+        "SEALPOST_ACCOUNTS_ALLOW_CONSOLE_PROVIDER_OFF_LOOPBACK", "true")));
+    StartupChecks.check(loader.load(null, Map.of("SEALPOST_GATEWAY_HOST", "127.0.0.1", "SEALPOST_NODE_DATA_DIR", data)));
+    StartupChecks.check(loader.load(null, Map.of("SEALPOST_GATEWAY_HOST", "localhost", "SEALPOST_NODE_DATA_DIR", data)));
+  }
+
+  @Test
   void poolSizesAndLogFormatAreKeys() {
     SealpostConfig config = loader.load(null, Map.of("SEALPOST_NODE_EVENT_LOOP_THREADS", "3",
         "SEALPOST_NODE_WORKER_THREADS", "7", "SEALPOST_NODE_LOG_FORMAT", "json"));
