@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a bench scenario against a server in its own JVM (embedded store on a fresh data
-# directory, free loopback ports, registration and key-fetch limits raised for the bench accounts), so the
+# directory, free loopback ports, registration, key-fetch and per-address connection limits raised for the bench's clients), so the
 # bench's figures split CPU per message between the server (from its /metrics) and the load
 # generator. Prints the bench's summary and JSON line.
 #   scripts/bench-server.sh SCENARIO [BENCH OPTIONS...]
@@ -17,7 +17,7 @@ HTTP=$(free_port); TCP=$(free_port); MEDIA=$(free_port)
 env SEALPOST_GATEWAY_HTTP_PORT=$HTTP SEALPOST_GATEWAY_TCP_PORT=$TCP SEALPOST_MEDIA_PORT=$MEDIA \
   SEALPOST_ACCOUNTS_TEST_NUMBERS='{"+1999*": "999999"}' SEALPOST_GATEWAY_MAX_UNAUTHENTICATED_PER_IP=0 \
   SEALPOST_LIMITS_REGISTRATION_CODE_PER_IP_BUCKET_SIZE=1000000 SEALPOST_LIMITS_VERIFY_PER_IP_BUCKET_SIZE=1000000 \
-  SEALPOST_LIMITS_KEY_FETCH_PER_TARGET_BUCKET_SIZE=1000000 SEALPOST_LIMITS_KEY_FETCH_PER_ACCOUNT_PAIR_BUCKET_SIZE=1000000 ${SERVER_ENV:-} \
+  SEALPOST_GATEWAY_MAX_HTTP_CONNECTIONS_PER_IP=0 SEALPOST_LIMITS_KEY_FETCH_PER_TARGET_BUCKET_SIZE=1000000 SEALPOST_LIMITS_KEY_FETCH_PER_ACCOUNT_PAIR_BUCKET_SIZE=1000000 ${SERVER_ENV:-} \
   java ${SERVER_JAVA_OPTS:--Xmx4g} -jar "$JAR" server --data-dir "$WORK/data" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 cleanup() {

@@ -340,7 +340,7 @@ public final class BenchCommand implements Callable<Integer> {
     SealpostConfig base = new org.sealpost.config.ConfigLoader().load(null, System.getenv());
     return base.withNode(base.node().withDataDir(dataDir.toString()))
         .withGateway(base.gateway().withPorts(0, 0).withConnectionLimits(base.gateway().maxOutboundBytes(),
-            base.gateway().maxPendingRequests(), 0))
+            base.gateway().maxPendingRequests(), 0).withMaxHttpConnectionsPerIp(0)) // every client is on 127.0.0.1
         .withMedia(base.media().withPort(0))
         .withAccounts(base.accounts().withTestNumbers(Map.of(prefix + "*", code)))
         .withLimits(RateLimiters.unlimited());

@@ -19,6 +19,8 @@ import java.time.Duration;
  *     pause; a reader that lets twice this pile up is disconnected
  * @param maxPendingRequests requests of one connection being served at once; then reading it pauses
  * @param maxUnauthenticatedPerIp connections from one IP address not yet authenticated; more are refused
+ * @param maxHttpConnectionsPerIp connections to the HTTP listeners (REST, WebSocket) from one IP
+ *     address; more are closed as they come; 0 = no cap
  */
 public record GatewayConfig(
     String host,
@@ -33,7 +35,8 @@ public record GatewayConfig(
     int maxInflightDeliveries,
     int maxOutboundBytes,
     int maxPendingRequests,
-    int maxUnauthenticatedPerIp) {
+    int maxUnauthenticatedPerIp,
+    int maxHttpConnectionsPerIp) {
 
   public GatewayConfig {
     SealpostConfig.check(host != null && !host.isBlank(), "gateway.host must not be empty");
@@ -49,11 +52,12 @@ public record GatewayConfig(
     SealpostConfig.check(maxOutboundBytes >= maxFrameBytes, "gateway.maxOutboundBytes must be >= gateway.maxFrameBytes");
     SealpostConfig.check(maxPendingRequests > 0, "gateway.maxPendingRequests must be > 0");
     SealpostConfig.check(maxUnauthenticatedPerIp >= 0, "gateway.maxUnauthenticatedPerIp must be >= 0 (0 = no limit)");
+    SealpostConfig.check(maxHttpConnectionsPerIp >= 0, "gateway.maxHttpConnectionsPerIp must be >= 0 (0 = no limit)");
   }
 
   public static GatewayConfig defaults() {
     return new GatewayConfig("127.0.0.1", 5222, 8080, true, TlsConfig.defaults(), 0, 128 * 1024,
-        Duration.ofSeconds(10), Duration.ofSeconds(90), 256, 1024 * 1024, 256, 64);
+        Duration.ofSeconds(10), Duration.ofSeconds(90), 256, 1024 * 1024, 256, 64, 256);
   }
 
   /** Instances to deploy: the configured count, or one per core. */
@@ -64,22 +68,30 @@ public record GatewayConfig(
   /** The same configuration with other plaintext ports (0 picks free ones). */
   public GatewayConfig withPorts(int tcp, int http) {
     return new GatewayConfig(host, tcp, http, plaintext, tls, instances, maxFrameBytes, authTimeout, idleTimeout,
-        maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp);
+        maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp,
+        maxHttpConnectionsPerIp);
   }
 
   public GatewayConfig withTimeouts(Duration auth, Duration idle) {
     return new GatewayConfig(host, tcpPort, httpPort, plaintext, tls, instances, maxFrameBytes, auth, idle,
-        maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp);
+        maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp,
+        maxHttpConnectionsPerIp);
   }
 
   public GatewayConfig withTls(boolean plaintextListeners, TlsConfig value) {
     return new GatewayConfig(host, tcpPort, httpPort, plaintextListeners, value, instances, maxFrameBytes,
-        authTimeout, idleTimeout, maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp);
+        authTimeout, idleTimeout, maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp,
+        maxHttpConnectionsPerIp);
   }
 
   public GatewayConfig withConnectionLimits(int outboundBytes, int pendingRequests, int unauthenticatedPerIp) {
     return new GatewayConfig(host, tcpPort, httpPort, plaintext, tls, instances, maxFrameBytes, authTimeout,
-        idleTimeout, maxInflightDeliveries, outboundBytes, pendingRequests, unauthenticatedPerIp);
+        idleTimeout, maxInflightDeliveries, outboundBytes, pendingRequests, unauthenticatedPerIp, maxHttpConnectionsPerIp);
+  }
+
+  public GatewayConfig withMaxHttpConnectionsPerIp(int value) {
+    return new GatewayConfig(host, tcpPort, httpPort, plaintext, tls, instances, maxFrameBytes, authTimeout,
+        idleTimeout, maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp, value);
   }
 
   /**

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param ttl a blob is deleted this long after its upload completed
  * @param uploadTtl an upload not completed this long after it was created is deleted
  * @param sweepInterval how often expired blobs and abandoned uploads are deleted
+ * @param maxConnectionsPerIp connections to the media listener from one IP address; more are
+ *     closed as they come; 0 = no cap
  */
 public record MediaConfig(
     String host,
@@ -29,7 +31,8 @@ public record MediaConfig(
     long maxBlobBytes,
     Duration ttl,
     Duration uploadTtl,
-    Duration sweepInterval) {
+    Duration sweepInterval,
+    int maxConnectionsPerIp) {
 
   public MediaConfig {
     SealpostConfig.check(host != null && !host.isBlank(), "media.host must not be empty");
@@ -43,11 +46,12 @@ public record MediaConfig(
     SealpostConfig.check(ttl != null && ttl.toMillis() > 0, "media.ttl must be > 0");
     SealpostConfig.check(uploadTtl != null && uploadTtl.toMillis() > 0, "media.uploadTtl must be > 0");
     SealpostConfig.check(sweepInterval != null && sweepInterval.toMillis() > 0, "media.sweepInterval must be > 0");
+    SealpostConfig.check(maxConnectionsPerIp >= 0, "media.maxConnectionsPerIp must be >= 0 (0 = no limit)");
   }
 
   public static MediaConfig defaults() {
     return new MediaConfig("127.0.0.1", 8081, 0, "", "", 100L * 1024 * 1024, Duration.ofDays(30),
-        Duration.ofDays(1), Duration.ofHours(1));
+        Duration.ofDays(1), Duration.ofHours(1), 64);
   }
 
   /** Instances to deploy: the configured count, or one per core. */
@@ -61,18 +65,22 @@ public record MediaConfig(
   }
 
   public MediaConfig withPort(int value) {
-    return new MediaConfig(host, value, instances, dir, publicUrl, maxBlobBytes, ttl, uploadTtl, sweepInterval);
+    return new MediaConfig(host, value, instances, dir, publicUrl, maxBlobBytes, ttl, uploadTtl, sweepInterval, maxConnectionsPerIp);
   }
 
   public MediaConfig withPublicUrl(String value) {
-    return new MediaConfig(host, port, instances, dir, value, maxBlobBytes, ttl, uploadTtl, sweepInterval);
+    return new MediaConfig(host, port, instances, dir, value, maxBlobBytes, ttl, uploadTtl, sweepInterval, maxConnectionsPerIp);
   }
 
   public MediaConfig withMaxBlobBytes(long value) {
-    return new MediaConfig(host, port, instances, dir, publicUrl, value, ttl, uploadTtl, sweepInterval);
+    return new MediaConfig(host, port, instances, dir, publicUrl, value, ttl, uploadTtl, sweepInterval, maxConnectionsPerIp);
   }
 
   public MediaConfig withRetention(Duration blobTtl, Duration uploads, Duration sweep) {
-    return new MediaConfig(host, port, instances, dir, publicUrl, maxBlobBytes, blobTtl, uploads, sweep);
+    return new MediaConfig(host, port, instances, dir, publicUrl, maxBlobBytes, blobTtl, uploads, sweep, maxConnectionsPerIp);
+  }
+
+  public MediaConfig withMaxConnectionsPerIp(int value) {
+    return new MediaConfig(host, port, instances, dir, publicUrl, maxBlobBytes, ttl, uploadTtl, sweepInterval, value);
   }
 }

@@ -25,6 +25,7 @@ import org.sealpost.protocol.Frame;
 import org.sealpost.protocol.ReconnectRequest;
 import org.sealpost.protocol.Request;
 import org.sealpost.protocol.Response;
+import org.sealpost.limits.ConnectionsPerAddress;
 import org.sealpost.routing.LocalDevices;
 import org.sealpost.store.DeviceKey;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * connection; nothing it does reaches other connections.
  *
  * <p>Bounds: until it authenticates a connection holds one of its address's
- * {@link PreAuthLimiter} slots; at most {@code maxPendingRequests} requests are served at once
+ * {@link ConnectionsPerAddress} slots; at most {@code maxPendingRequests} requests are served at once
  * (at that many the connection is not read until one is answered: TCP pushes back on the
  * client, nothing is refused); outbound bytes past {@code maxOutboundBytes} pause deliveries, and a reader that
  * lets twice that pile up is disconnected (its envelopes stay queued).

@@ -116,6 +116,7 @@ public final class ConnectionVerticle extends VerticleBase {
         .setHost(config.host())
         .setPort(port)
         .setTcpNoDelay(true)
+        .setHttp2ClearTextEnabled(false) // HTTP/1.1 (and WebSocket) only: a connection is counted as it opens
         .setReadIdleTimeout(idleMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setMaxWebSocketFrameSize(config.maxFrameBytes() + 1024)
@@ -123,7 +124,7 @@ public final class ConnectionVerticle extends VerticleBase {
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(tls.getKeyCertOptions());
     }
-    HttpServer server = vertx.createHttpServer(options);
+    HttpServer server = ctx.httpConnections().guard(vertx.createHttpServer(options), tls == null ? "gateway HTTP" : "gateway HTTPS");
     server.webSocketHandler(webSocketHandler());
     server.requestHandler(api.router());
     httpServers.add(server);

@@ -2,12 +2,16 @@ package org.sealpost.gateway;
 
 import org.sealpost.accounts.AccountsService;
 import org.sealpost.config.GatewayConfig;
+import org.sealpost.limits.ConnectionsPerAddress;
 import org.sealpost.routing.MessagesService;
 import org.sealpost.routing.Router;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.SessionDirectory;
 
-/** What the gateway needs from the rest of the node, built once by server/. */
+/**
+ * What the gateway needs from the rest of the node, built once by server/ (so the per-address
+ * counters are the node's, shared by every gateway instance).
+ */
 public record GatewayContext(
     GatewayConfig config,
     ApiRoutes routes,
@@ -17,5 +21,6 @@ public record GatewayContext(
     SessionDirectory sessions,
     Router router,
     GatewayMetrics metrics,
-    PreAuthLimiter preAuth,
+    ConnectionsPerAddress preAuth,
+    ConnectionsPerAddress httpConnections,
     ConnectionHooks hooks) {}

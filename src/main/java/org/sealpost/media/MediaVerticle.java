@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.config.MediaConfig;
 import org.sealpost.errors.SealpostException;
+import org.sealpost.limits.ConnectionsPerAddress;
 import org.sealpost.ops.ListenFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +28,13 @@ public final class MediaVerticle extends VerticleBase {
   private static final int IDLE_SECONDS = 120;
 
   private final MediaService media;
+  private final ConnectionsPerAddress connections;
   private HttpServer http;
 
-  public MediaVerticle(MediaService media) {
+  /** @param connections the node's count of media connections per address (shared by every instance) */
+  public MediaVerticle(MediaService media, ConnectionsPerAddress connections) {
     this.media = media;
+    this.connections = connections;
   }
 
   @Override
@@ -46,9 +50,11 @@ public final class MediaVerticle extends VerticleBase {
         .setHost(config.host())
         .setPort(config.port())
         .setTcpNoDelay(true)
+        .setHttp2ClearTextEnabled(false) // HTTP/1.1 only: a connection is counted as it opens
         .setIdleTimeout(IDLE_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setHandle100ContinueAutomatically(false));
+    connections.guard(http, "media HTTP");
     return ListenFailure.naming("media HTTP", config.host(), config.port(), http.requestHandler(router).listen())
         .onSuccess(server -> log.debug("media instance listening on {}", server.actualPort()));
   }

@@ -37,7 +37,7 @@ import org.sealpost.gateway.ConnectionVerticle;
 import org.sealpost.gateway.CoreRoutes;
 import org.sealpost.gateway.GatewayContext;
 import org.sealpost.gateway.GatewayMetrics;
-import org.sealpost.gateway.PreAuthLimiter;
+import org.sealpost.limits.ConnectionsPerAddress;
 import org.sealpost.gateway.Route;
 import org.sealpost.groups.GroupRoutes;
 import org.sealpost.groups.GroupsService;
@@ -128,6 +128,7 @@ public final class Server {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new ProcessMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry); // process_files_open_files / _max_files
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     Transport transport = transport(config.node().transport());
     if (config.node().eventLoopThreads() > 0) {
@@ -237,12 +238,14 @@ public final class Server {
               .withBackup(this::backup);
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
-              new PreAuthLimiter(config.gateway().maxUnauthenticatedPerIp()), presence);
+              new ConnectionsPerAddress(config.gateway().maxUnauthenticatedPerIp()),
+              new ConnectionsPerAddress(config.gateway().maxHttpConnectionsPerIp()), presence);
+          ConnectionsPerAddress mediaConnections = new ConnectionsPerAddress(config.media().maxConnectionsPerIp());
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock, router.local()))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(config.push(), stores.pushTokens(), stores.sessions(),
                   registry, clock)))
               .compose(id -> vertx.deployVerticle(() -> {
-                MediaVerticle verticle = new MediaVerticle(media);
+                MediaVerticle verticle = new MediaVerticle(media, mediaConnections);
                 mediaListeners.add(verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(config.media().effectiveInstances())))
