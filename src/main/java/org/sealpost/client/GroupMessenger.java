@@ -32,9 +32,11 @@ final class GroupMessenger {
   private final ServerApi api;
   private final String ownNumber;
   private final Clock clock;
+  private final SentLog sent;
 
   GroupMessenger(GroupSessions groups, MessageSender sender, CryptoWorker crypto, ServerApi api, String ownNumber,
-      Clock clock) {
+      Clock clock, SentLog sent) {
+    this.sent = sent;
     this.groups = groups;
     this.sender = sender;
     this.crypto = crypto;
@@ -88,16 +90,22 @@ final class GroupMessenger {
     MessageId id = MessageId.random();
     long now = clock.millis();
     return distribute(groupId)
-        .compose(v -> crypto.run(() -> groups.encrypt(groupId, ContentCodec.encode(
-            Content.newBuilder().setText(text).setGroupId(groupId).build()))))
+        .compose(members -> crypto.run(() -> {
+          sent.record(id, members); // before the send: the members' receipts are checked against it
+          return groups.encrypt(groupId, ContentCodec.encode(
+            Content.newBuilder().setText(text).setGroupId(groupId).build()));
+        }))
         .compose(ciphertext -> api.call("PUT", "/v1/groups/" + groupId + "/messages", GroupSendRequest.newBuilder()
             .setMessageId(id.bytes()).setTimestamp(now).setContent(ByteString.copyFrom(ciphertext)).build(),
             GroupSendResponse.parser()))
         .map(tick -> new SentMessage(id, groupId, now, tick.getServerTimestamp(), tick.getDuplicate()));
   }
 
-  /** Makes sure every current member's devices hold this device's current sender key. */
-  Future<Void> distribute(String groupId) {
+  /**
+   * Makes sure every current member's devices hold this device's current sender key; completes
+   * with the members' numbers (this account's left out).
+   */
+  Future<List<String>> distribute(String groupId) {
     return api.call("GET", "/v1/groups/" + groupId, Empty.getDefaultInstance(), Group.parser())
         .compose(group -> crypto.run(() -> {
           GroupKeyDistribution distribution = groups.distribution(groupId);
@@ -106,7 +114,9 @@ final class GroupMessenger {
             missing.add(member.getNumber());
           }
           missing.removeAll(groups.load(groupId).orElseThrow().getDistributedToList());
-          return new Pending(distribution, List.copyOf(missing));
+          List<String> others = group.getMembersList().stream().map(GroupMember::getNumber)
+              .filter(number -> !number.equals(ownNumber)).toList();
+          return new Pending(distribution, List.copyOf(missing), others);
         }))
         .compose(pending -> {
           byte[] plaintext = ContentCodec.encode(Content.newBuilder().setGroupKey(pending.distribution()).build());
@@ -116,7 +126,7 @@ final class GroupMessenger {
           }
           return Future.all(sends).compose(all -> crypto.run(() -> {
             groups.distributed(groupId, pending.members());
-            return null;
+            return pending.others();
           }));
         });
   }
@@ -127,7 +137,7 @@ final class GroupMessenger {
 
   /** Encrypts a group message without sending it (tests: what a removed member could capture). */
   Future<byte[]> encryptOnly(String groupId, String text) {
-    return distribute(groupId).compose(v -> crypto.run(() -> groups.encrypt(groupId,
+    return distribute(groupId).compose(members -> crypto.run(() -> groups.encrypt(groupId,
         ContentCodec.encode(Content.newBuilder().setText(text).setGroupId(groupId).build()))));
   }
 
@@ -152,5 +162,6 @@ final class GroupMessenger {
     return new GroupInfo(group.getId(), name, List.copyOf(members), Set.copyOf(admins), group.getRevision());
   }
 
-  private record Pending(GroupKeyDistribution distribution, List<String> members) {}
+  /** @param members those still lacking the sender key; {@code others} every member but this account */
+  private record Pending(GroupKeyDistribution distribution, List<String> members, List<String> others) {}
 }

@@ -60,14 +60,19 @@ final class MessageReceiver {
   private final Function<PreKeyCount, Future<Void>> refillKeys;
   private final String self;
   private final Calls calls;
+  private final SentLog sent;
+  private final String ownNumber;
   /** Envelopes from a changed identity, by sender, waiting for the user's trust. */
   private final Map<String, List<Envelope>> held = new LinkedHashMap<>();
   /** Tail of the chain that handles deliveries one at a time. */
   private Future<?> tail = Future.succeededFuture();
 
   MessageReceiver(FileProtocolStore store, GroupSessions groups, CryptoWorker crypto,
-      Supplier<ClientListener> listener, Function<PreKeyCount, Future<Void>> refillKeys, String self, Calls calls) {
+      Supplier<ClientListener> listener, Function<PreKeyCount, Future<Void>> refillKeys, String self, Calls calls,
+      SentLog sent, String ownNumber) {
     this.calls = calls;
+    this.sent = sent;
+    this.ownNumber = ownNumber;
     this.store = store;
     this.groups = groups;
     this.received = new ReceivedLog(store.files());
@@ -148,6 +153,10 @@ final class MessageReceiver {
     };
   }
 
+  /**
+   * Tells the application of a receipt's ids that this account sent to the receipt's sender; the
+   * rest are dropped (anyone can make the server carry a receipt for any id: docs/protocol.md).
+   */
   private Future<Integer> onReceipt(Envelope envelope) {
     List<MessageId> ids = new ArrayList<>();
     for (ByteString id : envelope.getReceiptMessageIdsList()) {
@@ -156,9 +165,17 @@ final class MessageReceiver {
       }
     }
     Receipt.Kind kind = envelope.getType() == Envelope.Type.READ_RECEIPT ? Receipt.Kind.READ : Receipt.Kind.DELIVERED;
-    listener.get().onReceipt(new Receipt(kind, envelope.getSource(), envelope.getSourceDevice(), ids,
-        envelope.getServerTimestamp()));
-    return Future.succeededFuture(OK);
+    return crypto.run(() -> sent.sentTo(ids, envelope.getSource())).map(genuine -> {
+      if (genuine.size() < ids.size()) {
+        log.debug("{} - dropped {} receipt ids from {} for messages not sent to it", self, ids.size() - genuine.size(),
+            Redact.number(envelope.getSource()));
+      }
+      if (!genuine.isEmpty()) {
+        listener.get().onReceipt(new Receipt(kind, envelope.getSource(), envelope.getSourceDevice(), genuine,
+            envelope.getServerTimestamp()));
+      }
+      return OK;
+    });
   }
 
   /** Notes departures (the next group send rotates the sender key), then tells the application. */
@@ -201,7 +218,14 @@ final class MessageReceiver {
 
   private Future<Integer> handOver(Envelope envelope, MessageId id) {
     String source = envelope.getSource();
-    return crypto.run(() -> received.decrypted(source, id).orElseThrow())
+    return crypto.run(() -> {
+          ReceivedMessage record = received.decrypted(source, id).orElseThrow();
+          if (source.equals(ownNumber) && !record.getContent().getSentTo().isEmpty()) {
+            // a transcript of this account's other device: its recipient's receipts come here too
+            sent.record(id, List.of(record.getContent().getSentTo()));
+          }
+          return record;
+        })
         .compose(record -> {
           if (record.getContent().hasCall()) {
             // Only as a CALL envelope: the server decides what rings and what is stored as missed.

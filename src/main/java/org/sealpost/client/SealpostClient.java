@@ -68,6 +68,7 @@ public final class SealpostClient {
   private final ServerApi api;
   private final KeyUploader keys;
   private final MessageSender sender;
+  private final SentLog sent;
   private final MessageReceiver receiver;
   private final Calls calls;
   private final PresenceClient presence;
@@ -108,11 +109,13 @@ public final class SealpostClient {
         .setPassword(password).build());
     this.keys = new KeyUploader(store, crypto, api, clock, self);
     this.sender = new MessageSender(store, crypto, api, number, deviceId);
+    this.sent = new SentLog(store.files());
     GroupSessions groupSessions = new GroupSessions(store, number, deviceId);
     this.calls = new Calls(vertx, sender, () -> listener, clock, DEFAULT_RING_TIMEOUT);
-    this.receiver = new MessageReceiver(store, groupSessions, crypto, () -> listener, keys::refill, self, calls);
+    this.receiver = new MessageReceiver(store, groupSessions, crypto, () -> listener, keys::refill, self, calls, sent,
+        number);
     this.presence = new PresenceClient(api, () -> listener);
-    this.groups = new GroupMessenger(groupSessions, sender, crypto, api, number, clock);
+    this.groups = new GroupMessenger(groupSessions, sender, crypto, api, number, clock, sent);
     this.attachments = new Attachments(vertx, api, server, DeviceCredentials.newBuilder().setNumber(number)
         .setDeviceId(deviceId).setPassword(password).build(), clock);
     crypto.watch(store, changed -> listener.onIdentityChanged(changed));
@@ -160,6 +163,7 @@ public final class SealpostClient {
         StateFiles files = new StateFiles(stateDir);
         FileProtocolStore store = FileProtocolStore.load(files);
         new ReceivedLog(files).prune(Instant.now());
+        new SentLog(files).prune(Instant.now());
         return new SealpostClient(vertx, context, lock, store);
       } catch (RuntimeException e) {
         lock.close();
@@ -464,17 +468,21 @@ public final class SealpostClient {
     return onContext(() -> attachments.save(pointer, directory));
   }
 
+  /**
+   * Records the message as sent to {@code to} (the receipts that come back are checked against
+   * it), sends the transcript to this account's other devices, then the message: in that order,
+   * so another device has the transcript in its queue before any receipt of the message.
+   */
   private Future<SentMessage> sendNow(String to, Content content) {
     MessageId id = MessageId.random();
     long now = clock.millis();
     byte[] transcript = ContentCodec.encode(content.toBuilder().setSentTo(to).build());
-    Future<SendMessageResponse> toRecipient = to.equals(number)
-        ? Future.succeededFuture(null)
-        : sender.send(to, ContentCodec.encode(content), id, now);
-    return toRecipient.compose(response -> sender.send(number, transcript, id, now).map(own -> {
-      SendMessageResponse tick = response != null ? response : own;
-      return new SentMessage(id, to, now, tick.getServerTimestamp(), tick.getDuplicate());
-    }));
+    return crypto.run(() -> {
+      sent.record(id, List.of(to));
+      return null;
+    }).compose(v -> sender.send(number, transcript, id, now))
+        .compose(own -> (to.equals(number) ? Future.succeededFuture(own) : sender.send(to, ContentCodec.encode(content), id, now))
+            .map(tick -> new SentMessage(id, to, now, tick.getServerTimestamp(), tick.getDuplicate())));
   }
 
   // ------------------------------------------------------------------ calls

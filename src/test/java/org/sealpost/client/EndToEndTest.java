@@ -116,6 +116,26 @@ class EndToEndTest {
   }
 
   @Test
+  void receiptsForMessagesNotSentToTheirSenderAreDropped() {
+    Device alice = register("alice");
+    Device bob = register("bob");
+    Device mallory = register("mallory");
+
+    SentMessage toBob = await(alice.client().send(bob.number(), "for bob only"), 30);
+    bob.events().nextMessage();
+    assertThat(alice.events().nextReceipt().messageIds()).containsExactly(toBob.id());
+    // Mallory "reads" an id alice never sent anyone and one she sent to bob: the server carries
+    // both (it cannot tell), alice's device shows neither.
+    await(mallory.client().markRead(alice.number(), List.of(MessageId.random(), toBob.id())));
+    await(bob.client().markRead(alice.number(), List.of(toBob.id())));
+
+    Receipt next = alice.events().nextReceipt();
+    assertThat(next.by()).isEqualTo(bob.number());
+    assertThat(next.kind()).isEqualTo(Receipt.Kind.READ);
+    assertThat(next.messageIds()).containsExactly(toBob.id());
+  }
+
+  @Test
   void twoClientsTalkBothWaysWithDeliveryAndReadTicks() {
     Device alice = register("alice");
     Device bob = register("bob");
