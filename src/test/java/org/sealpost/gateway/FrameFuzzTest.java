@@ -36,8 +36,11 @@ import org.sealpost.testing.TestServer;
  * its connection is closed with one; none gets a 500; the server stays healthy; two
  * well-behaved clients exchange messages throughout and lose none.
  *
+ * <p>The same bodies go over HTTP too (3,000 requests on every route, protobuf and broken JSON,
+ * with and without credentials): no 5xx but 503.
+ *
  * <p>Replay a failure with {@code -Dsealpost.fuzz.seed=N}; size the run with
- * {@code -Dsealpost.fuzz.frames=N}.
+ * {@code -Dsealpost.fuzz.frames=N} and {@code -Dsealpost.fuzz.http=N}.
  */
 class FrameFuzzTest {
   private static final long SEED = Long.getLong("sealpost.fuzz.seed", 20261128L);
@@ -135,6 +138,53 @@ class FrameFuzzTest {
     }
     assertThat(ticked.size()).as("messages alice sent during the run").isGreaterThan(10);
     assertThat(fromAlice).isSorted().doesNotHaveDuplicates().containsAll(ticked);
+  }
+
+  /**
+   * The same hostile bodies over HTTP on every route (protobuf, or JSON that is often not JSON),
+   * with and without credentials: every answer is a 2xx or a 4xx, or a 503 (retry later); never
+   * another 5xx.
+   */
+  @Test
+  void hostileHttpRequestsGetTypedErrors() throws Exception {
+    server = new TestServer(dataDir, c -> c.withTurn(new org.sealpost.config.TurnConfig("fuzz-turn-secret",
+        List.of("turn:127.0.0.1:3478"), java.time.Duration.ofHours(1))));
+    DeviceCredentials attacker = server.register();
+    Random random = new Random(SEED + 1);
+    RandomMessages garbage = new RandomMessages(random, List.of(attacker.getNumber(), "*", "1", "0", "-1"));
+    List<Route> routes = server.server().routes().all().stream()
+        .filter(route -> !(route.verb().equals("DELETE") && route.path().startsWith("/v1/devices")))
+        .toList();
+    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((attacker.getNumber() + "."
+        + attacker.getDeviceId() + ":" + attacker.getPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    Set<Integer> statuses = new HashSet<>();
+    int requests = Integer.getInteger("sealpost.fuzz.http", 3_000);
+    for (int i = 0; i < requests; i++) {
+      Frame frame = structuredRequest(random, garbage, routes, i);
+      Request request = frame.getRequest();
+      String verb = List.of("GET", "PUT", "POST", "DELETE", "PATCH").contains(request.getVerb()) ? request.getVerb() : "PUT";
+      boolean json = random.nextInt(3) == 0;
+      byte[] body = json ? (random.nextBoolean() ? "{\"" + garbage.string() + "\": " + random.nextInt() + "}"
+          : garbage.string()).getBytes(java.nio.charset.StandardCharsets.UTF_8) : request.getBody().toByteArray();
+      HttpRequest.Builder builder;
+      try {
+        builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.server().httpPort() + request.getPath()));
+      } catch (IllegalArgumentException notAUri) {
+        continue; // the client refuses to send it at all
+      }
+      builder.method(verb, HttpRequest.BodyPublishers.ofByteArray(body))
+          .header("Content-Type", json ? "application/json" : "application/x-protobuf");
+      if (random.nextInt(10) != 0) {
+        builder.header("Authorization", basic);
+      }
+      HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("%s %s -> %s", verb, request.getPath(), response.body())
+          .satisfies(status -> assertThat(status < 500 || status == 503).isTrue());
+      statuses.add(response.statusCode());
+    }
+    assertThat(statuses).as("the run reached past the edge checks").contains(200);
+    assertThat(health()).isEqualTo(200);
   }
 
   private RawFrameSocket authenticated(DeviceCredentials device) throws IOException {
