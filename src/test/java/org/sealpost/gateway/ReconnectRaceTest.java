@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,13 +46,18 @@ class ReconnectRaceTest {
     TestDevice sender = server.device(server.register());
     List<WireConnection> connections = new ArrayList<>();
     Set<WireConnection> closed = ConcurrentHashMap.newKeySet();
+    // 20 rounds of 10 logins: all but the last connection are replaced and closed by the server
+    CountDownLatch replacedClosed = new CountDownLatch(20 * 10 - 1);
     List<String> failures = new ArrayList<>();
     for (int round = 0; round < 20; round++) {
       // ten logins at once, each replacing whichever came before it
       List<Future<WireConnection>> logins = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         WireConnection connection = server.connect(Transport.TCP);
-        connection.onClose(() -> closed.add(connection));
+        connection.onClose(() -> {
+          closed.add(connection);
+          replacedClosed.countDown();
+        });
         connections.add(connection);
         logins.add(connection.authenticate(flapping.getNumber(), flapping.getDeviceId(), flapping.getPassword())
             .map(auth -> connection)
@@ -67,10 +74,7 @@ class ReconnectRaceTest {
     assertThat(failures).as("logins that failed").allMatch(failure -> failure.endsWith("connection closed"));
 
     // Every connection but one is closed by the server.
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (closed.size() < connections.size() - 1 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
+    assertThat(replacedClosed.await(10, TimeUnit.SECONDS)).as("every replaced connection closed").isTrue();
     assertThat(closed).hasSize(connections.size() - 1);
     // One more login replaces the survivor in turn, and gets what is sent to the device.
     TestDevice device = server.device(flapping);
