@@ -125,8 +125,7 @@ final class CpuMeter {
     List<Future<Long>> reads = new ArrayList<>();
     for (URI server : servers) {
       reads.add(http.request(HttpMethod.GET, server.getPort(), server.getHost(), "/metrics")
-          .compose(request -> request.send())
-          .compose(response -> response.body())
+          .compose(request -> request.send().compose(response -> response.body()))
           .map(body -> parse(body.toString()))
           .otherwise(-1L));
     }

@@ -56,8 +56,7 @@ public final class MediaClient {
         .putHeader("Upload-Length", String.valueOf(length))
         .putHeader("Upload-Metadata", "sha256 " + Base64.getEncoder().encodeToString(sha256));
     return http.request(create)
-        .compose(request -> request.send())
-        .compose(response -> expect(response, 201))
+        .compose(request -> request.send().compose(response -> expect(response, 201)))
         .compose(response -> {
           String location = response.getHeader("Location");
           String id = location.substring(location.lastIndexOf('/') + 1);
@@ -93,8 +92,7 @@ public final class MediaClient {
               .putHeader("Content-Type", "application/offset+octet-stream")
               .putHeader("Content-Length", String.valueOf(length - offset));
           return http.request(patch)
-              .compose(request -> request.send(source))
-              .compose(response -> expect(response, 204))
+              .compose(request -> request.send(source).compose(response -> expect(response, 204)))
               .map(response -> Long.parseLong(response.getHeader("Upload-Offset")))
               .eventually(source::close);
         });
@@ -102,8 +100,7 @@ public final class MediaClient {
 
   private Future<Long> serverOffset(String id) {
     return http.request(options(HttpMethod.HEAD, UPLOADS + "/" + id))
-        .compose(request -> request.send())
-        .compose(response -> expect(response, 200))
+        .compose(request -> request.send().compose(response -> expect(response, 200)))
         .map(response -> Long.parseLong(response.getHeader("Upload-Offset")));
   }
 
@@ -134,9 +131,7 @@ public final class MediaClient {
     if (have > 0) {
       get.putHeader("Range", "bytes=" + have + "-").putHeader("If-Range", "\"" + id + "\"");
     }
-    return http.request(get)
-        .compose(request -> request.send())
-        .compose(response -> {
+    return http.request(get).compose(request -> request.send().compose(response -> {
           if (response.statusCode() == 416 && have > 0) {
             return response.body().mapEmpty();
           }
@@ -151,7 +146,7 @@ public final class MediaClient {
                 file.setWritePos(whole ? 0 : have);
                 return response.pipeTo(file);  // ends (closes) the file either way
               });
-        });
+        }));
   }
 
   private RequestOptions options(HttpMethod method, String path) {
@@ -159,7 +154,10 @@ public final class MediaClient {
         .putHeader("Tus-Resumable", "1.0.0").putHeader("Authorization", authorization);
   }
 
-  /** The response if it has the expected status; else its error body as a {@link RequestFailedException}. */
+  /**
+   * The response if it has the expected status; else its error body as a {@link RequestFailedException}.
+   * Called in the callback of the request's send: a body asked for later may miss the response's end.
+   */
   private static Future<HttpClientResponse> expect(HttpClientResponse response, int status) {
     if (response.statusCode() == status) {
       return response.body().map(ignored -> response);

@@ -67,8 +67,9 @@ public final class RestClient {
       options.putHeader("Authorization",
           "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
     }
-    return http.request(options)
-        .compose(request -> request.send(Buffer.buffer(body.toByteArray())))
+    // The response's body is asked for in the callback that gets the response: one chained
+    // outside it may run on another context after the response has ended, and wait forever.
+    return http.request(options).compose(request -> request.send(Buffer.buffer(body.toByteArray()))
         .compose(response -> response.body().compose(bytes -> {
           try {
             if (response.statusCode() == 200) {
@@ -79,7 +80,7 @@ public final class RestClient {
             return Future.failedFuture(new RequestFailedException(response.statusCode(),
                 ErrorBody.newBuilder().setMessage("unreadable response: " + bytes.toString(StandardCharsets.UTF_8)).build()));
           }
-        }));
+        })));
   }
 
   public Future<Void> close() {

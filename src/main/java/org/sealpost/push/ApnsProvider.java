@@ -65,8 +65,7 @@ final class ApnsProvider implements PushProvider {
         .putHeader("apns-expiration", Long.toString(clock.instant().plus(EXPIRATION).getEpochSecond()))
         .putHeader("content-type", "application/json");
     return client.request(request)
-        .compose(req -> req.send(Buffer.buffer(PAYLOAD)))
-        .compose(response -> response.body().map(body -> outcome(response, body)))
+        .compose(req -> req.send(Buffer.buffer(PAYLOAD)).compose(response -> response.body().map(body -> outcome(response, body))))
         .compose(outcome -> {
           if (outcome.result() == PushOutcome.Result.FAILED && outcome.reason().equals("ExpiredProviderToken")
               && mayRefresh) {

@@ -71,8 +71,7 @@ final class FcmProvider implements PushProvider {
                 .setTimeout(config.requestTimeout().toMillis())
                 .putHeader("authorization", "Bearer " + bearer)
                 .putHeader("content-type", "application/json; charset=UTF-8"))
-            .compose(req -> req.send(message.toBuffer()))
-            .compose(response -> response.body().map(body -> outcome(response, body)))
+            .compose(req -> req.send(message.toBuffer()).compose(response -> response.body().map(body -> outcome(response, body))))
             .compose(outcome -> {
               if (outcome.result() == PushOutcome.Result.FAILED && outcome.reason().startsWith("401") && mayRefresh) {
                 forget(bearer);
@@ -139,8 +138,7 @@ final class FcmProvider implements PushProvider {
             .setAbsoluteURI(account.tokenUri())
             .setTimeout(config.requestTimeout().toMillis())
             .putHeader("content-type", "application/x-www-form-urlencoded"))
-        .compose(req -> req.send(Buffer.buffer(form)))
-        .compose(response -> response.body().compose(body -> {
+        .compose(req -> req.send(Buffer.buffer(form)).compose(response -> response.body().compose(body -> {
           if (response.statusCode() != 200) {
             return Future.failedFuture("OAuth2 token request answered " + response.statusCode() + ": " + body);
           }
@@ -153,7 +151,7 @@ final class FcmProvider implements PushProvider {
             accessTokenExpires = clock.millis() + json.getLong("expires_in", 3600L) * 1000 - EXPIRY_MARGIN_MS;
           }
           return Future.succeededFuture(token);
-        }))
+        })))
         .onComplete(promise);
     return accessToken;
   }

@@ -38,8 +38,7 @@ final class WebhookProvider implements PushProvider {
             .putHeader("content-type", "application/json")
             .putHeader("ttl", "86400")
             .putHeader("urgency", "high"))
-        .compose(req -> req.send(BODY))
-        .compose(response -> response.body().map(body -> {
+        .compose(req -> req.send(BODY).compose(response -> response.body().map(body -> {
           int status = response.statusCode();
           if (status >= 200 && status < 300) {
             return PushOutcome.delivered();
@@ -51,6 +50,6 @@ final class WebhookProvider implements PushProvider {
             return PushOutcome.retry(Integer.toString(status), PushOutcome.retryAfter(response.getHeader("retry-after")));
           }
           return PushOutcome.failed(Integer.toString(status));
-        }));
+        })));
   }
 }
