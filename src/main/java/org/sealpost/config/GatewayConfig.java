@@ -21,6 +21,12 @@ import java.time.Duration;
  * @param maxUnauthenticatedPerIp connections from one IP address not yet authenticated; more are refused
  * @param maxHttpConnectionsPerIp connections to the HTTP listeners (REST, WebSocket) from one IP
  *     address; more are closed as they come; 0 = no cap
+ * @param maxUnackedBytes bytes of deliveries a connection may have unacked before the server waits
+ *     (one delivery always may be)
+ * @param maxNodeUnackedBytes bytes of unacked deliveries on the whole node before connections wait,
+ *     beyond the one delivery each may always have
+ * @param ackTimeout a device whose oldest unacked delivery is this old is parked (it gets nothing
+ *     more until it acks; its queue stays durable) or, if it stopped reading too, disconnected
  */
 public record GatewayConfig(
     String host,
@@ -36,7 +42,10 @@ public record GatewayConfig(
     int maxOutboundBytes,
     int maxPendingRequests,
     int maxUnauthenticatedPerIp,
-    int maxHttpConnectionsPerIp) {
+    int maxHttpConnectionsPerIp,
+    int maxUnackedBytes,
+    long maxNodeUnackedBytes,
+    Duration ackTimeout) {
 
   public GatewayConfig {
     SealpostConfig.check(host != null && !host.isBlank(), "gateway.host must not be empty");
@@ -53,11 +62,15 @@ public record GatewayConfig(
     SealpostConfig.check(maxPendingRequests > 0, "gateway.maxPendingRequests must be > 0");
     SealpostConfig.check(maxUnauthenticatedPerIp >= 0, "gateway.maxUnauthenticatedPerIp must be >= 0 (0 = no limit)");
     SealpostConfig.check(maxHttpConnectionsPerIp >= 0, "gateway.maxHttpConnectionsPerIp must be >= 0 (0 = no limit)");
+    SealpostConfig.check(maxUnackedBytes >= maxFrameBytes, "gateway.maxUnackedBytes must be >= gateway.maxFrameBytes");
+    SealpostConfig.check(maxNodeUnackedBytes >= maxUnackedBytes, "gateway.maxNodeUnackedBytes must be >= gateway.maxUnackedBytes");
+    SealpostConfig.check(ackTimeout != null && ackTimeout.toMillis() > 0, "gateway.ackTimeout must be > 0");
   }
 
   public static GatewayConfig defaults() {
     return new GatewayConfig("127.0.0.1", 5222, 8080, true, TlsConfig.defaults(), 0, 128 * 1024,
-        Duration.ofSeconds(10), Duration.ofSeconds(90), 256, 1024 * 1024, 256, 64, 256);
+        Duration.ofSeconds(10), Duration.ofSeconds(90), 256, 1024 * 1024, 256, 64, 256, 1024 * 1024, 256L * 1024 * 1024,
+        Duration.ofSeconds(30));
   }
 
   /** Instances to deploy: the configured count, or one per core. */
@@ -69,29 +82,31 @@ public record GatewayConfig(
   public GatewayConfig withPorts(int tcp, int http) {
     return new GatewayConfig(host, tcp, http, plaintext, tls, instances, maxFrameBytes, authTimeout, idleTimeout,
         maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp,
-        maxHttpConnectionsPerIp);
+        maxHttpConnectionsPerIp, maxUnackedBytes, maxNodeUnackedBytes, ackTimeout);
   }
 
   public GatewayConfig withTimeouts(Duration auth, Duration idle) {
     return new GatewayConfig(host, tcpPort, httpPort, plaintext, tls, instances, maxFrameBytes, auth, idle,
         maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp,
-        maxHttpConnectionsPerIp);
+        maxHttpConnectionsPerIp, maxUnackedBytes, maxNodeUnackedBytes, ackTimeout);
   }
 
   public GatewayConfig withTls(boolean plaintextListeners, TlsConfig value) {
     return new GatewayConfig(host, tcpPort, httpPort, plaintextListeners, value, instances, maxFrameBytes,
         authTimeout, idleTimeout, maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp,
-        maxHttpConnectionsPerIp);
+        maxHttpConnectionsPerIp, maxUnackedBytes, maxNodeUnackedBytes, ackTimeout);
   }
 
   public GatewayConfig withConnectionLimits(int outboundBytes, int pendingRequests, int unauthenticatedPerIp) {
     return new GatewayConfig(host, tcpPort, httpPort, plaintext, tls, instances, maxFrameBytes, authTimeout,
-        idleTimeout, maxInflightDeliveries, outboundBytes, pendingRequests, unauthenticatedPerIp, maxHttpConnectionsPerIp);
+        idleTimeout, maxInflightDeliveries, outboundBytes, pendingRequests, unauthenticatedPerIp, maxHttpConnectionsPerIp,
+        maxUnackedBytes, maxNodeUnackedBytes, ackTimeout);
   }
 
   public GatewayConfig withMaxHttpConnectionsPerIp(int value) {
     return new GatewayConfig(host, tcpPort, httpPort, plaintext, tls, instances, maxFrameBytes, authTimeout,
-        idleTimeout, maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp, value);
+        idleTimeout, maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp, value,
+        maxUnackedBytes, maxNodeUnackedBytes, ackTimeout);
   }
 
   /**
@@ -115,5 +130,12 @@ public record GatewayConfig(
     public static TlsConfig defaults() {
       return new TlsConfig(false, "", "", 5223, 8443);
     }
+  }
+
+  /** The same configuration with other budgets for unacked deliveries. */
+  public GatewayConfig withUnackedBudgets(int perConnection, long perNode, Duration timeout) {
+    return new GatewayConfig(host, tcpPort, httpPort, plaintext, tls, instances, maxFrameBytes, authTimeout,
+        idleTimeout, maxInflightDeliveries, maxOutboundBytes, maxPendingRequests, maxUnauthenticatedPerIp,
+        maxHttpConnectionsPerIp, perConnection, perNode, timeout);
   }
 }

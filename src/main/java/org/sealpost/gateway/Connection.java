@@ -236,7 +236,8 @@ final class Connection {
           state = State.OPEN;
           releasePreAuthSlot();
           ctx.metrics().authenticated();
-          delivery = new DeviceDelivery(key, ctx.queues(), ctx.config().maxInflightDeliveries(), this);
+          delivery = new DeviceDelivery(key, ctx.queues(), ctx.config().maxInflightDeliveries(),
+              ctx.config().maxUnackedBytes(), ctx.unacked(), ctx.config().ackTimeout().toNanos(), this);
           log.atDebug().addKeyValue(LOG_ID, id).log("{} - authenticated {} over {}", ctx.router().nodeId(), key, transport.name());
           return key;
         });
@@ -410,11 +411,7 @@ final class Connection {
       overflowBytes += frame.getSerializedSize();
       if (overflowBytes > ctx.config().maxOutboundBytes()) {
         // Responses and notices keep coming while the peer reads nothing: stop buffering them.
-        ctx.metrics().slowReader();
-        log.atInfo().addKeyValue(LOG_ID, id).log("{} - disconnecting {} from {}: it stopped reading ({} bytes waiting)", transport.name(), device,
-            transport.remoteIp(), ctx.config().maxOutboundBytes() + overflowBytes);
-        transport.abort();
-        onClosed();
+        disconnectStoppedReader(ctx.config().maxOutboundBytes() + overflowBytes + " bytes waiting");
         return;
       }
     }
@@ -469,6 +466,31 @@ final class Connection {
     if (state != State.CLOSED) {
       transport.abort();
       onClosed();
+    }
+  }
+
+  private void disconnectStoppedReader(String why) {
+    ctx.metrics().slowReader();
+    log.atInfo().addKeyValue(LOG_ID, id).log("{} - disconnecting {} from {}: it stopped reading ({})", transport.name(), device,
+        transport.remoteIp(), why);
+    transport.abort();
+    onClosed();
+  }
+
+  /** Called now and then by the verticle: a device that stopped acking is parked, one that stopped reading dropped. */
+  void checkStalled(long now) {
+    if (delivery == null || state != State.OPEN) {
+      return;
+    }
+    switch (delivery.checkStalled(now)) {
+      case PARKED -> {
+        ctx.metrics().parked();
+        log.atInfo().addKeyValue(LOG_ID, id).log("{} - parking {}: no answer to its deliveries for {} ({} bytes unacked); "
+            + "it gets more once it answers", transport.name(), device, ctx.config().ackTimeout(), delivery.unackedBytes());
+      }
+      case STOPPED_READING -> disconnectStoppedReader("no answer to its deliveries for " + ctx.config().ackTimeout()
+          + " and " + delivery.unackedBytes() + " bytes unacked");
+      case NONE -> { }
     }
   }
 

@@ -68,6 +68,11 @@ public final class ConnectionVerticle extends VerticleBase {
   public Future<?> start() {
     GatewayConfig config = ctx.config();
     HttpApi api = new HttpApi(vertx, ctx, prometheus, () -> draining, operator);
+    // Devices that stopped acking are parked (or dropped if they stopped reading) within a quarter of the timeout.
+    vertx.setPeriodic(Math.max(100, config.ackTimeout().toMillis() / 4), id -> {
+      long now = System.nanoTime();
+      List.copyOf(connections).forEach(connection -> connection.checkStalled(now));
+    });
     tcpMember = new TcpListener.Member(((ContextInternal) context).nettyEventLoop(), this::acceptTcp);
     List<Future<?>> listening = new ArrayList<>();
     if (config.plaintext()) {

@@ -10,7 +10,7 @@ import org.sealpost.store.SessionDirectory;
 
 /**
  * What the gateway needs from the rest of the node, built once by server/ (so the per-address
- * counters are the node's, shared by every gateway instance).
+ * counters and the unacked bytes budget are the node's, shared by every gateway instance).
  */
 public record GatewayContext(
     GatewayConfig config,
@@ -23,4 +23,5 @@ public record GatewayContext(
     GatewayMetrics metrics,
     ConnectionsPerAddress preAuth,
     ConnectionsPerAddress httpConnections,
+    UnackedBytes unacked,
     ConnectionHooks hooks) {}

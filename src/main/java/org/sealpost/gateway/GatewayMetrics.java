@@ -18,6 +18,8 @@ public final class GatewayMetrics {
   private final Counter deliveries;
   private final Counter acks;
   private final Counter slowReaders;
+  private final Counter parked;
+  private final MeterRegistry registry;
   private final io.micrometer.core.instrument.Timer deliveryLatency;
   private final Counter deliveryReceipts;
   private final Counter readReceipts;
@@ -32,6 +34,8 @@ public final class GatewayMetrics {
     deliveries = registry.counter("sealpost.messages.delivered");
     acks = registry.counter("sealpost.messages.acked");
     slowReaders = registry.counter("sealpost.gateway.slow.reader.disconnects");
+    parked = registry.counter("sealpost.gateway.parked.devices");
+    this.registry = registry;
     // Server accept (the envelope's server timestamp) to the recipient's ack, messages only.
     deliveryLatency = io.micrometer.core.instrument.Timer.builder("sealpost.delivery.latency")
         .description("From the server accepting a message to the recipient device acking it")
@@ -41,6 +45,17 @@ public final class GatewayMetrics {
         .register(registry);
     deliveryReceipts = registry.counter("sealpost.receipts.delivered", "type", "delivery");
     readReceipts = registry.counter("sealpost.receipts.delivered", "type", "read");
+  }
+
+  /** Exports the node's unacked delivery bytes against their budget. */
+  public UnackedBytes watch(UnackedBytes unacked) {
+    registry.gauge("sealpost.gateway.unacked.bytes", unacked, UnackedBytes::held);
+    registry.gauge("sealpost.gateway.unacked.bytes.max", unacked, UnackedBytes::max);
+    return unacked;
+  }
+
+  void parked() {
+    parked.increment();
   }
 
   void opened(String transport) {

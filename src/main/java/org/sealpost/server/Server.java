@@ -39,6 +39,7 @@ import org.sealpost.gateway.GatewayContext;
 import org.sealpost.gateway.GatewayMetrics;
 import org.sealpost.limits.ConnectionsPerAddress;
 import org.sealpost.gateway.Route;
+import org.sealpost.gateway.UnackedBytes;
 import org.sealpost.groups.GroupRoutes;
 import org.sealpost.groups.GroupsService;
 import org.sealpost.keys.KeyRoutes;
@@ -236,10 +237,12 @@ public final class Server {
               registry));
           OpsEndpoints ops = new OpsEndpoints(nodeId, readiness(), registry, config.metrics().adminToken())
               .withBackup(this::backup);
+          GatewayMetrics gatewayMetrics = new GatewayMetrics(registry);
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
-              messages, stores.messages(), stores.sessions(), router, new GatewayMetrics(registry),
+              messages, stores.messages(), stores.sessions(), router, gatewayMetrics,
               new ConnectionsPerAddress(config.gateway().maxUnauthenticatedPerIp()),
-              new ConnectionsPerAddress(config.gateway().maxHttpConnectionsPerIp()), presence);
+              new ConnectionsPerAddress(config.gateway().maxHttpConnectionsPerIp()),
+              gatewayMetrics.watch(new UnackedBytes(config.gateway().maxNodeUnackedBytes())), presence);
           ConnectionsPerAddress mediaConnections = new ConnectionsPerAddress(config.media().maxConnectionsPerIp());
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock, router.local()))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(config.push(), stores.pushTokens(), stores.sessions(),

@@ -4,12 +4,16 @@ import static org.sealpost.testing.Await.await;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +46,9 @@ public final class TestDevice implements AutoCloseable {
   private final CountDownLatch queueEmpty = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger ackStatus = new AtomicInteger(200);
+  /** Deliveries left unanswered while holding (a reader that never acks), with the context to answer them on. */
+  private final List<Map.Entry<Context, Promise<Integer>>> held = new ArrayList<>();
+  private static final int HOLD = -1;
 
   /** Authenticates {@code connection} as the device; deliveries go to this inbox. */
   public TestDevice(DeviceCredentials credentials, WireConnection connection) {
@@ -60,6 +67,13 @@ public final class TestDevice implements AutoCloseable {
         inbox.add(Envelope.parseFrom(request.getBody()));
       } catch (InvalidProtocolBufferException e) {
         return Future.succeededFuture(400);
+      }
+      synchronized (held) {
+        if (ackStatus.get() == HOLD) {
+          Promise<Integer> answer = Promise.promise();
+          held.add(Map.entry(Vertx.currentContext(), answer));
+          return answer.future();
+        }
       }
       return Future.succeededFuture(ackStatus.get());
     });
@@ -85,6 +99,27 @@ public final class TestDevice implements AutoCloseable {
   /** Answer deliveries with this status from now on (200 acks; anything else leaves them queued). */
   public void answerDeliveriesWith(int status) {
     ackStatus.set(status);
+  }
+
+  /** Leave deliveries unanswered from now on, as a reader that never acks would, until {@link #answerHeld}. */
+  public void holdDeliveries() {
+    ackStatus.set(HOLD);
+  }
+
+  /** Answers the deliveries held so far with {@code status}, and those to come. */
+  public void answerHeld(int status) {
+    List<Map.Entry<Context, Promise<Integer>>> answering;
+    synchronized (held) {
+      ackStatus.set(status);
+      answering = List.copyOf(held);
+      held.clear();
+    }
+    answering.forEach(entry -> entry.getKey().runOnContext(v -> entry.getValue().complete(status)));
+  }
+
+  /** Deliveries received and not taken yet. */
+  public int inboxSize() {
+    return inbox.size();
   }
 
   public static ByteString newMessageId() {
