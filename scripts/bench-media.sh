@@ -22,9 +22,10 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$HTTP/health" >/dev/null && break; sleep 0.2; done
 
-curl -sf -XPOST "http://127.0.0.1:$HTTP/v1/registration/code" -H 'content-type: application/json' -d "{\"number\":\"$A\"}" >/dev/null
+SESSION=$(curl -sf -XPOST "http://127.0.0.1:$HTTP/v1/registration/code" -H 'content-type: application/json' -d "{\"number\":\"$A\"}" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessionId"])')
 PW=$(curl -sf -XPOST "http://127.0.0.1:$HTTP/v1/registration/verify" -H 'content-type: application/json' \
-  -d "{\"number\":\"$A\",\"code\":\"$CODE\",\"registrationId\":42,\"deviceName\":\"bench\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')
+  -d "{\"number\":\"$A\",\"sessionId\":\"$SESSION\",\"code\":\"$CODE\",\"registrationId\":42,\"deviceName\":\"bench\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')
 FILE="$WORK/blob.bin"
 head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom > "$FILE"
 SIZE=$(stat -c %s "$FILE")

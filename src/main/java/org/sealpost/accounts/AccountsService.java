@@ -39,6 +39,7 @@ public final class AccountsService {
   private static final Logger log = LoggerFactory.getLogger(AccountsService.class);
   public static final int PRIMARY_DEVICE_ID = 1;
   private static final String LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final AccountsConfig config;
   private final AccountStore accounts;
@@ -72,19 +73,25 @@ public final class AccountsService {
     this.credentials = new Credentials(random);
   }
 
-  /** Makes a fresh 6-digit code for the number and sends it (test numbers get their fixed code, unsent). */
+  /**
+   * Opens a registration session for the number: a fresh 6-digit code, sent (test numbers get
+   * their fixed code, unsent), and bound to the session, whose id goes back only to the requester.
+   * Another request for the number opens another session and leaves this one's code alone.
+   */
   public Future<RequestCodeResponse> requestCode(String number, String clientIp) {
     return validated(() -> PhoneNumbers.require(number, "number"))
         .compose(n -> limits.check(Limit.REGISTRATION_CODE_PER_IP, clientIp))
+        .compose(v -> limits.check(Limit.REGISTRATION_CODE_PER_IP_AND_NUMBER, clientIp + "|" + number))
         .compose(v -> limits.check(Limit.REGISTRATION_CODE_PER_NUMBER, number))
         .compose(v -> {
           String fixed = config.testCode(number).orElse(null);
           String code = fixed != null ? fixed : String.format("%06d", random.nextInt(1_000_000));
+          String session = newSessionId();
           long expiresAt = clock.millis() + config.codeTtl().toMillis();
           CodeRecord record = CodeRecord.newBuilder().setCode(code).setNumber(number).setExpiresAt(expiresAt).build();
-          return codes.put(verificationKey(number), record)
+          return codes.put(verificationKey(number, session), record)
               .compose(stored -> fixed != null ? Future.<Void>succeededFuture() : sender.send(number, code))
-              .map(sent -> RequestCodeResponse.newBuilder().setExpiresAt(expiresAt).build());
+              .map(sent -> RequestCodeResponse.newBuilder().setExpiresAt(expiresAt).setSessionId(session).build());
         });
   }
 
@@ -98,14 +105,16 @@ public final class AccountsService {
    */
   public Future<DeviceCredentials> verify(VerifyCodeRequest request, String clientIp) {
     String number = request.getNumber();
+    String session = request.getSessionId();
     return validated(() -> {
       PhoneNumbers.require(number, "number");
       requireRegistrationId(request.getRegistrationId());
+      requireSessionId(session);
       return number;
     })
         .compose(n -> limits.check(Limit.VERIFY_PER_IP, clientIp))
-        .compose(v -> limits.check(Limit.VERIFY_PER_NUMBER, number))
-        .compose(v -> codes.check(verificationKey(number), request.getCode(), clock.millis(), config.maxCodeAttempts()))
+        .compose(v -> limits.check(Limit.VERIFY_PER_SESSION, number + "|" + session))
+        .compose(v -> codes.check(verificationKey(number, session), request.getCode(), clock.millis(), config.maxCodeAttempts()))
         .compose(check -> check == CodeStore.CodeCheck.MATCH
             ? Future.succeededFuture()
             : Future.failedFuture(SealpostException.forbidden("wrong or expired verification code")))
@@ -259,8 +268,21 @@ public final class AccountsService {
     }
   }
 
-  private static String verificationKey(String number) {
-    return "verify:" + number;
+  private static void requireSessionId(String session) {
+    if (!SESSION_ID.matcher(session).matches()) {
+      throw SealpostException.badRequest("sessionId must be the sessionId POST /v1/registration/code answered");
+    }
+  }
+
+  /** 128 random bits, URL-safe. */
+  private String newSessionId() {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static String verificationKey(String number, String session) {
+    return "verify:" + number + ":" + session;
   }
 
   private static String linkKey(String number) {

@@ -22,7 +22,8 @@ final class BenchClient {
   }
 
   static Future<DeviceCredentials> register(RestClient rest, String number, String code) {
-    return rest.requestCode(number).compose(v -> rest.verify(number, code, 1 + Math.floorMod(number.hashCode(), 16000), "bench"));
+    return rest.requestCode(number).compose(sent -> rest.verify(number, sent.getSessionId(), code,
+        1 + Math.floorMod(number.hashCode(), 16000), "bench"));
   }
 
   static Future<BenchClient> connect(Vertx vertx, URI server, int tcpPort, boolean webSocket,

@@ -46,7 +46,7 @@ final class SignalOneToOneScenario {
           BenchCommand.Node node = nodes.get(i % nodes.size());
           connecting.add(SealpostClient.requestCode(vertx, node.http(), number)
               .compose(sent -> SealpostClient.register(vertx, stateRoot.resolve(number.substring(1)), node.http(),
-                  number, code, "bench"))
+                  number, sent.getSessionId(), code, "bench"))
               .compose(client -> client.listener(listener()).connectTcp(node.tcpPort()).map(client)));
         }
         return Future.all(connecting).map(all -> {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.sealpost.client.SealpostClient;
@@ -18,8 +19,9 @@ import picocli.CommandLine.Option;
  * state (credentials, identity, keys, sessions) in a directory.
  *
  * <p>Without {@code --code} it has a code sent and asks for it; when nobody can type it (no
- * terminal, empty input) it stops after sending, and a second run with {@code --code} finishes,
- * since asking again would only replace a code that is still valid.
+ * terminal, empty input) it stops after sending, and a second run with {@code --code} finishes.
+ * A code belongs to the registration session that asked for it: the first run keeps the session
+ * id in the state directory for the second ({@code --session} names another).
  */
 @Command(name = "register", mixinStandardHelpOptions = true,
     description = "Register a phone number with a Sealpost server and set up this device's keys.")
@@ -36,6 +38,13 @@ public final class RegisterCommand extends ClientCommand {
   @Option(names = "--code", paramLabel = "CODE", description = "The verification code requested by an earlier run.")
   String code;
 
+  @Option(names = "--session", paramLabel = "ID",
+      description = "With --code: the registration session of the code (default: the one the earlier run kept in --state).")
+  String session;
+
+  /** The session of a code requested by an earlier run, kept until the registration is done. */
+  static final String SESSION_FILE = "registration-session";
+
   @Option(names = "--device-name", paramLabel = "NAME", defaultValue = "sealpost-cli",
       description = "Name shown in the account's device list (default: ${DEFAULT-VALUE}).")
   String deviceName;
@@ -47,8 +56,12 @@ public final class RegisterCommand extends ClientCommand {
       return 1;
     }
     String verification = code;
+    String sessionId = session;
     if (verification == null) {
       RequestCodeResponse sent = runtime.await(SealpostClient.requestCode(runtime.vertx(), server, phone));
+      sessionId = sent.getSessionId();
+      Files.createDirectories(state);
+      Files.writeString(state.resolve(SESSION_FILE), phone + "\n" + sessionId + "\n");
       out().println("A verification code was sent to " + phone + " (valid until "
           + Instant.ofEpochMilli(sent.getExpiresAt()) + ").");
       out().flush();
@@ -59,12 +72,30 @@ public final class RegisterCommand extends ClientCommand {
             + " --state " + state + " --code CODE");
         return 0;
       }
+    } else if (sessionId == null) {
+      sessionId = keptSession();
+      if (sessionId == null) {
+        err().println("sealpost: " + state + " holds no registration session for " + phone
+            + "; run register without --code first (it has the code sent), or give --session.");
+        return 1;
+      }
     }
     SealpostClient client = runtime.await(SealpostClient.register(runtime.vertx(), state, server, phone,
-        verification.trim(), deviceName));
+        sessionId.trim(), verification.trim(), deviceName));
+    Files.deleteIfExists(state.resolve(SESSION_FILE));
     runtime.await(client.close());
     out().println("Registered " + client.number() + " (device " + client.deviceId() + "); state in " + state + ".");
     return 0;
+  }
+
+  /** The session the requesting run kept for this number, or null. */
+  private String keptSession() throws IOException {
+    Path file = state.resolve(SESSION_FILE);
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    java.util.List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    return lines.size() >= 2 && lines.get(0).equals(phone) ? lines.get(1) : null;
   }
 
   private String askForCode() throws IOException {

@@ -35,7 +35,11 @@ public final class RestClient {
 
   /** A client over TLS ({@code tls} non-null) or plaintext. */
   public RestClient(Vertx vertx, URI server, ClientTls tls) {
-    HttpClientOptions options = new HttpClientOptions();
+    this(vertx, server, tls, new HttpClientOptions());
+  }
+
+  /** A client with HTTP options of the caller's (a local address to connect from, timeouts, a proxy). */
+  public RestClient(Vertx vertx, URI server, ClientTls tls, HttpClientOptions options) {
     this.http = vertx.createHttpClient(tls == null ? options : tls.applyTo(options));
     this.host = server.getHost();
     this.port = server.getPort() > 0 ? server.getPort() : (tls == null ? 80 : 443);
@@ -46,9 +50,12 @@ public final class RestClient {
         RequestCodeRequest.newBuilder().setNumber(number).build(), RequestCodeResponse.parser());
   }
 
-  public Future<DeviceCredentials> verify(String number, String code, int registrationId, String deviceName) {
+  /** Verifies the code sent in registration session {@code sessionId} (from {@link #requestCode}). */
+  public Future<DeviceCredentials> verify(String number, String sessionId, String code, int registrationId,
+      String deviceName) {
     return call(HttpMethod.POST, "/v1/registration/verify", null, VerifyCodeRequest.newBuilder().setNumber(number)
-        .setCode(code).setRegistrationId(registrationId).setDeviceName(deviceName).build(), DeviceCredentials.parser());
+        .setSessionId(sessionId).setCode(code).setRegistrationId(registrationId).setDeviceName(deviceName).build(),
+        DeviceCredentials.parser());
   }
 
   public Future<DeviceCredentials> link(String number, String linkCode, int registrationId, String deviceName) {

@@ -123,22 +123,25 @@ public final class SealpostClient {
 
   // ------------------------------------------------------------------ accounts
 
-  /** Asks the server to send a verification code to {@code number} (step one of {@link #register}). */
+  /**
+   * Asks the server to send a verification code to {@code number} (step one of {@link #register});
+   * the answer's session id goes with the code to {@link #register}.
+   */
   public static Future<RequestCodeResponse> requestCode(Vertx vertx, URI server, String number) {
     RestClient rest = new RestClient(vertx, server);
     return rest.requestCode(number).eventually(rest::close);
   }
 
   /**
-   * Creates the account of {@code number} with the code the server sent (requested before with
-   * {@link #requestCode}): makes this device's identity key and registration id, verifies, keeps
+   * Creates the account of {@code number} with the code the server sent in registration session
+   * {@code sessionId} (both from {@link #requestCode}): makes this device's identity key and registration id, verifies, keeps
    * the credentials and keys in {@code stateDir} (which must not hold an account yet) and uploads
    * the keys. Re-registering a number replaces its account, and its contacts see a new safety number.
    */
-  public static Future<SealpostClient> register(Vertx vertx, Path stateDir, URI server, String number, String code,
-      String deviceName) {
+  public static Future<SealpostClient> register(Vertx vertx, Path stateDir, URI server, String number,
+      String sessionId, String code, String deviceName) {
     return enroll(vertx, stateDir, server,
-        (rest, registrationId) -> rest.verify(number, code, registrationId, deviceName));
+        (rest, registrationId) -> rest.verify(number, sessionId, code, registrationId, deviceName));
   }
 
   /**

@@ -12,8 +12,17 @@ public enum Limit {
   REGISTRATION_CODE_PER_NUMBER("registrationCodePerNumber", 3, Duration.ofMinutes(5)),
   /** Verification codes requested from one client address. */
   REGISTRATION_CODE_PER_IP("registrationCodePerIp", 20, Duration.ofMinutes(1)),
-  /** Code verification attempts for one number (wrong codes also void a code after accounts.maxCodeAttempts). */
-  VERIFY_PER_NUMBER("verifyPerNumber", 10, Duration.ofMinutes(1)),
+  /**
+   * Verification codes requested for one number from one client address: less than the number's
+   * own budget, so that one address cannot spend all of it and make the owner wait.
+   */
+  REGISTRATION_CODE_PER_IP_AND_NUMBER("registrationCodePerIpAndNumber", 2, Duration.ofMinutes(5)),
+  /**
+   * Code verification attempts in one registration session (wrong codes also void the session's
+   * code after accounts.maxCodeAttempts). Per session, not per number: guesses from elsewhere
+   * cannot use up the owner's attempts.
+   */
+  VERIFY_PER_SESSION("verifyPerSession", 10, Duration.ofMinutes(1)),
   /** Code verification attempts from one client address. */
   VERIFY_PER_IP("verifyPerIp", 50, Duration.ofSeconds(10)),
   /** Device link attempts for one account. */

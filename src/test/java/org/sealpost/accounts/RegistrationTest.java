@@ -9,7 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.vertx.core.http.HttpClientOptions;
 import org.sealpost.client.RequestFailedException;
+import org.sealpost.client.RestClient;
 import org.sealpost.config.RateLimitConfig;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
@@ -41,13 +43,13 @@ class RegistrationTest {
   void wrongCodeIsRefusedAndTheCodeIsVoidAfterTheAttemptLimit() {
     server = new TestServer(dataDir);
     String number = TestServer.newNumber();
-    await(server.rest().requestCode(number));
+    String session = await(server.rest().requestCode(number)).getSessionId();
     for (int attempt = 0; attempt < 5; attempt++) {
-      Throwable error = failure(server.rest().verify(number, "000000", 7, "phone"));
+      Throwable error = failure(server.rest().verify(number, session, "000000", 7, "phone"));
       assertThat(((RequestFailedException) error).status()).isEqualTo(403);
     }
 
-    Throwable afterLimit = failure(server.rest().verify(number, TestServer.TEST_CODE, 7, "phone"));
+    Throwable afterLimit = failure(server.rest().verify(number, session, TestServer.TEST_CODE, 7, "phone"));
 
     assertThat(((RequestFailedException) afterLimit).status()).isEqualTo(403);
   }
@@ -56,10 +58,10 @@ class RegistrationTest {
   void codeIsSingleUse() {
     server = new TestServer(dataDir);
     String number = TestServer.newNumber();
-    await(server.rest().requestCode(number));
-    await(server.rest().verify(number, TestServer.TEST_CODE, 7, "phone"));
+    String session = await(server.rest().requestCode(number)).getSessionId();
+    await(server.rest().verify(number, session, TestServer.TEST_CODE, 7, "phone"));
 
-    Throwable reuse = failure(server.rest().verify(number, TestServer.TEST_CODE, 7, "phone"));
+    Throwable reuse = failure(server.rest().verify(number, session, TestServer.TEST_CODE, 7, "phone"));
 
     assertThat(((RequestFailedException) reuse).status()).isEqualTo(403);
   }
@@ -80,6 +82,46 @@ class RegistrationTest {
     assertThat(limited.status()).isEqualTo(429);
     assertThat(limited.error().getRetryAfterMs()).isPositive();
     await(server.rest().requestCode(TestServer.newNumber()));
+  }
+
+  /**
+   * Registration lockout from another address (#19, item 8): its code requests open sessions of
+   * their own and cannot spend all of the number's budget; its guesses, in its own session or in
+   * made-up ones, void nothing of the owner's. The owner's code still works.
+   */
+  @Test
+  void anotherAddressCannotVoidOrReplaceTheOwnersCode() {
+    server = new TestServer(dataDir, config -> {
+      Map<String, RateLimitConfig> limits = new java.util.HashMap<>(RateLimiters.unlimited());
+      for (Limit limit : new Limit[] {Limit.REGISTRATION_CODE_PER_NUMBER, Limit.REGISTRATION_CODE_PER_IP_AND_NUMBER,
+          Limit.VERIFY_PER_SESSION}) {
+        limits.put(limit.id(), limit.defaults());
+      }
+      return config.withLimits(limits);
+    });
+    RestClient attacker = new RestClient(server.clients(), server.httpUri(), null,
+        new HttpClientOptions().setLocalAddress("127.0.0.2"));
+    String number = TestServer.newNumber();
+
+    await(attacker.requestCode(number));
+    String attackers = await(attacker.requestCode(number)).getSessionId();
+    RequestFailedException spent = (RequestFailedException) failure(attacker.requestCode(number));
+    assertThat(spent.status()).as("a third request from one address").isEqualTo(429);
+    String owners = await(server.rest().requestCode(number)).getSessionId();
+    assertThat(owners).isNotEqualTo(attackers);
+
+    for (int guess = 0; guess < 5; guess++) {
+      assertThat(((RequestFailedException) failure(attacker.verify(number, attackers, String.format("%06d", guess), 7, "x")))
+          .status()).isEqualTo(403);
+      assertThat(((RequestFailedException) failure(attacker.verify(number, "made-up-" + guess, "000000", 7, "x")))
+          .status()).isEqualTo(403);
+    }
+    assertThat(((RequestFailedException) failure(attacker.verify(number, "", TestServer.TEST_CODE, 7, "x"))).status())
+        .as("no session").isEqualTo(400);
+
+    DeviceCredentials registered = await(server.rest().verify(number, owners, TestServer.TEST_CODE, 7, "phone"));
+    assertThat(registered.getNumber()).isEqualTo(number);
+    await(attacker.close());
   }
 
   @Test

@@ -42,9 +42,9 @@ class AttachmentsTest {
 
   private SealpostClient register(String name, RecordingListener listener) {
     String number = TestServer.newNumber();
-    await(SealpostClient.requestCode(server.clients(), server.httpUri(), number));
+    String session = await(SealpostClient.requestCode(server.clients(), server.httpUri(), number)).getSessionId();
     SealpostClient client = await(SealpostClient.register(server.clients(), dir.resolve(name), server.httpUri(), number,
-        TestServer.TEST_CODE, name), 30);
+        session, TestServer.TEST_CODE, name), 30);
     clients.add(client);
     if (listener != null) {
       client.listener(listener);

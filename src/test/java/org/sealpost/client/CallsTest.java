@@ -158,10 +158,10 @@ class CallsTest {
 
   private Device register(String name) {
     String number = TestServer.newNumber();
-    await(SealpostClient.requestCode(server.clients(), server.httpUri(), number));
+    String session = await(SealpostClient.requestCode(server.clients(), server.httpUri(), number)).getSessionId();
     Path state = dir.resolve(name);
     SealpostClient client = await(SealpostClient.register(server.clients(), state, server.httpUri(), number,
-        TestServer.TEST_CODE, name), 30);
+        session, TestServer.TEST_CODE, name), 30);
     return connect(client, state);
   }
 

@@ -76,10 +76,10 @@ class EndToEndTest {
   }
 
   private Device register(String name, String number, boolean overTcp) {
-    await(SealpostClient.requestCode(server.clients(), server.httpUri(), number));
+    String session = await(SealpostClient.requestCode(server.clients(), server.httpUri(), number)).getSessionId();
     Path state = dir.resolve(name);
     SealpostClient client = await(SealpostClient.register(server.clients(), state, server.httpUri(), number,
-        TestServer.TEST_CODE, name), 30);
+        session, TestServer.TEST_CODE, name), 30);
     return overTcp ? connect(client, state, () -> client.connectTcp(server.server().tcpPort())) : connect(client, state);
   }
 

@@ -44,9 +44,9 @@ class GroupChatTest {
 
   private Member register(String name) {
     String number = TestServer.newNumber();
-    await(SealpostClient.requestCode(server.clients(), server.httpUri(), number));
+    String session = await(SealpostClient.requestCode(server.clients(), server.httpUri(), number)).getSessionId();
     SealpostClient client = await(SealpostClient.register(server.clients(), dir.resolve(name), server.httpUri(), number,
-        TestServer.TEST_CODE, name), 30);
+        session, TestServer.TEST_CODE, name), 30);
     clients.add(client);
     RecordingListener events = new RecordingListener();
     client.listener(events);

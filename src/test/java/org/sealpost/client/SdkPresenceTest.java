@@ -63,9 +63,9 @@ class SdkPresenceTest {
 
   private SealpostClient register(String name, Events events) {
     String number = TestServer.newNumber();
-    await(SealpostClient.requestCode(server.clients(), server.httpUri(), number));
+    String session = await(SealpostClient.requestCode(server.clients(), server.httpUri(), number)).getSessionId();
     SealpostClient client = await(SealpostClient.register(server.clients(), dir.resolve(name), server.httpUri(),
-        number, TestServer.TEST_CODE, name), 30);
+        number, session, TestServer.TEST_CODE, name), 30);
     clients.add(client);
     client.listener(events);
     // Start from default settings (a reused test number on Cassandra may carry an earlier owner's).

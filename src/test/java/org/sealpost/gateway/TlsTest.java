@@ -63,8 +63,8 @@ class TlsTest {
     RestClient https = new RestClient(server.clients(), URI.create("https://localhost:" + server.server().tlsHttpPort()),
         ClientTls.trusting(cert));
     String number = TestServer.newNumber();
-    await(https.requestCode(number));
-    return await(https.verify(number, TestServer.TEST_CODE, 4242, "tls"));
+    String session = await(https.requestCode(number)).getSessionId();
+    return await(https.verify(number, session, TestServer.TEST_CODE, 4242, "tls"));
   }
 
   @Test

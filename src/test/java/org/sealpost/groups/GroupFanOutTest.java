@@ -149,7 +149,8 @@ class GroupFanOutTest {
   /** Registers {@code number}; a 503 (a backend that timed out on a loaded machine) is tried again. */
   private static Future<DeviceCredentials> register(RestClient rest, String number, int attempts) {
     return rest.requestCode(number)
-        .compose(v -> rest.verify(number, TestServer.TEST_CODE, 1 + Math.abs(number.hashCode() % 16000), "member"))
+        .compose(sent -> rest.verify(number, sent.getSessionId(), TestServer.TEST_CODE, 1 + Math.abs(number.hashCode() % 16000),
+            "member"))
         .recover(err -> attempts > 1 && err instanceof RequestFailedException failed && failed.status() == 503
             ? register(rest, number, attempts - 1)
             : Future.failedFuture(err));

@@ -75,8 +75,8 @@ class MediaBoundedHeapTest {
   }
 
   private SealpostClient register(URI api, String number, String name) {
-    await(SealpostClient.requestCode(vertx, api, number));
-    return await(SealpostClient.register(vertx, dir.resolve(name), api, number, TestServer.TEST_CODE, name), 60);
+    String session = await(SealpostClient.requestCode(vertx, api, number)).getSessionId();
+    return await(SealpostClient.register(vertx, dir.resolve(name), api, number, session, TestServer.TEST_CODE, name), 60);
   }
 
   private static void writeRandom(Path file, int size) throws IOException {

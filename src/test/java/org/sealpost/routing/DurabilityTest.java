@@ -170,7 +170,7 @@ class DurabilityTest {
   }
 
   private static DeviceCredentials register(RestClient rest, String number) {
-    await(rest.requestCode(number));
-    return await(rest.verify(number, TestServer.TEST_CODE, 42, "test"));
+    String session = await(rest.requestCode(number)).getSessionId();
+    return await(rest.verify(number, session, TestServer.TEST_CODE, 42, "test"));
   }
 }

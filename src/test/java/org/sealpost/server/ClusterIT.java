@@ -175,9 +175,9 @@ class ClusterIT {
   /** Registers a device through {@code registerAt} and connects it with every node known, node {@code first} first. */
   private SealpostClient connected(String name, int first, Inbox listener, URI registerAt) {
     String number = ServerProcess.number(nextNumber++);
-    await(SealpostClient.requestCode(vertx, registerAt, number), 30);
+    String session = await(SealpostClient.requestCode(vertx, registerAt, number), 30).getSessionId();
     SealpostClient client = await(SealpostClient.register(vertx, dir.resolve("state-" + name), registerAt, number,
-        TestServer.TEST_CODE, name), 60);
+        session, TestServer.TEST_CODE, name), 60);
     clients.add(client);
     client.listener(listener);
     await(client.connect(cluster.uris(first)), 30);

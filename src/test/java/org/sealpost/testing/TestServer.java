@@ -149,8 +149,8 @@ public final class TestServer implements AutoCloseable {
   }
 
   public DeviceCredentials register(String number) {
-    await(rest.requestCode(number));
-    return await(rest.verify(number, TEST_CODE, 1 + Math.abs(number.hashCode() % 16000), "test"));
+    String session = await(rest.requestCode(number)).getSessionId();
+    return await(rest.verify(number, session, TEST_CODE, 1 + Math.abs(number.hashCode() % 16000), "test"));
   }
 
   public WireConnection connect(Transport transport) {
