@@ -10,9 +10,11 @@ import java.util.Set;
  * @param logFormat {@code text} (one line per event) or {@code json} (one JSON object per line)
  * @param transport the sockets' I/O: {@code epoll} (Linux; NIO where it is unavailable),
  *     {@code io_uring} (Linux 5.10+; NIO where unavailable) or {@code nio}
+ * @param minFreeDiskBytes free space kept on dataDir's file system: below it the embedded store
+ *     refuses writes (503, readiness off) until space returns; 0 = no floor
  */
 public record NodeConfig(String id, String dataDir, int eventLoopThreads, int workerThreads, String logFormat,
-    String transport) {
+    String transport, long minFreeDiskBytes) {
   public static final Set<String> LOG_FORMATS = Set.of("text", "json");
   public static final Set<String> TRANSPORTS = Set.of("epoll", "io_uring", "nio");
 
@@ -30,13 +32,18 @@ public record NodeConfig(String id, String dataDir, int eventLoopThreads, int wo
     transport = transport == null ? "epoll" : transport;
     SealpostConfig.check(TRANSPORTS.contains(transport),
         "node.transport must be epoll, io_uring or nio, got '" + transport + "'");
+    SealpostConfig.check(minFreeDiskBytes >= 0, "node.minFreeDiskBytes must be >= 0 (0 = no floor)");
   }
 
   public static NodeConfig defaults() {
-    return new NodeConfig("", "data", 0, 0, "text", "epoll");
+    return new NodeConfig("", "data", 0, 0, "text", "epoll", 128L * 1024 * 1024);
   }
 
   public NodeConfig withDataDir(String value) {
-    return new NodeConfig(id, value, eventLoopThreads, workerThreads, logFormat, transport);
+    return new NodeConfig(id, value, eventLoopThreads, workerThreads, logFormat, transport, minFreeDiskBytes);
+  }
+
+  public NodeConfig withMinFreeDiskBytes(long value) {
+    return new NodeConfig(id, dataDir, eventLoopThreads, workerThreads, logFormat, transport, value);
   }
 }

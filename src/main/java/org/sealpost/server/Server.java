@@ -211,6 +211,11 @@ public final class Server {
             // an estimate from RocksDB's metadata (memtables and SST properties): cheap enough for every scrape
             Gauge.builder("sealpost.queue.envelopes", db, d -> d.estimatedKeys(ColumnFamily.QUEUE))
                 .description("Envelopes queued for all devices (embedded store, estimate)").register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("sealpost.store.writes.refused", db,
+                    org.sealpost.store.embedded.EmbeddedDatabase::refusedWrites)
+                .description("Writes refused (503) for lack of disk space").register(registry);
+            Gauge.builder("sealpost.store.writable", db, d -> d.writesRefused() == null ? 1 : 0)
+                .description("1 while the embedded store takes writes, 0 while a full disk refuses them").register(registry);
           }
           return vertx.executeBlocking(() -> LocalBlobStore.open(vertx, mediaDir, clock));
         })
@@ -279,6 +284,10 @@ public final class Server {
     DeviceKey probe = new DeviceKey("+10000000000", 1);
     List<Readiness.Check> checks = new ArrayList<>();
     checks.add(new Readiness.Check("store", () -> stores.accounts().get(probe.number())));
+    if (stores.resources() instanceof org.sealpost.store.embedded.EmbeddedDatabase db) {
+      checks.add(new Readiness.Check("store writes", () -> db.writesRefused() == null
+          ? Future.succeededFuture() : Future.failedFuture("refused: " + db.writesRefused())));
+    }
     checks.add(new Readiness.Check("sessions", () -> stores.sessions().lookup(probe)));
     if (clusterManager != null) {
       checks.add(new Readiness.Check("cluster", () -> clusterManager.isActive() && clusterMembers() > 0
@@ -331,7 +340,8 @@ public final class Server {
   private Future<Stores> openStores(Clock clock) {
     StoreConfig store = config.store();
     if (store.isEmbedded()) {
-      return vertx.executeBlocking(() -> EmbeddedStores.open(vertx, Path.of(config.node().dataDir()), clock));
+      return vertx.executeBlocking(() -> EmbeddedStores.open(vertx, Path.of(config.node().dataDir()), clock,
+          config.node().minFreeDiskBytes()));
     }
     StoreConfig.CassandraConfig c = store.cassandra();
     CassandraStoreOptions cassandra = CassandraStoreOptions.of(c.contactPoints().split(",")[0].trim())

@@ -25,10 +25,12 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.SstFileManager;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -80,6 +82,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private final List<ColumnFamilyHandle> allHandles;
   private final Map<ColumnFamily, ColumnFamilyHandle> handles;
   private final WorkerExecutor readers;
+  private final SstFileManager sstFiles;
+  private final DiskSpaceGuard space;
   private final Thread writer;
   private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
 
@@ -109,8 +113,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
       RocksDB db,
       List<ColumnFamilyDescriptor> descriptors,
       List<ColumnFamilyHandle> allHandles,
-      int readThreads) {
+      int readThreads,
+      SstFileManager sstFiles,
+      long minFreeDiskBytes) {
     this.dir = dir;
+    this.sstFiles = sstFiles;
+    this.space = new DiskSpaceGuard(dir, minFreeDiskBytes);
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
     this.db = db;
@@ -124,11 +132,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Opens (creating if needed) the database in {@code dir}; blocks while RocksDB opens. */
   public static EmbeddedDatabase open(Vertx vertx, Path dir) {
-    return open(vertx, dir, Math.max(4, Runtime.getRuntime().availableProcessors()));
+    return open(vertx, dir, Math.max(4, Runtime.getRuntime().availableProcessors()), 0);
   }
 
-  /** Like {@link #open(Vertx, Path)} with {@code readThreads} threads for reads. */
-  public static EmbeddedDatabase open(Vertx vertx, Path dir, int readThreads) {
+  /**
+   * Like {@link #open(Vertx, Path)} with {@code readThreads} threads for reads, refusing writes
+   * while less than {@code minFreeDiskBytes} are free where {@code dir} is (0 = no floor).
+   */
+  public static EmbeddedDatabase open(Vertx vertx, Path dir, int readThreads, long minFreeDiskBytes) {
     Objects.requireNonNull(vertx, "vertx");
     if (readThreads < 1) {
       throw new IllegalArgumentException("readThreads must be >= 1");
@@ -139,11 +150,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
       throw new UncheckedIOException("cannot create " + dir, e);
     }
     // One thread writes: the memtable needs no concurrent inserts (cheaper skip-list inserts).
+    // The SstFileManager lets RocksDB resume by itself after a full disk, once there is room again.
+    SstFileManager sstFiles;
+    try {
+      sstFiles = new SstFileManager(Env.getDefault());
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot set up the database in " + dir, e);
+    }
     DBOptions dbOptions =
         new DBOptions()
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
-            .setAllowConcurrentMemtableWrite(false);
+            .setAllowConcurrentMemtableWrite(false)
+            .setSstFileManager(sstFiles);
     // A bloom filter over the memtable's whole keys: most point reads on the hot path (a dedupe
     // key, a queue entry already deleted) miss, and a miss then skips the skip-list search.
     ColumnFamilyOptions cfOptions =
@@ -156,11 +175,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
       RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, allHandles);
       log.info("opened embedded database in {}", dir);
       return new EmbeddedDatabase(
-          vertx, dir, dbOptions, cfOptions, db, descriptors, allHandles, readThreads);
+          vertx, dir, dbOptions, cfOptions, db, descriptors, allHandles, readThreads, sstFiles, minFreeDiskBytes);
     } catch (RocksDBException | RuntimeException e) {
       allHandles.forEach(ColumnFamilyHandle::close);
       cfOptions.close();
       dbOptions.close();
+      sstFiles.close();
       throw new StorageException("cannot open the database in " + dir, e);
     }
   }
@@ -298,6 +318,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
     cfOptions.close();
     dbOptions.close();
+    sstFiles.close();
     log.info("closed embedded database in {}", dir);
   }
 
@@ -369,6 +390,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     if (group.isEmpty()) {
       return;
     }
+    if (!space.roomToWrite()) {
+      refuse(group);
+      return;
+    }
     try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
       Txn txn = new Txn(db, handles, batch, readOptions);
       for (PendingWrite<?> write : group) {
@@ -383,12 +408,33 @@ public final class EmbeddedDatabase implements AutoCloseable {
         db.write(options, batch);
       }
     } catch (Throwable t) {
+      if (space.full(t)) {
+        refuse(group);
+        return;
+      }
       log.error("group commit of {} writes in {} failed", group.size(), dir, t);
       StorageException failure = new StorageException("write failed", t);
       group.forEach(write -> write.fail(failure));
       return;
     }
+    space.written();
     completeAll(group);
+  }
+
+  /** Fails a group that was not written for lack of space, its own failures aside, with a 503. */
+  private void refuse(List<PendingWrite<?>> group) {
+    RuntimeException refusal = space.refusal();
+    group.forEach(write -> write.refuse(refusal));
+  }
+
+  /** Why writes are refused now (a full disk); null when they are not. For readiness. */
+  public String writesRefused() {
+    return space.refusing();
+  }
+
+  /** Writes refused for lack of disk space since the database opened. For metrics. */
+  public long refusedWrites() {
+    return space.refused();
   }
 
   /**

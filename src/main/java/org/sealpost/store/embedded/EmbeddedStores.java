@@ -17,11 +17,13 @@ public final class EmbeddedStores {
   private EmbeddedStores() {}
 
   /**
-   * Opens (creating if needed) the database in {@code dataDir/rocksdb}. Blocks while RocksDB opens:
-   * call it from a worker or before the event loops start.
+   * Opens (creating if needed) the database in {@code dataDir/rocksdb}, refusing writes while less
+   * than {@code minFreeDiskBytes} are free there. Blocks while RocksDB opens: call it from a worker
+   * or before the event loops start.
    */
-  public static Stores open(Vertx vertx, Path dataDir, Clock clock) {
-    EmbeddedDatabase db = EmbeddedDatabase.open(vertx, dataDir.resolve(DATABASE_DIRECTORY));
+  public static Stores open(Vertx vertx, Path dataDir, Clock clock, long minFreeDiskBytes) {
+    EmbeddedDatabase db = EmbeddedDatabase.open(vertx, dataDir.resolve(DATABASE_DIRECTORY),
+        Math.max(4, Runtime.getRuntime().availableProcessors()), minFreeDiskBytes);
     return new Stores(
         new EmbeddedAccountStore(db),
         new EmbeddedCodeStore(db),

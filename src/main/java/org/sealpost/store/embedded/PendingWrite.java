@@ -60,6 +60,11 @@ final class PendingWrite<T> {
     }
   }
 
+  /** Fails with {@code refusal}, whatever the operation did: the group was refused before it ran or was written. */
+  void refuse(Throwable refusal) {
+    onContext(() -> promise.fail(refusal));
+  }
+
   /** Fails: the group was not written. An operation that failed itself keeps its own cause. */
   void fail(Throwable groupFailure) {
     Throwable cause = failure != null ? failure : groupFailure;

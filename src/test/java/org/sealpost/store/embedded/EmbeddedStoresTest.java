@@ -28,7 +28,7 @@ class EmbeddedStoresTest {
 
   @Test
   void everythingDurableSurvivesCloseAndReopen(Vertx vertx) {
-    Stores stores = EmbeddedStores.open(vertx, dataDir, Clock.systemUTC());
+    Stores stores = EmbeddedStores.open(vertx, dataDir, Clock.systemUTC(), 0);
     AccountRecord account = AccountRecord.newBuilder().setNumber(NUMBER).setCreated(1).build();
     CodeRecord code =
         CodeRecord.newBuilder().setCode("123456").setExpiresAt(Long.MAX_VALUE).build();
@@ -45,7 +45,7 @@ class EmbeddedStoresTest {
     assertThat(await(stores.rateLimits().take("k", 1, Duration.ofMinutes(1), 1))).isZero();
     await(stores.close(vertx));
 
-    Stores reopened = EmbeddedStores.open(vertx, dataDir, Clock.systemUTC());
+    Stores reopened = EmbeddedStores.open(vertx, dataDir, Clock.systemUTC(), 0);
     try {
       assertThat(await(reopened.accounts().get(NUMBER))).contains(account);
       assertThat(await(reopened.codes().get("k"))).contains(code);
