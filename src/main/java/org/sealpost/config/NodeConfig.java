@@ -12,9 +12,11 @@ import java.util.Set;
  *     {@code io_uring} (Linux 5.10+; NIO where unavailable) or {@code nio}
  * @param minFreeDiskBytes free space kept on dataDir's file system: below it the embedded store
  *     refuses writes (503, readiness off) until space returns; 0 = no floor
+ * @param maxConnections client connections of the node (gateway TCP, HTTP, WebSocket, media)
+ *     together; one more is closed as it opens; 0 = 80% of the process's file descriptor limit
  */
 public record NodeConfig(String id, String dataDir, int eventLoopThreads, int workerThreads, String logFormat,
-    String transport, long minFreeDiskBytes) {
+    String transport, long minFreeDiskBytes, int maxConnections) {
   public static final Set<String> LOG_FORMATS = Set.of("text", "json");
   public static final Set<String> TRANSPORTS = Set.of("epoll", "io_uring", "nio");
 
@@ -33,17 +35,23 @@ public record NodeConfig(String id, String dataDir, int eventLoopThreads, int wo
     SealpostConfig.check(TRANSPORTS.contains(transport),
         "node.transport must be epoll, io_uring or nio, got '" + transport + "'");
     SealpostConfig.check(minFreeDiskBytes >= 0, "node.minFreeDiskBytes must be >= 0 (0 = no floor)");
+    SealpostConfig.check(maxConnections >= 0, "node.maxConnections must be >= 0 (0 = 80% of the descriptor limit)");
   }
 
   public static NodeConfig defaults() {
-    return new NodeConfig("", "data", 0, 0, "text", "epoll", 128L * 1024 * 1024);
+    return new NodeConfig("", "data", 0, 0, "text", "epoll", 128L * 1024 * 1024, 0);
   }
 
   public NodeConfig withDataDir(String value) {
-    return new NodeConfig(id, value, eventLoopThreads, workerThreads, logFormat, transport, minFreeDiskBytes);
+    return new NodeConfig(id, value, eventLoopThreads, workerThreads, logFormat, transport, minFreeDiskBytes,
+        maxConnections);
   }
 
   public NodeConfig withMinFreeDiskBytes(long value) {
-    return new NodeConfig(id, dataDir, eventLoopThreads, workerThreads, logFormat, transport, value);
+    return new NodeConfig(id, dataDir, eventLoopThreads, workerThreads, logFormat, transport, value, maxConnections);
+  }
+
+  public NodeConfig withMaxConnections(int value) {
+    return new NodeConfig(id, dataDir, eventLoopThreads, workerThreads, logFormat, transport, minFreeDiskBytes, value);
   }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.config.GatewayConfig;
+import org.sealpost.limits.HttpListenerGuard;
 import org.sealpost.ops.ListenFailure;
 import org.sealpost.protocol.ReconnectRequest;
 import org.slf4j.Logger;
@@ -106,6 +107,12 @@ public final class ConnectionVerticle extends VerticleBase {
 
   /** On this instance's event loop: a TCP connection accepted for it. */
   private void acceptTcp(Channel channel, SslContext ssl) {
+    if (!ctx.connections().tryAcquire()) {
+      log.debug("gateway TCP: closing a connection: the node holds its maximum of {} connections", ctx.connections().max());
+      channel.close();
+      return;
+    }
+    channel.closeFuture().addListener(closed -> ctx.connections().release());
     GatewayConfig config = ctx.config();
     TcpTransport.install(channel, ssl, (ContextInternal) context, config.maxFrameBytes(), config.maxOutboundBytes(),
         idleMillis(), transport -> {
@@ -129,9 +136,19 @@ public final class ConnectionVerticle extends VerticleBase {
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(tls.getKeyCertOptions());
     }
-    HttpServer server = ctx.httpConnections().guard(vertx.createHttpServer(options), tls == null ? "gateway HTTP" : "gateway HTTPS");
-    server.webSocketHandler(webSocketHandler());
-    server.requestHandler(api.router());
+    HttpListenerGuard guard = new HttpListenerGuard(vertx, tls == null ? "gateway HTTP" : "gateway HTTPS",
+        ctx.connections(), ctx.httpConnections(), config.authTimeout().toMillis());
+    HttpServer server = guard.guard(vertx.createHttpServer(options));
+    Handler<ServerWebSocket> webSockets = webSocketHandler();
+    io.vertx.ext.web.Router router = api.router();
+    server.webSocketHandler(ws -> {
+      guard.spoke(ws.remoteAddress());
+      webSockets.handle(ws);
+    });
+    server.requestHandler(request -> {
+      guard.spoke(request.remoteAddress());
+      router.handle(request);
+    });
     httpServers.add(server);
     return server;
   }

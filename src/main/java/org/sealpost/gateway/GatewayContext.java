@@ -3,6 +3,7 @@ package org.sealpost.gateway;
 import org.sealpost.accounts.AccountsService;
 import org.sealpost.config.GatewayConfig;
 import org.sealpost.limits.ConnectionsPerAddress;
+import org.sealpost.limits.NodeConnections;
 import org.sealpost.routing.MessagesService;
 import org.sealpost.routing.Router;
 import org.sealpost.store.MessageQueueStore;
@@ -23,5 +24,6 @@ public record GatewayContext(
     GatewayMetrics metrics,
     ConnectionsPerAddress preAuth,
     ConnectionsPerAddress httpConnections,
+    NodeConnections connections,
     UnackedBytes unacked,
     ConnectionHooks hooks) {}

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.sealpost.config.MediaConfig;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.limits.ConnectionsPerAddress;
+import org.sealpost.limits.HttpListenerGuard;
+import org.sealpost.limits.NodeConnections;
 import org.sealpost.ops.ListenFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +31,21 @@ public final class MediaVerticle extends VerticleBase {
 
   private final MediaService media;
   private final ConnectionsPerAddress connections;
+  private final NodeConnections nodeConnections;
+  private final long firstRequestMillis;
   private HttpServer http;
 
-  /** @param connections the node's count of media connections per address (shared by every instance) */
-  public MediaVerticle(MediaService media, ConnectionsPerAddress connections) {
+  /**
+   * @param connections the node's count of media connections per address (shared by every instance)
+   * @param nodeConnections the node's count of all client connections
+   * @param firstRequestMillis a connection that sends no request for this long is closed
+   */
+  public MediaVerticle(MediaService media, ConnectionsPerAddress connections, NodeConnections nodeConnections,
+      long firstRequestMillis) {
     this.media = media;
     this.connections = connections;
+    this.nodeConnections = nodeConnections;
+    this.firstRequestMillis = firstRequestMillis;
   }
 
   @Override
@@ -54,8 +65,12 @@ public final class MediaVerticle extends VerticleBase {
         .setIdleTimeout(IDLE_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setHandle100ContinueAutomatically(false));
-    connections.guard(http, "media HTTP");
-    return ListenFailure.naming("media HTTP", config.host(), config.port(), http.requestHandler(router).listen())
+    HttpListenerGuard guard = new HttpListenerGuard(vertx, "media HTTP", nodeConnections, connections, firstRequestMillis);
+    guard.guard(http).requestHandler(request -> {
+      guard.spoke(request.remoteAddress());
+      router.handle(request);
+    });
+    return ListenFailure.naming("media HTTP", config.host(), config.port(), http.listen())
         .onSuccess(server -> log.debug("media instance listening on {}", server.actualPort()));
   }
 

@@ -38,6 +38,7 @@ import org.sealpost.gateway.CoreRoutes;
 import org.sealpost.gateway.GatewayContext;
 import org.sealpost.gateway.GatewayMetrics;
 import org.sealpost.limits.ConnectionsPerAddress;
+import org.sealpost.limits.NodeConnections;
 import org.sealpost.gateway.Route;
 import org.sealpost.gateway.UnackedBytes;
 import org.sealpost.groups.GroupRoutes;
@@ -243,17 +244,26 @@ public final class Server {
           OpsEndpoints ops = new OpsEndpoints(nodeId, readiness(), registry, config.metrics().adminToken())
               .withBackup(this::backup);
           GatewayMetrics gatewayMetrics = new GatewayMetrics(registry);
+          NodeConnections connections = NodeConnections.forLimit(config.node().maxConnections());
+          Gauge.builder("sealpost.connections.open", connections, NodeConnections::open)
+              .description("Client connections of the node (gateway and media)").register(registry);
+          Gauge.builder("sealpost.connections.max", connections, NodeConnections::max)
+              .description("node.maxConnections in effect (0 = no cap)").register(registry);
+          io.micrometer.core.instrument.FunctionCounter.builder("sealpost.connections.refused", connections,
+                  NodeConnections::refused)
+              .description("Connections closed as they opened: the node held node.maxConnections").register(registry);
           GatewayContext gateway = new GatewayContext(config.gateway(), routes, accounts,
               messages, stores.messages(), stores.sessions(), router, gatewayMetrics,
               new ConnectionsPerAddress(config.gateway().maxUnauthenticatedPerIp()),
-              new ConnectionsPerAddress(config.gateway().maxHttpConnectionsPerIp()),
+              new ConnectionsPerAddress(config.gateway().maxHttpConnectionsPerIp()), connections,
               gatewayMetrics.watch(new UnackedBytes(config.gateway().maxNodeUnackedBytes())), presence);
           ConnectionsPerAddress mediaConnections = new ConnectionsPerAddress(config.media().maxConnectionsPerIp());
           return vertx.deployVerticle(new RouterVerticle(nodeId, config.messages(), stores.messages(), clock, router.local()))
               .compose(id -> vertx.deployVerticle(new NotificationVerticle(config.push(), stores.pushTokens(), stores.sessions(),
                   registry, clock)))
               .compose(id -> vertx.deployVerticle(() -> {
-                MediaVerticle verticle = new MediaVerticle(media, mediaConnections);
+                MediaVerticle verticle = new MediaVerticle(media, mediaConnections, connections,
+                    config.gateway().authTimeout().toMillis());
                 mediaListeners.add(verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(config.media().effectiveInstances())))
