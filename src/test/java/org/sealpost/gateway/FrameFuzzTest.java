@@ -65,9 +65,7 @@ class FrameFuzzTest {
 
   @Test
   void hostileFramesGetTypedErrorsAndHurtNoOne() throws Exception {
-    // every feature configured, so a well-formed fuzzed request meets no "not configured" 503
-    server = new TestServer(dataDir, c -> c.withTurn(new org.sealpost.config.TurnConfig("fuzz-turn-secret",
-        List.of("turn:127.0.0.1:3478"), java.time.Duration.ofHours(1))));
+    server = fullyConfigured();
     TestDevice alice = server.device(server.register());
     TestDevice bob = server.device(server.register());
     DeviceCredentials attacker = server.register();
@@ -77,10 +75,7 @@ class FrameFuzzTest {
     Random random = new Random(SEED);
     RandomMessages garbage = new RandomMessages(random,
         List.of(alice.number(), bob.number(), attacker.getNumber(), "*", "1", "0", "-1", "4294967296"));
-    List<Route> routes = server.server().routes().all().stream()
-        // A device deleting itself ends its own session; that is allowed and not what this run probes.
-        .filter(route -> !(route.verb().equals("DELETE") && route.path().startsWith("/v1/devices")))
-        .toList();
+    List<Route> routes = fuzzedRoutes();
 
     // Well-behaved traffic alongside: alice sends bob a message every 20 ms while the fuzz runs.
     AtomicInteger steadySent = new AtomicInteger();
@@ -155,14 +150,11 @@ class FrameFuzzTest {
    */
   @Test
   void hostileHttpRequestsGetTypedErrors() throws Exception {
-    server = new TestServer(dataDir, c -> c.withTurn(new org.sealpost.config.TurnConfig("fuzz-turn-secret",
-        List.of("turn:127.0.0.1:3478"), java.time.Duration.ofHours(1))));
+    server = fullyConfigured();
     DeviceCredentials attacker = server.register();
     Random random = new Random(SEED + 1);
     RandomMessages garbage = new RandomMessages(random, List.of(attacker.getNumber(), "*", "1", "0", "-1"));
-    List<Route> routes = server.server().routes().all().stream()
-        .filter(route -> !(route.verb().equals("DELETE") && route.path().startsWith("/v1/devices")))
-        .toList();
+    List<Route> routes = fuzzedRoutes();
     String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((attacker.getNumber() + "."
         + attacker.getDeviceId() + ":" + attacker.getPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -210,14 +202,11 @@ class FrameFuzzTest {
    */
   @Test
   void hostileWebSocketMessagesGetTypedErrors() throws Exception {
-    server = new TestServer(dataDir, c -> c.withTurn(new org.sealpost.config.TurnConfig("fuzz-turn-secret",
-        List.of("turn:127.0.0.1:3478"), java.time.Duration.ofHours(1))));
+    server = fullyConfigured();
     DeviceCredentials attacker = server.register();
     Random random = new Random(SEED + 2);
     RandomMessages garbage = new RandomMessages(random, List.of(attacker.getNumber(), "*", "1", "0", "-1"));
-    List<Route> routes = server.server().routes().all().stream()
-        .filter(route -> !(route.verb().equals("DELETE") && route.path().startsWith("/v1/devices")))
-        .toList();
+    List<Route> routes = fuzzedRoutes();
     WebSocketClient client = server.clients().createWebSocketClient(new WebSocketClientOptions()
         .setMaxMessageSize(4 * 1024 * 1024).setMaxFrameSize(4 * 1024 * 1024));
     WebSocket ws = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
@@ -268,6 +257,19 @@ class FrameFuzzTest {
         .allMatch(s -> s == 200 || (s >= 400 && s < 500) || s == 503)
         .contains(200);
     assertThat(health()).isEqualTo(200);
+  }
+
+  /** Every feature configured, so that a well-formed fuzzed request meets no "not configured" 503. */
+  private TestServer fullyConfigured() {
+    return new TestServer(dataDir, c -> c.withTurn(new org.sealpost.config.TurnConfig("fuzz-turn-secret",
+        List.of("turn:127.0.0.1:3478"), java.time.Duration.ofHours(1))));
+  }
+
+  /** Every route but a device deleting itself: that ends its own session, which is allowed and not what this run probes. */
+  private List<Route> fuzzedRoutes() {
+    return server.server().routes().all().stream()
+        .filter(route -> !(route.verb().equals("DELETE") && route.path().startsWith("/v1/devices")))
+        .toList();
   }
 
   private RawFrameSocket authenticated(DeviceCredentials device) throws IOException {
