@@ -17,8 +17,10 @@ import org.sealpost.client.ClientTls;
 import org.sealpost.client.RestClient;
 import org.sealpost.client.WireConnection;
 import org.sealpost.config.GatewayConfig.TlsConfig;
+import org.sealpost.protocol.AuthRequest;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
+import org.sealpost.testing.RawFrameSocket;
 import org.sealpost.testing.TestDevice;
 import org.sealpost.testing.TestServer;
 
@@ -96,10 +98,19 @@ class TlsTest {
 
     assertThat(untrusted).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
     assertThat(systemTrust).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
-    // Plaintext bytes on the TLS port are not a TLS handshake: the connection is closed, no frame is served.
-    WireConnection plaintext = await(WireConnection.tcp(server.clients(), "127.0.0.1", tlsTcp));
-    Throwable refused = failure(plaintext.authenticate("+15550001000", 1, "x"));
-    assertThat(refused).isNotNull();
+    // The TLS port speaks only TLS: a plaintext login with valid credentials gets no frame back,
+    // only a TLS alert record (content type 21) or the end of the stream; over TLS it gets in.
+    DeviceCredentials device = registerOverHttps();
+    try (RawFrameSocket plaintext = RawFrameSocket.connect(tlsTcp, 0)) {
+      plaintext.request("PUT", "/v1/auth", AuthRequest.newBuilder().setNumber(device.getNumber())
+          .setDeviceId(device.getDeviceId()).setPassword(device.getPassword()).build());
+      plaintext.flush();
+      assertThat(plaintext.readByte()).as("a TLS alert or a close, not a frame's length").isIn(-1, 21);
+      assertThat(plaintext.drainsToClose()).isTrue();
+    }
+    WireConnection overTls = await(WireConnection.tcp(server.clients(), "localhost", tlsTcp, ClientTls.trusting(cert)));
+    assertThat(await(overTls.authenticate(device.getNumber(), device.getDeviceId(), device.getPassword())).getNumber())
+        .isEqualTo(device.getNumber());
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import org.sealpost.protocol.AuthRequest;
 import org.sealpost.protocol.DeviceCredentials;
@@ -108,6 +109,15 @@ public final class RawFrameSocket implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The next raw byte from the server, whatever it is; -1 once the server closed the connection. */
+  public int readByte() throws IOException {
+    try {
+      return in.read();
+    } catch (SocketException reset) {
+      return -1;
+    }
   }
 
   /** Reads and drops everything until the server closes; true if it did within the socket timeout. */
