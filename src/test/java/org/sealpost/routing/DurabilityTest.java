@@ -50,6 +50,44 @@ class DurabilityTest {
     }
   }
 
+  /**
+   * A client that did not see its single tick sends again, maybe to a restarted server: the
+   * retry is recognized (duplicate, the first send's timestamp) and the recipient gets the
+   * message once, before and after it was delivered. A control message sent after each retry
+   * proves that no second copy comes: the queue keeps order, so a copy would come before it.
+   */
+  @Test
+  void aResendAcrossARestartIsSuppressedEndToEnd(@TempDir Path dataDir) {
+    try (TestServer server = new TestServer(dataDir)) {
+      DeviceCredentials aliceCredentials = server.register();
+      DeviceCredentials bob = server.register();
+      ByteString id = TestDevice.newMessageId();
+      SendMessageResponse first = server.device(aliceCredentials).send(bob.getNumber(), List.of(1), id, "once");
+
+      server.restart();
+      TestDevice alice = server.device(aliceCredentials);
+      SendMessageResponse retry = alice.send(bob.getNumber(), List.of(1), id, "once");
+      assertThat(retry.getDuplicate()).isTrue();
+      assertThat(retry.getServerTimestamp()).isEqualTo(first.getServerTimestamp());
+      ByteString control = TestDevice.newMessageId();
+      alice.send(bob.getNumber(), List.of(1), control, "control");
+      TestDevice bobDevice = server.device(bob);
+      assertThat(bobDevice.take(2, 20)).extracting(Envelope::getMessageId).containsExactly(id, control);
+      // Bob's acks are stored: their delivery receipts are written with them.
+      alice.takeReceipts(Envelope.Type.DELIVERY_RECEIPT, List.of(id, control), 10);
+      bobDevice.close();
+
+      // Delivered and acked, then the server restarts and the retry comes: still once.
+      server.restart();
+      alice = server.device(aliceCredentials);
+      assertThat(alice.send(bob.getNumber(), List.of(1), id, "once").getDuplicate()).isTrue();
+      ByteString secondControl = TestDevice.newMessageId();
+      alice.send(bob.getNumber(), List.of(1), secondControl, "control 2");
+      bobDevice = server.device(bob);
+      assertThat(bobDevice.next(20).getMessageId()).as("the next message for bob").isEqualTo(secondControl);
+    }
+  }
+
   @Test
   void tenThousandMessageBacklogDrainsCompletelyAndInOrder(@TempDir Path dataDir) {
     try (TestServer server = new TestServer(dataDir)) {
