@@ -1,6 +1,7 @@
 package org.sealpost.store.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sealpost.store.Awaits.await;
 import static org.sealpost.store.Awaits.inParallel;
 
@@ -12,6 +13,8 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -146,7 +149,10 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     CompletableFuture<AppendResult> retry = store
         .appendOnce(dedupeKey("m1"), NOW, List.of(envelope(BOB_1, "a", NOW)))
         .toCompletionStage().toCompletableFuture();
-    assertThat(retry).isNotDone();
+    // Still waiting a second later, many round trips after it found the claim pending (an answer
+    // that did not wait, duplicate or not, would have come by then).
+    assertThatThrownBy(() -> retry.get(1, TimeUnit.SECONDS))
+        .as("the retry waits for the pending claim").isInstanceOf(TimeoutException.class);
 
     await(stores.cql().execute(SimpleStatement.newInstance("UPDATE " + keyspace.options().keyspace()
         + ".dedupe SET stored = true WHERE sender = ? AND destination = ? AND message_id = ? IF EXISTS",
