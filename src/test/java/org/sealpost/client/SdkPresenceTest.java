@@ -107,6 +107,13 @@ class SdkPresenceTest {
         .setOnline(Visibility.CONTACTS).setReadReceiptsOff(true).build();
     assertThat(await(bob.setPrivacy(contactsOnly))).isEqualTo(contactsOnly);
     assertThat(await(bob.privacy())).isEqualTo(contactsOnly);
+    // ... and they take effect: Alice, a contact, still sees him online; Carol, not one, may see
+    // neither, so she gets no presence of his at all (docs/protocol.md).
+    assertThat(await(alice.subscribePresence(List.of(bob.number())))).singleElement()
+        .satisfies(p -> assertThat(p.online()).isTrue());
+    SealpostClient carol = register("carol", new Events());
+    await(carol.connect(), 30);
+    assertThat(await(carol.subscribePresence(List.of(bob.number())))).as("Bob's presence for a non-contact").isEmpty();
 
     // Blocked, Alice can no longer message Bob; unblocked she can.
     await(bob.block(alice.number()));

@@ -19,7 +19,9 @@ public final class CuttingProxy implements AutoCloseable {
   private final AtomicLong upstream = new AtomicLong();
   private final AtomicLong downstream = new AtomicLong();
   private final AtomicInteger connections = new AtomicInteger();
+  /** Armed by cutUpstreamAfter / cutDownstreamAfter; set by the one cut each allows. */
   private final AtomicBoolean cut = new AtomicBoolean();
+  private final AtomicInteger cuts = new AtomicInteger();
   private volatile long cutUpstreamAfter = Long.MAX_VALUE;
   private volatile long cutDownstreamAfter = Long.MAX_VALUE;
 
@@ -40,6 +42,7 @@ public final class CuttingProxy implements AutoCloseable {
           out.write(buffer);
           pushBack(in, out);
           if (up[0] > cutUpstreamAfter && cut.compareAndSet(false, true)) {
+            cuts.incrementAndGet();
             in.close();
             out.close();
           }
@@ -50,6 +53,7 @@ public final class CuttingProxy implements AutoCloseable {
           in.write(buffer);
           pushBack(out, in);
           if (down[0] > cutDownstreamAfter && cut.compareAndSet(false, true)) {
+            cuts.incrementAndGet();
             in.close();
             out.close();
           }
@@ -90,8 +94,9 @@ public final class CuttingProxy implements AutoCloseable {
     return this;
   }
 
-  public boolean hasCut() {
-    return cut.get();
+  /** Connections cut so far, over every arming. */
+  public int cuts() {
+    return cuts.get();
   }
 
   public int port() {
