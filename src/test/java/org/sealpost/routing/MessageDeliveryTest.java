@@ -132,9 +132,8 @@ class MessageDeliveryTest {
 
     assertThat(retry.getDuplicate()).isTrue();
     assertThat(retry.getServerTimestamp()).isEqualTo(first.getServerTimestamp());
+    // The message sent after the retry is the control: a second copy would be queued before it.
     assertThat(bob.take(2, 10)).extracting(Envelope::getMessageId).containsExactly(id, next);
-    bob.awaitQueueEmpty(5);
-    assertThat(bob.receivesNothingFor(300)).isTrue();
   }
 
   @ParameterizedTest
