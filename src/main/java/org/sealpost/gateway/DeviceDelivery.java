@@ -53,6 +53,8 @@ final class DeviceDelivery {
   private long progressAt;
   private boolean parked;
   private boolean creditTimer;
+  /** The next envelope does not fit the connection's byte budget: wait for an answer. */
+  private boolean budgetFull;
   private boolean reading;
   private boolean dirty = true;
   private boolean drained;
@@ -103,12 +105,13 @@ final class DeviceDelivery {
   }
 
   private boolean mayTakeMore() {
-    return inflight < window && inflightBytes < maxUnackedBytes && !parked && !creditTimer && connection.writable();
+    return inflight < window && !budgetFull && !parked && !creditTimer && connection.writable();
   }
 
-  /** Within the connection's byte budget (the first delivery out always is). */
+  /** Within the connection's byte budget (the first delivery out always is); if not, waits for an answer. */
   private boolean fits(Envelope envelope) {
-    return inflight == 0 || inflightBytes + envelope.getSerializedSize() <= maxUnackedBytes;
+    budgetFull = inflight > 0 && inflightBytes + envelope.getSerializedSize() > maxUnackedBytes;
+    return !budgetFull;
   }
 
   private void pump() {
@@ -174,6 +177,7 @@ final class DeviceDelivery {
     connection.request("PUT", MESSAGE_PATH, envelope).onComplete(ar -> {
       inflight--;
       inflightBytes -= size;
+      budgetFull = false;
       long back = Math.min(size, credit);
       credit -= back;
       node.give(back);

@@ -86,6 +86,11 @@ class UnackedBudgetTest {
       }
       assertThat(delivered).as("deliveries to all silent readers").isLessThan(READERS * MESSAGES_EACH);
 
+      // Waiting readers do not spin on their queues: a full budget waits for an answer, missing
+      // credit looks again every 50 ms (a spinning wait read them some 15,000 times here).
+      long queueReads = server.server().meters().find("sealpost.store.latency").tag("op", "read").timers().stream()
+          .mapToLong(timer -> timer.count()).sum();
+      assertThat(queueReads).as("queue reads while the readers waited").isLessThan(READERS * 100);
       // A parked reader gets nothing more, until it answers; then the rest, nothing lost.
       TestDevice late = readers.get(0);
       List<Envelope> got = new ArrayList<>(late.take(late.inboxSize(), 1));
