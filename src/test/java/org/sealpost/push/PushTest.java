@@ -137,6 +137,28 @@ class PushTest {
     }
   }
 
+  /**
+   * A device that stays offline is woken again (#20 item 14): messages within the fold interval
+   * make a trailing wake-up at its end (not none, not one before the interval is over).
+   */
+  @Test
+  void aDeviceThatStaysOfflineIsWokenAgainAfterTheFoldInterval() throws Exception {
+    DeviceCredentials bob = server.register();
+    String token = apnsToken();
+    register(bob, PushToken.newBuilder().setType(PushType.APNS).setToken(token).build());
+    try (TestDevice alice = server.device(server.register())) {
+      alice.send(bob.getNumber(), List.of(1), TestDevice.newMessageId(), "first");
+      assertThat(providers.next(token, 10_000)).as("the first wake-up").isNotNull();
+      long first = System.nanoTime();
+      for (int i = 0; i < 3; i++) {
+        alice.send(bob.getNumber(), List.of(1), TestDevice.newMessageId(), "more " + i);
+      }
+      assertThat(providers.next(token, 10_000)).as("the trailing wake-up of a device still offline").isNotNull();
+      assertThat(Duration.ofNanos(System.nanoTime() - first)).as("folded until the interval's end")
+          .isGreaterThanOrEqualTo(MIN_INTERVAL.minusMillis(100));
+    }
+  }
+
   @Test
   void receiptsEphemeralAndConnectedDevicesWakeNobody() throws Exception {
     DeviceCredentials aliceCredentials = server.register();
