@@ -98,9 +98,15 @@ public final class TestServer implements AutoCloseable {
   private final String redisPrefix = "sealpost-test-" + java.util.UUID.randomUUID() + ":";
 
   private SealpostConfig onTestBackend(SealpostConfig config) {
-    if (!onCassandra()) {
-      return config;
-    }
+    return onCassandra() ? onProductionStores(config, redisPrefix) : config;
+  }
+
+  /**
+   * {@code config} on the production backends at SEALPOST_TEST_CASSANDRA / SEALPOST_TEST_REDIS, in
+   * the keyspace the end-to-end run shares, with Redis keys under {@code redisPrefix}: servers
+   * given one prefix share their rate limits, presence and sessions as a cluster's nodes do.
+   */
+  public static SealpostConfig onProductionStores(SealpostConfig config, String redisPrefix) {
     String cassandra = System.getenv().getOrDefault("SEALPOST_TEST_CASSANDRA", "127.0.0.1:9042");
     String redis = System.getenv().getOrDefault("SEALPOST_TEST_REDIS", "redis://127.0.0.1:6380");
     StoreConfig.CassandraConfig defaults = StoreConfig.CassandraConfig.defaults();
