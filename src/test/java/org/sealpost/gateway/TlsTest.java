@@ -56,7 +56,27 @@ class TlsTest {
     }
   }
 
+  /**
+   * A self-signed pair for {@code subjectAltName} alone (dev-cert.sh always adds localhost); after
+   * dev-cert.sh has run, so openssl is there.
+   */
+  private static Path certFor(Path dir, String subjectAltName) throws Exception {
+    Files.createDirectories(dir);
+    Process process = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+        "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=chat.example.org", "-addext",
+        "subjectAltName=" + subjectAltName, "-keyout", dir.resolve("key.pem").toString(), "-out",
+        dir.resolve("cert.pem").toString()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as("openssl: " + output).isZero();
+    return dir.resolve("cert.pem");
+  }
+
   private void start(boolean plaintext) {
+    start(plaintext, cert);
+  }
+
+  private void start(boolean plaintext, Path cert) {
     TlsConfig tls = new TlsConfig(true, cert.toString(), cert.resolveSibling("key.pem").toString(), 0, 0);
     server = new TestServer(dataDir, config -> config.withGateway(config.gateway().withTls(plaintext, tls)));
   }
@@ -111,6 +131,30 @@ class TlsTest {
     WireConnection overTls = await(WireConnection.tcp(server.clients(), "localhost", tlsTcp, ClientTls.trusting(cert)));
     assertThat(await(overTls.authenticate(device.getNumber(), device.getDeviceId(), device.getPassword())).getNumber())
         .isEqualTo(device.getNumber());
+  }
+
+  /**
+   * The SDK checks the server's name against its certificate (docs/security.md): a certificate it
+   * trusts, issued for another name, is refused over TLS TCP, wss and https alike.
+   */
+  @Test
+  void aTrustedCertificateForAnotherNameIsRefused() throws Exception {
+    Path elsewhere = certFor(certDir.resolve("elsewhere"), "DNS:chat.example.org");
+    start(true, elsewhere);
+    ClientTls trust = ClientTls.trusting(elsewhere);
+    RestClient https = new RestClient(server.clients(),
+        URI.create("https://localhost:" + server.server().tlsHttpPort()), trust);
+
+    List<Throwable> refusals = List.of(
+        failure(WireConnection.tcp(server.clients(), "localhost", server.server().tlsTcpPort(), trust)),
+        failure(WireConnection.webSocket(server.clients(), "localhost", server.server().tlsHttpPort(), trust)),
+        failure(https.requestCode(TestServer.newNumber())));
+
+    for (Throwable refused : refusals) {
+      assertThat(refused).isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+          .hasRootCauseInstanceOf(java.security.cert.CertificateException.class);
+      assertThat(refused).rootCause().hasMessageContaining("localhost");
+    }
   }
 
   @Test
