@@ -5,12 +5,17 @@ import static org.sealpost.testing.Await.await;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
+import io.vertx.core.Future;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.protocol.AddMembersRequest;
 import org.sealpost.protocol.ContentType;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
@@ -129,6 +134,101 @@ class GroupsTest {
     assertThat(left.getMembersCount()).isEqualTo(1);
     assertThat(GroupCalls.next(alice, Envelope.Type.GROUP_EVENT).getGroupEvent().getKind())
         .isEqualTo(GroupEvent.Kind.MEMBER_LEFT);
+  }
+
+  /**
+   * Membership changes while a member keeps sending, several sends in flight at once: a send
+   * answered before a change was asked for goes by the old membership (the removed member has it,
+   * the added one does not); a send asked for after the change was answered goes by the new one.
+   * Sends that overlap a change may go either way, but each reaches a member at most once.
+   */
+  @Test
+  void membershipChangesWhileMessagesAreInFlight() {
+    TestDevice alice = server.device(server.register());
+    TestDevice bob = server.device(server.register());
+    TestDevice carol = server.device(server.register());
+    TestDevice dave = server.device(server.register());
+    Group group = GroupCalls.create(alice, List.of(bob.number(), carol.number()));
+    int sends = 200;
+    int inFlight = 8;
+    List<ByteString> ids = new ArrayList<>();
+    long[] askedAt = new long[sends];
+    long[] answeredAt = new long[sends];
+    long[] removal = new long[2];
+    long[] addition = new long[2];
+    List<Future<?>> pending = new ArrayList<>();
+    List<Future<?>> changes = new ArrayList<>();
+
+    for (int i = 0; i < sends; i++) {
+      if (i == 60) {
+        changes.add(timed(removal, () -> alice.connection().call("DELETE", "/v1/groups/" + group.getId()
+            + "/members/" + carol.number(), Empty.getDefaultInstance(), Group.parser())));
+      }
+      if (i == 130) {
+        changes.add(timed(addition, () -> alice.connection().call("PUT", "/v1/groups/" + group.getId() + "/members",
+            AddMembersRequest.newBuilder().addMembers(dave.number()).build(), Group.parser())));
+      }
+      if (pending.size() == inFlight) {
+        await(pending.remove(0), 30);
+      }
+      int n = i;
+      ids.add(TestDevice.newMessageId());
+      askedAt[n] = System.nanoTime();
+      pending.add(bob.connection().call("PUT", "/v1/groups/" + group.getId() + "/messages",
+          GroupCalls.sendRequest(ids.get(n), "in flight " + n), GroupSendResponse.parser())
+          .map(sent -> answeredAt[n] = System.nanoTime()));
+    }
+    await(Future.all(pending), 30);
+    await(Future.all(changes), 30);
+
+    Set<ByteString> carolGot = messagesUntilControl(bob, carol);
+    Set<ByteString> daveGot = messagesUntilControl(bob, dave);
+    Set<ByteString> aliceGot = messagesUntilControl(bob, alice);
+    assertThat(aliceGot).as("a member all along").containsExactlyInAnyOrderElementsOf(ids);
+    int[] before = new int[2];
+    int[] after = new int[2];
+    for (int i = 0; i < sends; i++) {
+      before[0] += answeredAt[i] < removal[0] ? 1 : 0;
+      after[0] += askedAt[i] > removal[1] ? 1 : 0;
+      before[1] += answeredAt[i] < addition[0] ? 1 : 0;
+      after[1] += askedAt[i] > addition[1] ? 1 : 0;
+      if (answeredAt[i] < removal[0]) {
+        assertThat(carolGot).as("send %d, answered before the removal was asked for", i).contains(ids.get(i));
+      }
+      if (askedAt[i] > removal[1]) {
+        assertThat(carolGot).as("send %d, asked for after the removal was answered", i).doesNotContain(ids.get(i));
+      }
+      if (answeredAt[i] < addition[0]) {
+        assertThat(daveGot).as("send %d, answered before the addition was asked for", i).doesNotContain(ids.get(i));
+      }
+      if (askedAt[i] > addition[1]) {
+        assertThat(daveGot).as("send %d, asked for after the addition was answered", i).contains(ids.get(i));
+      }
+    }
+    assertThat(before).as("sends wholly before each change").doesNotContain(0);
+    assertThat(after).as("sends wholly after each change").doesNotContain(0);
+  }
+
+  /** Runs {@code change}, noting when it was asked for ({@code at[0]}) and answered ({@code at[1]}). */
+  private static Future<?> timed(long[] at, java.util.function.Supplier<Future<?>> change) {
+    at[0] = System.nanoTime();
+    return change.get().map(done -> at[1] = System.nanoTime());
+  }
+
+  /**
+   * The group messages {@code to} receives before a 1:1 control message from {@code from}, sent
+   * after all of them; a copy that came twice fails the test.
+   */
+  private static Set<ByteString> messagesUntilControl(TestDevice from, TestDevice to) {
+    ByteString control = TestDevice.newMessageId();
+    from.send(to.number(), List.of(to.deviceId()), control, "control");
+    Set<ByteString> got = new HashSet<>();
+    for (Envelope envelope = to.next(30); !envelope.getMessageId().equals(control); envelope = to.next(30)) {
+      if (envelope.getType() == Envelope.Type.MESSAGE) {
+        assertThat(got.add(envelope.getMessageId())).as("a copy delivered twice").isTrue();
+      }
+    }
+    return got;
   }
 
   @Test
