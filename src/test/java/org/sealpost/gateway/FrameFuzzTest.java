@@ -355,29 +355,74 @@ class FrameFuzzTest {
    * with no kind, on a fresh connection (authenticated or not). The server either answers it
    * or, for unreadable ones, answers with an error of id 0 and closes; it never hangs.
    */
+  /**
+   * One hostile frame on a connection of its own, and the answer each kind must get. Refused
+   * outright, with an error of id 0 and then the close: a length of 0 (400, "empty frame"; an
+   * empty Frame is 0 bytes too), a length over the limit (413, before any body is read), bytes
+   * that are not a Frame or a Frame with neither request nor response (400). Bytes that happen to
+   * parse as a request get that request's own answer; a stray response gets none, so a keepalive
+   * sent after it is answered instead. Nothing is closed without a word.
+   */
   private int sendHostileFrame(Random random, RandomMessages garbage, DeviceCredentials device) throws IOException {
     try (RawFrameSocket socket = random.nextBoolean() ? authenticated(device)
         : RawFrameSocket.connect(server.server().tcpPort(), 0)) {
+      int refusedWith;
+      long answered = 0;
       switch (random.nextInt(5)) {
-        case 0 -> socket.writeFrame(garbage.bytes(1 + random.nextInt(2048)).toByteArray());
-        case 1 -> socket.writeRaw(new byte[] {0, 0, 0, 0});
-        case 2 -> socket.writeRaw(new byte[] {(byte) 0x7f, (byte) random.nextInt(256), 0, 1});
-        case 3 -> socket.writeRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
-        default -> socket.writeFrame(Frame.getDefaultInstance().toByteArray());
+        case 0 -> {
+          byte[] bytes = garbage.bytes(1 + random.nextInt(2048)).toByteArray();
+          socket.writeFrame(bytes);
+          Frame parsed = parsedOrNull(bytes);
+          refusedWith = parsed == null || parsed.getKindCase() == Frame.KindCase.KIND_NOT_SET ? 400 : 0;
+          if (parsed != null && parsed.hasRequest()) {
+            answered = parsed.getRequest().getId();
+          } else if (parsed != null && parsed.hasResponse()) {
+            answered = socket.request("GET", "/v1/keepalive", Empty.getDefaultInstance());
+          }
+        }
+        case 1 -> {
+          socket.writeRaw(new byte[] {0, 0, 0, 0});
+          refusedWith = 400;
+        }
+        case 2 -> {
+          socket.writeRaw(new byte[] {(byte) 0x7f, (byte) random.nextInt(256), 0, 1});
+          refusedWith = 413;
+        }
+        case 3 -> {
+          socket.writeRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+          refusedWith = 413;
+        }
+        default -> {
+          socket.writeFrame(Frame.getDefaultInstance().toByteArray());
+          refusedWith = 400;
+        }
       }
-      // A keepalive after it: a hostile frame that happens to parse as a stray response gets no
-      // answer of its own, so something always does.
-      socket.request("GET", "/v1/keepalive", Empty.getDefaultInstance());
       socket.flush();
-      Response response = socket.nextResponse(); // skips the queue-empty marker of an authenticated one
-      if (response == null) {
-        return 400; // closed without a word: acceptable only for bytes that were never a frame
+      Response response = socket.nextResponse(); // skips deliveries and the queue-empty marker
+      assertThat(response).as("an answer before the close").isNotNull();
+      if (refusedWith != 0) {
+        assertThat(response.getId()).as("a refused frame's answer: %s", response).isZero();
+        assertThat(response.getStatus()).as("a refused frame's answer: %s", response).isEqualTo(refusedWith);
+        assertThat(response.getReason()).isNotEmpty();
+        assertThat(socket.drainsToClose()).as("closed after refusing a frame").isTrue();
+      } else {
+        assertThat(response.getId()).as("answer to the request in the frame, or to the keepalive").isEqualTo(answered);
+        if (response.getStatus() >= 400) {
+          assertThat(response.getReason()).isNotEmpty();
+        }
       }
-      assertThat(response.getStatus()).as("answer to a hostile frame: %s", response).isIn(200, 400, 401, 404, 413);
-      assertThat(response.getReason()).isNotEmpty();
       return response.getStatus();
     }
   }
+
+  private static Frame parsedOrNull(byte[] bytes) {
+    try {
+      return Frame.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException notAFrame) {
+      return null;
+    }
+  }
+
 
   private int health() throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
