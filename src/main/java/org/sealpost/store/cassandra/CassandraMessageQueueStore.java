@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.store.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
@@ -45,11 +46,13 @@ import org.slf4j.LoggerFactory;
  * count} also starts at the floor. Envelopes carry a TTL (queueTtl), which expires them the same
  * way.
  *
- * <h2>Writes are all Paxos</h2>
- * Acks are {@code DELETE ... IF EXISTS}, clears and floor moves are conditional batches: every write
- * of a queue partition is a lightweight transaction. Mixed with plain writes, whose timestamps come
- * from a client clock, a delete could get an older timestamp than the Paxos insert it targets and
- * silently not delete it.
+ * <h2>Which writes are Paxos</h2>
+ * Appends, clears and floor moves are conditional batches on the head row. Acks are not: an ack
+ * batch reads which of its positions are there, with their write times, and deletes those with
+ * plain deletes, each stamped one microsecond after its row's write time (or this node's clock,
+ * if later). A plain delete stamped by a client clock alone could fall before the Paxos timestamp
+ * of the insert it targets and silently not delete it; a stamp after the row's own cannot, and
+ * since a position is never written again, a stamp ahead of the clock shadows nothing else.
  *
  * <h2>Differences from the embedded store</h2>
  * A multi-device {@link #append} is atomic per device, not across devices: Cassandra has no
@@ -153,14 +156,55 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
 
   @Override
   public Future<Boolean> delete(DeviceKey device, long seq) {
-    if (seq < 1) {
-      return Future.succeededFuture(false);
+    return deleteExisting(device, List.of(seq)).map(deleted -> !deleted.isEmpty());
+  }
+
+  @Override
+  public Future<Void> deleteAll(DeviceKey device, List<Long> seqs) {
+    return deleteExisting(device, seqs).mapEmpty();
+  }
+
+  @Override
+  public Future<List<Envelope>> deleteThenAppend(DeviceKey device, List<Long> seqs,
+      Function<List<Long>, List<Envelope>> receiptsFor) {
+    return deleteExisting(device, seqs).compose(deleted -> {
+      List<Envelope> receipts = deleted.isEmpty() ? List.of() : receiptsFor.apply(deleted);
+      return receipts.isEmpty() ? Future.succeededFuture(List.of()) : append(receipts);
+    });
+  }
+
+  /**
+   * Acks: one read of which of {@code seqs} are there (with their write times), then one batch of
+   * plain deletes, each stamped after its row's write time; returns the seqs deleted, in {@code
+   * seqs}' order. Two acks of one envelope at the same moment may both find it there (then both
+   * make its receipt, which the sender takes once by message id); an ack after another finds
+   * nothing. When a deleted position is a multiple of {@link #FLOOR_STRIDE}, the floor follows.
+   */
+  private Future<List<Long>> deleteExisting(DeviceKey device, List<Long> seqs) {
+    List<Long> wanted = seqs.stream().filter(seq -> seq >= 1).distinct().toList();
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture(List.of());
     }
-    return table.deleteOne(device, seq).compose(deleted -> deleted && seq % FLOOR_STRIDE == 0
-        ? table.head(device, false).compose(head -> head.isPresent() && head.get().floor() <= seq
-            ? raiseFloor(device, head.get(), seq + 1)
-            : Future.succeededFuture()).map(deleted)
-        : Future.succeededFuture(deleted));
+    return table.written(device, wanted).compose(written -> {
+      List<Long> deleted = wanted.stream().filter(written::containsKey).toList();
+      if (deleted.isEmpty()) {
+        return Future.succeededFuture(deleted);
+      }
+      List<BatchableStatement<?>> deletes = new ArrayList<>(deleted.size());
+      deleted.forEach(seq -> deletes.add(table.deleteAfter(device, seq, written.get(seq))));
+      long stride = deleted.stream().filter(seq -> seq % FLOOR_STRIDE == 0).mapToLong(Long::longValue).max()
+          .orElse(0);
+      return cql.execute(Cql.batch(deletes))
+          .compose(done -> stride == 0 ? Future.<Void>succeededFuture() : floorPast(device, stride))
+          .map(deleted);
+    });
+  }
+
+  /** Raises the floor past {@code seq}, just acked, unless it is there already. */
+  private Future<Void> floorPast(DeviceKey device, long seq) {
+    return table.head(device, false).compose(head -> head.isPresent() && head.get().floor() <= seq
+        ? raiseFloor(device, head.get(), seq + 1)
+        : Future.succeededFuture());
   }
 
   @Override

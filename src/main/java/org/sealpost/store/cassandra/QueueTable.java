@@ -5,16 +5,18 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.core.Future;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.store.DeviceKey;
 
 /**
  * The statements of the {@code queue} table (see {@link CassandraMessageQueueStore} for the design):
- * one partition per device, the head row at seq 0, envelopes from seq 1. Every write to a partition
- * is a lightweight transaction or part of a conditional batch anchored on the head row, so Paxos
- * orders all of a queue's writes.
+ * one partition per device, the head row at seq 0, envelopes from seq 1. Appends, floor moves and
+ * clears are conditional batches anchored on the head row; an ack is a plain delete stamped after
+ * the write time of the row it deletes.
  */
 final class QueueTable {
   private enum Q implements Cql.Text {
@@ -28,7 +30,9 @@ final class QueueTable {
         + " IF last_seq = ?"),
     PUT("INSERT INTO ${keyspace}.queue (number, device, seq, server_timestamp, envelope)"
         + " VALUES (?, ?, ?, ?, ?) USING TTL ?"),
-    DELETE_IF_EXISTS("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = ? IF EXISTS"),
+    WRITTEN("SELECT seq, WRITETIME(server_timestamp) AS stamped, WRITETIME(envelope) AS written"
+        + " FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq IN ?"),
+    DELETE_AFTER("DELETE FROM ${keyspace}.queue USING TIMESTAMP ? WHERE number = ? AND device = ? AND seq = ?"),
     DELETE_ROW("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = ?"),
     FLOOR_IF_FLOOR("UPDATE ${keyspace}.queue SET floor = ? WHERE number = ? AND device = ? AND seq = 0"
         + " IF floor = ?"),
@@ -123,9 +127,26 @@ final class QueueTable {
         Protos.blob(positioned), envelopeTtlSeconds);
   }
 
-  /** Deletes one envelope; true when it was there. */
-  Future<Boolean> deleteOne(DeviceKey device, long seq) {
-    return cql.applied(bind(Q.DELETE_IF_EXISTS, device, seq));
+  /** The latest write time (µs, as stamped) of each envelope at {@code seqs} that is there, by seq. */
+  Future<Map<Long, Long>> written(DeviceKey device, List<Long> seqs) {
+    return cql.rows(bind(Q.WRITTEN, device, seqs)).map(rows -> {
+      Map<Long, Long> written = new HashMap<>();
+      for (Row row : rows) {
+        written.put(row.getLong("seq"), Math.max(row.getLong("stamped"), row.getLong("written")));
+      }
+      return written;
+    });
+  }
+
+  /**
+   * Deletes one envelope with a timestamp after {@code writtenMicros}, the row's own write time: a
+   * plain delete stamped by this node's clock could fall before the Paxos timestamp of the insert
+   * and silently not delete it. A position is never written again once deleted, so a stamp ahead
+   * of the clock shadows nothing else.
+   */
+  BoundStatement deleteAfter(DeviceKey device, long seq, long writtenMicros) {
+    long stamp = Math.max(writtenMicros + 1, System.currentTimeMillis() * 1000);
+    return statements.get(Q.DELETE_AFTER).bind(stamp, device.number(), device.deviceId(), seq);
   }
 
   /** Deletes one envelope, inside a conditional batch. */

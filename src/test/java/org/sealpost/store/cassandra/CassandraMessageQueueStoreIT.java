@@ -117,6 +117,24 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     assertThat(seqs(await(reopened.append(List.of(envelope(BOB_1, "c", NOW)))))).containsExactly(3L);
   }
 
+  /**
+   * Acks are plain deletes, not Paxos: one whose row was stamped ahead of this node's clock (a
+   * coordinator clock ahead of it, or a Paxos timestamp) still deletes it, and a repeated ack
+   * finds nothing.
+   */
+  @Test
+  void anAckDeletesARowStampedAheadOfThisClock() {
+    await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW))));
+    long anHourAhead = (System.currentTimeMillis() + 3_600_000) * 1000;
+    await(stores.cql().execute(SimpleStatement.newInstance("UPDATE " + keyspace.options().keyspace()
+        + ".queue USING TIMESTAMP ? SET server_timestamp = ? WHERE number = ? AND device = ? AND seq = 1",
+        anHourAhead, NOW, BOB, 1)));
+
+    assertThat(await(store.delete(BOB_1, 1))).isTrue();
+    assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("b");
+    assertThat(await(store.delete(BOB_1, 1))).as("a repeated ack").isFalse();
+  }
+
   @Test
   void envelopesAreWrittenWithTheQueueTtl() {
     await(store.append(List.of(envelope(BOB_1, "a", NOW))));
