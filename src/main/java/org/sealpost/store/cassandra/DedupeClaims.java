@@ -26,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * claim and a retry starts afresh; if its node dies in between, the claim stays pending, and a
  * retry more than {@link #TAKEOVER_AFTER} later takes it over ({@code UPDATE ... IF owner = ?}).
  * A takeover can queue a message twice, if the dead node had in fact queued it; it never loses one.
+ *
+ * <p>Claims, takeovers, releases and sweeps are lightweight transactions; marking a claim stored,
+ * once per message, is not: a plain read of the claim's owner and write time, then a plain write
+ * of {@code stored} stamped one microsecond after the claim. A write stamped by this node's clock
+ * alone could fall before the claim's Paxos timestamp (the coordinator's clock) and lose to its
+ * {@code stored = false}; one stamped after the claim cannot, and later Paxos writes on the record
+ * (a sweep's delete) are stamped later still. A read that does not find this send's claim (a
+ * replica behind, at a level below quorum) falls back to the conditional write.
  */
 final class DedupeClaims {
   private static final Logger log = LoggerFactory.getLogger(DedupeClaims.class);
@@ -42,7 +50,11 @@ final class DedupeClaims {
         + " claimed_at) VALUES (?, ?, ?, ?, ?, false, ?) IF NOT EXISTS USING TTL ?"),
     TAKE_OVER("UPDATE ${keyspace}.dedupe USING TTL ? SET server_timestamp = ?, owner = ?, claimed_at = ?"
         + " WHERE sender = ? AND destination = ? AND message_id = ? IF owner = ? AND stored = false"),
-    MARK_STORED("UPDATE ${keyspace}.dedupe USING TTL ? SET stored = true"
+    CLAIMED("SELECT owner, WRITETIME(owner) AS claimed FROM ${keyspace}.dedupe"
+        + " WHERE sender = ? AND destination = ? AND message_id = ?"),
+    MARK_STORED("UPDATE ${keyspace}.dedupe USING TTL ? AND TIMESTAMP ? SET stored = true"
+        + " WHERE sender = ? AND destination = ? AND message_id = ?"),
+    MARK_STORED_IF_OWNER("UPDATE ${keyspace}.dedupe USING TTL ? SET stored = true"
         + " WHERE sender = ? AND destination = ? AND message_id = ? IF owner = ?"),
     RELEASE("DELETE FROM ${keyspace}.dedupe WHERE sender = ? AND destination = ? AND message_id = ?"
         + " IF owner = ?"),
@@ -130,13 +142,20 @@ final class DedupeClaims {
   }
 
   /**
-   * Marks the won claim stored. Never fails: the envelopes are queued either way, and a claim left
-   * pending only makes a retry wait, then take over.
+   * Marks the won claim stored (see above). Never fails: the envelopes are queued either way, and a
+   * claim left pending only makes a retry wait, then take over.
    */
   Future<Void> markStored(DedupeKey key, Claim claim) {
-    BoundStatement mark = statements.get(D.MARK_STORED).bind(ttlSeconds(claim.claimedAt(), clock.millis()),
-        key.sender(), key.destination(), id(key), claim.owner());
-    return cql.applied(mark).transform(ar -> {
+    int ttl = ttlSeconds(claim.claimedAt(), clock.millis());
+    BoundStatement read = statements.get(D.CLAIMED).bind(key.sender(), key.destination(), id(key));
+    return cql.row(read).compose(row -> {
+      if (row.isPresent() && claim.owner().equals(row.get().getUuid("owner"))) {
+        return cql.execute(statements.get(D.MARK_STORED).bind(ttl, row.get().getLong("claimed") + 1,
+            key.sender(), key.destination(), id(key))).map(true);
+      }
+      return cql.applied(statements.get(D.MARK_STORED_IF_OWNER).bind(ttl, key.sender(), key.destination(),
+          id(key), claim.owner()));
+    }).transform(ar -> {
       if (ar.failed() || !ar.result()) {
         log.warn("dedupe - could not mark a stored send: {}",
             ar.failed() ? ar.cause().getMessage() : "the claim was taken over");

@@ -135,6 +135,26 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     assertThat(await(store.delete(BOB_1, 1))).as("a repeated ack").isFalse();
   }
 
+  /**
+   * Marking a claim stored is a plain write, not Paxos: stamped after the claim, it wins even when
+   * the claim's cells were stamped ahead of this node's clock (a coordinator clock ahead of it).
+   */
+  @Test
+  void aClaimStampedAheadOfThisClockIsStillMarkedStored() {
+    DedupeClaims claims = await(DedupeClaims.prepare(stores.cql(), java.time.Clock.systemUTC()));
+    DedupeClaims.Claim claim = await(claims.claim(dedupeKey("m1"), NOW));
+    long anHourAhead = (System.currentTimeMillis() + 3_600_000) * 1000;
+    await(stores.cql().execute(SimpleStatement.newInstance("UPDATE " + keyspace.options().keyspace()
+            + ".dedupe USING TIMESTAMP ? SET owner = ?, stored = false"
+            + " WHERE sender = ? AND destination = ? AND message_id = ?",
+        anHourAhead, claim.owner(), ALICE, BOB, dedupeKey("m1").messageId().asReadOnlyByteBuffer())));
+
+    await(claims.markStored(dedupeKey("m1"), claim));
+
+    assertThat(await(store.appendOnce(dedupeKey("m1"), NOW + 1, List.of())))
+        .isEqualTo(new AppendResult(NOW, true, List.of()));
+  }
+
   @Test
   void envelopesAreWrittenWithTheQueueTtl() {
     await(store.append(List.of(envelope(BOB_1, "a", NOW))));
