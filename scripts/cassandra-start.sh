@@ -8,6 +8,9 @@
 #
 # Environment:
 #   SEALPOST_VAR                        state directory (default: var, relative to the repository)
+#   SEALPOST_CASSANDRA_ADDRESS          address the node listens on, CQL and internode (default 127.0.0.1)
+#   SEALPOST_CASSANDRA_SEEDS            seed addresses of its ring (default: its own address);
+#                                       scripts/cassandra-ring.sh starts three nodes this way
 #   SEALPOST_CASSANDRA_PORT             CQL port (default 9042)
 #   SEALPOST_CASSANDRA_STORAGE_PORT     internode port (default 7000)
 #   SEALPOST_CASSANDRA_HEAP             max heap (default 512M)
@@ -25,6 +28,8 @@ DIR="$VAR/cassandra"
 PIDFILE="$DIR/cassandra.pid"
 LOG="$DIR/cassandra.log"
 CLASSPATH_FILE="$DIR/classpath.txt"
+ADDRESS="${SEALPOST_CASSANDRA_ADDRESS:-127.0.0.1}"
+SEEDS="${SEALPOST_CASSANDRA_SEEDS:-$ADDRESS}"
 PORT="${SEALPOST_CASSANDRA_PORT:-9042}"
 STORAGE_PORT="${SEALPOST_CASSANDRA_STORAGE_PORT:-7000}"
 HEAP="${SEALPOST_CASSANDRA_HEAP:-512M}"
@@ -45,14 +50,14 @@ is_cassandra() {
 
 # True when something accepts TCP connections on the CQL port.
 port_open() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null
+  timeout 2 bash -c "exec 3<>/dev/tcp/$ADDRESS/$PORT" 2>/dev/null
 }
 
 # True when the port speaks CQL: an OPTIONS frame (protocol v4) is answered by a SUPPORTED frame
 # (response version byte 0x84, opcode 0x06). Needs neither cqlsh nor nodetool.
 answers_cql() {
   local header
-  header="$(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT &&
+  header="$(timeout 3 bash -c "exec 3<>/dev/tcp/$ADDRESS/$PORT &&
     printf '\x04\x00\x00\x00\x05\x00\x00\x00\x00' >&3 && od -An -tx1 -N5 <&3" 2>/dev/null | tr -d ' \n')" || return 1
   [ "${header:0:2}" = "84" ] && [ "${header:8:2}" = "06" ]
 }
@@ -63,11 +68,22 @@ java_major() {
 
 mkdir -p "$DIR/triggers"
 
+# A node of a ring (another address or other seeds) gets its own copy of the configuration. It
+# joins without streaming (auto_bootstrap: false): the scripts start rings empty.
+YAML="$CONF/cassandra.yaml"
+if [ "$ADDRESS" != "127.0.0.1" ] || [ "$SEEDS" != "$ADDRESS" ]; then
+  YAML="$DIR/cassandra.yaml"
+  sed -e "s/^listen_address: .*/listen_address: $ADDRESS/" -e "s/^rpc_address: .*/rpc_address: $ADDRESS/" \
+    -e "s/- seeds: .*/- seeds: \"$SEEDS\"/" -e "s/^cluster_name: .*/cluster_name: sealpost-ring/" \
+    "$CONF/cassandra.yaml" >"$YAML"
+  echo "auto_bootstrap: false" >>"$YAML"
+fi
+
 if [ -f "$PIDFILE" ]; then
   PID="$(cat "$PIDFILE")"
   if is_cassandra "$PID"; then
     if answers_cql; then
-      echo "cassandra-start: already running (pid $PID), CQL on 127.0.0.1:$PORT"
+      echo "cassandra-start: already running (pid $PID), CQL on $ADDRESS:$PORT"
       exit 0
     fi
     echo "cassandra-start: pid $PID is running but CQL does not answer yet; waiting"
@@ -130,7 +146,7 @@ if [ -z "$PID" ]; then
     -Dio.netty.tryReflectionSetAccessible=true
     -Dio.netty.allocator.useCacheForAllThreads=true
     -Dio.netty.allocator.maxOrder=11
-    "-Dcassandra.config=file://$CONF/cassandra.yaml"
+    "-Dcassandra.config=file://$YAML"
     "-Dlogback.configurationFile=$CONF/logback.xml"
     "-Dcassandra.storagedir=$DIR"
     "-Dcassandra.logdir=$DIR"
@@ -160,11 +176,11 @@ until answers_cql; do
     exit 1
   fi
   if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "cassandra-start: no CQL answer on 127.0.0.1:$PORT after ${TIMEOUT}s (pid $PID still running;" \
+    echo "cassandra-start: no CQL answer on $ADDRESS:$PORT after ${TIMEOUT}s (pid $PID still running;" \
       "stop it with scripts/cassandra-stop.sh); last lines of $LOG:" >&2
     tail -n 30 "$LOG" >&2
     exit 1
   fi
   sleep 1
 done
-echo "cassandra-start: ready (pid $PID), CQL on 127.0.0.1:$PORT"
+echo "cassandra-start: ready (pid $PID), CQL on $ADDRESS:$PORT"
