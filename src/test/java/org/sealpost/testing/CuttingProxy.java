@@ -1,6 +1,7 @@
 package org.sealpost.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -10,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy to a local port that cuts one connection mid-transfer: the first connection to
- * move more than {@code cutAfter} bytes in the watched direction is closed at once (both sides),
- * as a dropped mobile link would. Counts the bytes it forwarded each way.
+ * move more than {@code cutAfter} bytes in the watched direction gets exactly that many through
+ * and is then closed (both sides), as a dropped mobile link would. Counts the bytes it forwarded
+ * each way.
  */
 public final class CuttingProxy implements AutoCloseable {
   private final NetServer server;
@@ -36,34 +38,44 @@ public final class CuttingProxy implements AutoCloseable {
       client.connect(targetPort, "127.0.0.1").onSuccess(out -> {
         long[] up = {0};
         long[] down = {0};
-        in.handler(buffer -> {
-          up[0] += buffer.length();
-          upstream.addAndGet(buffer.length());
-          out.write(buffer);
-          pushBack(in, out);
-          if (up[0] > cutUpstreamAfter && cut.compareAndSet(false, true)) {
-            cuts.incrementAndGet();
-            in.close();
-            out.close();
-          }
-        });
-        out.handler(buffer -> {
-          down[0] += buffer.length();
-          downstream.addAndGet(buffer.length());
-          in.write(buffer);
-          pushBack(out, in);
-          if (down[0] > cutDownstreamAfter && cut.compareAndSet(false, true)) {
-            cuts.incrementAndGet();
-            in.close();
-            out.close();
-          }
-        });
+        boolean[] severed = {false};
+        in.handler(buffer -> forward(buffer, up, upstream, cutUpstreamAfter, severed, in, out));
+        out.handler(buffer -> forward(buffer, down, downstream, cutDownstreamAfter, severed, out, in));
         in.closeHandler(v -> out.close());
         out.closeHandler(v -> in.close());
         in.resume();
       }).onFailure(err -> in.close());
     });
     Await.await(server.listen(0, "127.0.0.1"));
+  }
+
+  /**
+   * Forwards {@code buffer} from one side to the other. The buffer that takes this direction past
+   * {@code cutAfter} goes only up to that byte, wherever it falls (a frame is cut in two as a
+   * dropped link would), and then both sides are closed; nothing more passes on a severed
+   * connection.
+   */
+  private void forward(Buffer buffer, long[] moved, AtomicLong total, long cutAfter, boolean[] severed,
+      NetSocket from, NetSocket to) {
+    if (severed[0]) {
+      return;
+    }
+    long before = moved[0];
+    moved[0] += buffer.length();
+    if (moved[0] > cutAfter && cut.compareAndSet(false, true)) {
+      severed[0] = true;
+      int kept = (int) Math.max(0, Math.min(buffer.length(), cutAfter - before));
+      total.addAndGet(kept);
+      cuts.incrementAndGet();
+      to.write(buffer.slice(0, kept)).onComplete(written -> {
+        from.close();
+        to.close();
+      });
+      return;
+    }
+    total.addAndGet(buffer.length());
+    to.write(buffer);
+    pushBack(from, to);
   }
 
   private static void pushBack(NetSocket from, NetSocket to) {
