@@ -168,6 +168,10 @@ class GroupsTest {
         changes.add(timed(addition, () -> alice.connection().call("PUT", "/v1/groups/" + group.getId() + "/members",
             AddMembersRequest.newBuilder().addMembers(dave.number()).build(), Group.parser())));
       }
+      // Each change overlaps 40 sends, then is waited for, so the sends after it come wholly after.
+      if (i == 100 || i == 170) {
+        await(changes.get(changes.size() - 1), 30);
+      }
       if (pending.size() == inFlight) {
         await(pending.remove(0), 30);
       }
