@@ -7,6 +7,10 @@
 #   e.g. scripts/bench-server.sh one-to-one --clients 1000 --rate 2000 --size 64 --duration 30
 # Environment: JAR (default target/sealpost.jar), SERVER_JAVA_OPTS (default -Xmx4g),
 # SERVER_ENV (extra VAR=value settings for the server), KEEP=1 keeps the data and server log.
+# STORE=cassandra runs the server on conf/production.yaml (the Cassandra and Redis that
+# scripts/cassandra-start.sh and scripts/redis-start.sh start) in keyspace $KEYSPACE (default
+# sealpost_bench) under a fresh Redis key prefix, and also prints Cassandra's CPU during the bench.
+# Give each such run its own --prefix: accounts stay in the keyspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-target/sealpost.jar}
@@ -14,11 +18,20 @@ WORK=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 HTTP=$(free_port); TCP=$(free_port); MEDIA=$(free_port)
 
-env SEALPOST_GATEWAY_HTTP_PORT=$HTTP SEALPOST_GATEWAY_TCP_PORT=$TCP SEALPOST_MEDIA_PORT=$MEDIA \
+STORE_ARGS=(--data-dir "$WORK/data")
+STORE_ENV=()
+if [ "${STORE:-embedded}" = cassandra ]; then
+  STORE_ARGS=(--config conf/production.yaml)
+  STORE_ENV=(SEALPOST_STORE_CASSANDRA_KEYSPACE="${KEYSPACE:-sealpost_bench}"
+    SEALPOST_STORE_REDIS_KEY_PREFIX="bench-$(date +%s%N):"
+    SEALPOST_LIMITS_REGISTRATION_CODE_PER_NUMBER_BUCKET_SIZE=1000000
+    SEALPOST_LIMITS_REGISTRATION_CODE_PER_IP_AND_NUMBER_BUCKET_SIZE=1000000)
+fi
+env "${STORE_ENV[@]}" SEALPOST_GATEWAY_HTTP_PORT=$HTTP SEALPOST_GATEWAY_TCP_PORT=$TCP SEALPOST_MEDIA_PORT=$MEDIA \
   SEALPOST_ACCOUNTS_TEST_NUMBERS='{"+1999*": "999999"}' SEALPOST_GATEWAY_MAX_UNAUTHENTICATED_PER_IP=0 \
   SEALPOST_LIMITS_REGISTRATION_CODE_PER_IP_BUCKET_SIZE=1000000 SEALPOST_LIMITS_VERIFY_PER_IP_BUCKET_SIZE=1000000 \
   SEALPOST_GATEWAY_MAX_HTTP_CONNECTIONS_PER_IP=0 SEALPOST_LIMITS_KEY_FETCH_PER_TARGET_BUCKET_SIZE=1000000 SEALPOST_LIMITS_KEY_FETCH_PER_ACCOUNT_PAIR_BUCKET_SIZE=1000000 ${SERVER_ENV:-} \
-  java ${SERVER_JAVA_OPTS:--Xmx4g} -jar "$JAR" server --data-dir "$WORK/data" > "$WORK/server.log" 2>&1 &
+  java ${SERVER_JAVA_OPTS:--Xmx4g} -jar "$JAR" server "${STORE_ARGS[@]}" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 cleanup() {
   kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null
@@ -27,4 +40,9 @@ cleanup() {
 trap cleanup EXIT
 for _ in $(seq 150); do curl -sf "http://127.0.0.1:$HTTP/health" >/dev/null && break; sleep 0.2; done
 echo "server pid $SERVER: http $HTTP, tcp $TCP; $(nproc) cores; $(java -version 2>&1 | head -1)"
+cassandra_ticks() { awk '{print $14 + $15}' "/proc/$(cat var/cassandra/cassandra.pid)/stat"; }
+[ "${STORE:-embedded}" = cassandra ] && before=$(cassandra_ticks)
 java ${BENCH_JAVA_OPTS:-} -jar "$JAR" bench "$@" --server "http://127.0.0.1:$HTTP" --tcp-port $TCP
+if [ "${STORE:-embedded}" = cassandra ]; then
+  echo "cassandra CPU during the bench: $(( ($(cassandra_ticks) - before) / $(getconf CLK_TCK) )) s"
+fi

@@ -364,7 +364,7 @@ public final class Server {
         .withTtls(config.messages().queueTtl(), config.messages().dedupeTtl());
     RedisStoreOptions redis = RedisStoreOptions.of(store.redis().uri()).withKeyPrefix(store.redis().keyPrefix())
         .withSessionTtl(store.redis().sessionTtl());
-    return RedisStores.connect(vertx, redis).compose(shared -> CassandraStores.connect(vertx, cassandra, clock)
+    return RedisStores.connect(vertx, redis).compose(shared -> CassandraStores.connect(vertx, cassandra, shared.queueCoordination(), clock)
         .map(durable -> {
           Stores both = durable.toStores(shared.rateLimits(), shared.sessions(), shared.presence());
           return new Stores(both.accounts(), both.codes(), both.messages(), both.preKeys(), both.rateLimits(),

@@ -11,8 +11,11 @@ import org.sealpost.protocol.Envelope;
  *
  * <p>Guarantees: a future returned by {@code append*} completes only after every envelope is
  * durable (survives a crash of the process); positions ({@link Envelope#getSeq()}) are
- * assigned by the store, strictly increasing per device in append order, and consecutive
- * (each is the previous plus one) so a reader can tell a gap from the end.
+ * assigned by the store, strictly increasing per device in append order, and visible in that
+ * order: a reader that sees position p has seen every stored envelope below it. Positions are
+ * consecutive within one append; a store may leave some unused after an append that failed (the
+ * Cassandra store does), which a reader sees as it sees acked envelopes: an envelope that is
+ * not the cursor's next is found by reading the queue.
  */
 public interface MessageQueueStore {
 

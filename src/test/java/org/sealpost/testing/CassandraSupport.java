@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.sealpost.store.cassandra.CassandraStoreOptions;
 import org.sealpost.store.cassandra.CassandraStores;
+import org.sealpost.store.redis.RedisStores;
 
 /**
  * The Cassandra that {@code @Tag("external")} tests run against: {@code SEALPOST_TEST_CASSANDRA}
@@ -42,10 +43,13 @@ public final class CassandraSupport {
         .withSchemaFile(Path.of("conf", "cassandra", "schema.cql").toAbsolutePath());
   }
 
-  /** Connected stores; a node that does not answer fails the test with how to start one. */
-  public static CassandraStores connect(Vertx vertx, CassandraStoreOptions options) {
+  /**
+   * Connected stores, with queue turns from {@code redis}; a node that does not answer fails the
+   * test with how to start one.
+   */
+  public static CassandraStores connect(Vertx vertx, CassandraStoreOptions options, RedisStores redis) {
     try {
-      return CassandraStores.connect(vertx, options).toCompletionStage().toCompletableFuture()
+      return CassandraStores.connect(vertx, options, redis.queueCoordination()).toCompletionStage().toCompletableFuture()
           .get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new AssertionError("no Cassandra at " + String.join(",", options.contactPoints()) + " ("

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.store.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
+import org.sealpost.store.QueueTurns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +21,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Positions</h2>
  * Row seq = 0 of a partition is the device's head; it holds {@code last_seq}, the last position
- * given out, and is never deleted, so positions keep increasing across acks, clears and restarts.
- * An append is one conditional batch on the partition: {@code UPDATE ... SET last_seq = L + n IF
- * last_seq = L} together with the n envelope rows L + 1 .. L + n ({@link QueueAppender}). Paxos
- * makes the counter move exactly once per position, and because the rows are in the same
- * single-partition batch they become visible atomically with it: positions are strictly increasing,
- * consecutive, and never seen out of order (a reader that saw L + 2 without L + 1 would skip L + 1).
- * A counter taken first and rows written after it would leave gaps on a crash and show later rows
- * before earlier ones. Appends to one device are lined up and combined per node, so the counter is
- * not a hot spot for one node; nodes that append to the same device retry each other's races. An
- * append's future completes once its batch is committed at the configured consistency level, that
- * is in the commit log of that many replicas.
+ * written, and {@code floor}, and is never deleted. Positions come from the device's turn ({@link
+ * QueueTurns}, a counter in Redis), and an append writes its rows together with last_seq as one
+ * plain single-partition batch while holding the turn ({@link QueueAppender}): one writer per
+ * device at a time, so rows become visible in position order and a reader never sees L + 2
+ * without L + 1; one counter, so positions keep increasing across acks, clears and restarts. A
+ * batch that fails leaves its positions unused, a gap a reader cannot tell from acked rows, which
+ * is what it is to the reader. Appends to one device are lined up and combined per node, so a
+ * device costs one turn per batch under load. An append's future completes once its batch is
+ * written at the configured consistency level, that is in the commit log of that many replicas.
  *
  * <h2>Acks without the tombstone queue</h2>
  * Deleting delivered rows from the front of a partition and reading "the first N rows" is the
@@ -40,19 +39,25 @@ import org.slf4j.LoggerFactory;
  * floor)}, never from the partition start. The floor is raised, with a range tombstone over the
  * rows below it, in one conditional batch, by a read from the floor that finds its first live row
  * above it, and by every ack of a position that is a multiple of {@link #FLOOR_STRIDE}; a serial
- * read first confirms the span below the new floor is empty. So a read scans the tombstones of at
+ * read first confirms the span below the new floor is empty (which sees every envelope whose
+ * write a quorum has: with several replicas, envelopes must be written at a quorum level for a
+ * floor move never to cover one). So a read scans the tombstones of at
  * most about {@link #FLOOR_STRIDE} acks plus those acked out of order, however long the queue has
  * been in use, and compaction can drop the row tombstones the range tombstone shadows. {@code
  * count} also starts at the floor. Envelopes carry a TTL (queueTtl), which expires them the same
  * way.
  *
  * <h2>Which writes are Paxos</h2>
- * Appends, clears and floor moves are conditional batches on the head row. Acks are not: an ack
- * batch reads which of its positions are there, with their write times, and deletes those with
- * plain deletes, each stamped one microsecond after its row's write time (or this node's clock,
- * if later). A plain delete stamped by a client clock alone could fall before the Paxos timestamp
- * of the insert it targets and silently not delete it; a stamp after the row's own cannot, and
- * since a position is never written again, a stamp ahead of the clock shadows nothing else.
+ * Clears and floor moves (at most one per {@link #FLOOR_STRIDE} acks) are conditional batches on
+ * the head row's floor, and seeding a device's counter reads its head at the serial level. Nothing
+ * else: not appends (above), not the dedupe claim ({@link DedupeClaims}), not acks. An ack that
+ * answers whether its envelopes were there ({@link #delete}, {@link #deleteThenAppend}: receipts
+ * only for what was there) reads which of its positions are there, with their write times, and
+ * deletes those with plain deletes, each stamped one microsecond after its row's write time (or
+ * this node's clock, if later): rows are stamped by the clock of the node that appended them, and
+ * a delete stamped by a clock behind it would silently not delete. An ack that answers nothing
+ * ({@link #deleteAll}) reads nothing: its deletes are stamped a day ahead of this node's clock.
+ * Since a position is never written again, a stamp ahead of the clock shadows nothing else.
  *
  * <h2>Differences from the embedded store</h2>
  * A multi-device {@link #append} is atomic per device, not across devices: Cassandra has no
@@ -75,14 +80,12 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
   private final QueueAppender appender;
   private final DedupeClaims claims;
   private final Cql cql;
-  private final KeyedSequencer<DeviceKey> clears;
 
-  CassandraMessageQueueStore(QueueTable table, DedupeClaims claims) {
+  CassandraMessageQueueStore(QueueTable table, DedupeClaims claims, QueueTurns turns) {
     this.table = table;
-    this.appender = new QueueAppender(table);
+    this.appender = new QueueAppender(table, turns);
     this.claims = claims;
     this.cql = table.cql();
-    this.clears = new KeyedSequencer<>(cql.vertx());
   }
 
   @Override
@@ -137,9 +140,6 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
       }
       QueueTable.Head head = found.get();
       long from = Math.max(afterSeq + 1, head.floor());
-      if (from > head.lastSeq()) {
-        return Future.succeededFuture(List.of());
-      }
       return table.envelopes(device, from, limit).compose(rows -> {
         List<Envelope> envelopes = new ArrayList<>(rows.size());
         for (Row row : rows) {
@@ -161,7 +161,13 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
 
   @Override
   public Future<Void> deleteAll(DeviceKey device, List<Long> seqs) {
-    return deleteExisting(device, seqs).mapEmpty();
+    List<Long> wanted = seqs.stream().filter(seq -> seq >= 1).distinct().toList();
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<BatchableStatement<?>> deletes = new ArrayList<>(wanted.size());
+    wanted.forEach(seq -> deletes.add(table.deleteBlind(device, seq)));
+    return cql.execute(Cql.batch(deletes)).compose(done -> floorPastStride(device, wanted));
   }
 
   @Override
@@ -178,7 +184,7 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
    * plain deletes, each stamped after its row's write time; returns the seqs deleted, in {@code
    * seqs}' order. Two acks of one envelope at the same moment may both find it there (then both
    * make its receipt, which the sender takes once by message id); an ack after another finds
-   * nothing. When a deleted position is a multiple of {@link #FLOOR_STRIDE}, the floor follows.
+   * nothing.
    */
   private Future<List<Long>> deleteExisting(DeviceKey device, List<Long> seqs) {
     List<Long> wanted = seqs.stream().filter(seq -> seq >= 1).distinct().toList();
@@ -192,12 +198,15 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
       }
       List<BatchableStatement<?>> deletes = new ArrayList<>(deleted.size());
       deleted.forEach(seq -> deletes.add(table.deleteAfter(device, seq, written.get(seq))));
-      long stride = deleted.stream().filter(seq -> seq % FLOOR_STRIDE == 0).mapToLong(Long::longValue).max()
-          .orElse(0);
-      return cql.execute(Cql.batch(deletes))
-          .compose(done -> stride == 0 ? Future.<Void>succeededFuture() : floorPast(device, stride))
-          .map(deleted);
+      return cql.execute(Cql.batch(deletes)).compose(done -> floorPastStride(device, deleted)).map(deleted);
     });
+  }
+
+  /** When a deleted position is a multiple of {@link #FLOOR_STRIDE}, the floor follows it. */
+  private Future<Void> floorPastStride(DeviceKey device, List<Long> deleted) {
+    long stride = deleted.stream().filter(seq -> seq % FLOOR_STRIDE == 0).mapToLong(Long::longValue).max()
+        .orElse(0);
+    return stride == 0 ? Future.succeededFuture() : floorPast(device, stride);
   }
 
   /** Raises the floor past {@code seq}, just acked, unless it is there already. */
@@ -215,20 +224,21 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
   }
 
   /**
-   * One conditional batch: the floor moves past last_seq (IF last_seq is still what was read) and a
-   * range tombstone covers every row up to it. Envelopes appended meanwhile make the condition fail
-   * and the clear try again; those appended after it stay.
+   * Holding the device's turn, so nothing is being appended: one conditional batch moves the floor
+   * past the last position given out (IF the floor is still what was read, as a floor raised
+   * meanwhile makes it try again) and puts a range tombstone over every row up to it. Envelopes
+   * appended after it stay.
    */
   @Override
   public Future<Void> clear(DeviceKey device) {
-    return clears.submit(device, () -> CasLoop.run(cql, "clearing a queue", attempt ->
+    return appender.inTurn(device, 0, last -> CasLoop.run(cql, "clearing a queue", attempt ->
         table.head(device, attempt > 0).compose(found -> {
-          if (found.isEmpty()) {
+          if (found.isEmpty() || found.get().floor() > last) {
             return CasLoop.done(true);
           }
-          long last = found.get().lastSeq();
+          Long floorCell = found.get().floorCell();
           return cql.applied(Cql.batch(List.of(
-                  table.floorIfLast(device, last + 1, last), table.deleteBelow(device, last + 1))))
+                  table.floorIfFloor(device, last + 1, floorCell), table.deleteBelow(device, last + 1))))
               .compose(applied -> applied ? CasLoop.done(true) : CasLoop.lost());
         }))).mapEmpty();
   }

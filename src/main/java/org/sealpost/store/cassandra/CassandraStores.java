@@ -14,6 +14,7 @@ import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.PresenceStore;
 import org.sealpost.store.PrivacyStore;
 import org.sealpost.store.PushTokenStore;
+import org.sealpost.store.QueueCoordination;
 import org.sealpost.store.RateLimitStore;
 import org.sealpost.store.SessionDirectory;
 import org.sealpost.store.Stores;
@@ -60,19 +61,22 @@ public final class CassandraStores {
     this.pushTokens = pushTokens;
   }
 
-  /** {@link #connect(io.vertx.core.Vertx, CassandraStoreOptions, Clock)} with the system clock. */
-  public static Future<CassandraStores> connect(io.vertx.core.Vertx vertx, CassandraStoreOptions options) {
-    return connect(vertx, options, Clock.systemUTC());
+  /** {@link #connect(io.vertx.core.Vertx, CassandraStoreOptions, QueueCoordination, Clock)} with the system clock. */
+  public static Future<CassandraStores> connect(io.vertx.core.Vertx vertx, CassandraStoreOptions options,
+      QueueCoordination coordination) {
+    return connect(vertx, options, coordination, Clock.systemUTC());
   }
 
   /**
    * Connects, applies the schema and prepares the stores. Fails with a {@link SealpostException} of
    * {@link ErrorCode#UNAVAILABLE} when Cassandra does not answer.
    *
+   * @param coordination who appends to a device's queue next and which send of a message stores
+   *     it (Redis's, shared by the cluster's nodes)
    * @param clock the node's clock: code TTLs and the age of pending dedupe claims
    */
   public static Future<CassandraStores> connect(io.vertx.core.Vertx vertx, CassandraStoreOptions options,
-      Clock clock) {
+      QueueCoordination coordination, Clock clock) {
     String endpoint = String.join(",", options.contactPoints());
     log.info("cassandra {} - connecting (datacenter {}, keyspace {}, consistency {}/{})", endpoint,
         options.localDatacenter(), options.keyspace(), options.consistency(), options.serialConsistency());
@@ -82,14 +86,14 @@ public final class CassandraStores {
           Future<CassandraAccountStore> accounts = CassandraAccountStore.prepare(cql);
           Future<CassandraCodeStore> codes = CassandraCodeStore.prepare(cql, clock);
           Future<QueueTable> queue = QueueTable.prepare(cql);
-          Future<DedupeClaims> claims = DedupeClaims.prepare(cql, clock);
+          Future<DedupeClaims> claims = DedupeClaims.prepare(cql, coordination.sends(), clock);
           Future<CassandraPreKeyStore> preKeys = CassandraPreKeyStore.prepare(cql);
           Future<CassandraPrivacyStore> privacy = CassandraPrivacyStore.prepare(cql);
           Future<CassandraGroupStore> groups = CassandraGroupStore.prepare(cql);
           Future<CassandraPushTokenStore> pushTokens = CassandraPushTokenStore.prepare(cql);
           return Future.all(List.of(accounts, codes, queue, claims, preKeys, privacy, groups, pushTokens)).map(all -> new CassandraStores(cql,
               accounts.result(), codes.result(),
-              new CassandraMessageQueueStore(queue.result(), claims.result()), preKeys.result(), privacy.result(),
+              new CassandraMessageQueueStore(queue.result(), claims.result(), coordination.turns()), preKeys.result(), privacy.result(),
               groups.result(), pushTokens.result()));
         })
         .onSuccess(stores -> log.info("cassandra {} - connected; envelopes live {}, dedupe records {}",

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -21,9 +22,13 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 
@@ -40,11 +45,16 @@ final class Cql {
   static final Duration SCHEMA_TIMEOUT = Duration.ofSeconds(60);
 
   private static final int MAX_PAUSE_MILLIS = 64;
+  /** A conditional write: {@code IF NOT EXISTS}, {@code IF EXISTS} or {@code IF <condition>}. */
+  private static final Pattern CONDITIONAL = Pattern.compile("\\sIF\\s");
+  /** Whether each prepared query text is conditional, so a statement is matched once, not per run. */
+  private static final Map<String, Boolean> CONDITIONAL_QUERIES = new ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private final CassandraClient client;
   private final CassandraStoreOptions options;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong paxosRounds = new AtomicLong();
 
   private Cql(Vertx vertx, CassandraClient client, CassandraStoreOptions options) {
     this.vertx = vertx;
@@ -114,11 +124,41 @@ final class Cql {
   }
 
   Future<ResultSet> execute(Statement<?> statement) {
+    if (usesPaxos(statement)) {
+      paxosRounds.incrementAndGet();
+    }
     return guard(() -> client.execute(statement));
+  }
+
+  /**
+   * Statements run so far that cost a Paxos round: conditional writes and reads at the serial
+   * level. What the message path is designed to keep near zero, so tests count it.
+   */
+  long paxosRounds() {
+    return paxosRounds.get();
+  }
+
+  private static boolean usesPaxos(Statement<?> statement) {
+    if (statement.getConsistencyLevel() != null && statement.getConsistencyLevel().isSerial()) {
+      return true;
+    }
+    if (statement instanceof BatchStatement batch) {
+      for (BatchableStatement<?> inner : batch) {
+        if (usesPaxos(inner)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return statement instanceof BoundStatement bound && CONDITIONAL_QUERIES.computeIfAbsent(
+        bound.getPreparedStatement().getQuery(), query -> CONDITIONAL.matcher(query).find());
   }
 
   /** Every row the statement selects (all pages): for reads whose size a LIMIT bounds. */
   Future<List<Row>> rows(Statement<?> statement) {
+    if (usesPaxos(statement)) {
+      paxosRounds.incrementAndGet();
+    }
     return guard(() -> client.executeWithFullFetch(statement));
   }
 

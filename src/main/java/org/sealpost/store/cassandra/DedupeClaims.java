@@ -3,37 +3,44 @@ package org.sealpost.store.cassandra;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.sealpost.store.MessageQueueStore.DedupeKey;
+import org.sealpost.store.PendingSends;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code dedupe} table: who may store the envelopes of one (sender, destination, message id).
+ * Which send of one (sender, destination, message id) stores its envelopes, and the record that it
+ * did: the {@code dedupe} table.
  *
- * <p>A send claims its key with {@code INSERT ... IF NOT EXISTS}, so of concurrent sends exactly one
- * wins; the winner queues its envelopes and then marks the claim stored. A send that loses gets the
- * winner's server timestamp as a duplicate, but only once the claim is stored: while it is pending
- * the loser waits (up to {@link #PENDING_WAIT}, then fails as unavailable), so no sender is told
- * "already sent" for a message that is not queued yet. If the winner fails to queue, it deletes its
- * claim and a retry starts afresh; if its node dies in between, the claim stays pending, and a
- * retry more than {@link #TAKEOVER_AFTER} later takes it over ({@code UPDATE ... IF owner = ?}).
- * A takeover can queue a message twice, if the dead node had in fact queued it; it never loses one.
+ * <p>A send claims its key in Redis ({@link PendingSends}: set unless present, one round trip), so
+ * of concurrent sends exactly one wins; the winner then reads the key's record in Cassandra (a
+ * send stored longer ago than Redis remembers, or before Redis lost its keys, answers as a
+ * duplicate from it), queues its envelopes, and marks the key stored: a plain write of the record
+ * ({@code server_timestamp}, {@code stored = true}, with the dedupe TTL), then the stored mark in
+ * Redis for the retries of the next {@link #REMEMBER_STORED}. A send that loses gets the winner's
+ * server timestamp as a duplicate, but only once it is stored: while the claim is pending the
+ * loser waits (up to {@link #PENDING_WAIT}, then fails as unavailable), so no sender is told
+ * "already sent" for a message that is not queued yet. If the winner fails to queue, it releases
+ * its claim and a retry starts afresh; if its node dies in between, the claim lapses after {@link
+ * #TAKEOVER_AFTER} and a retry then stores the message, twice if the dead node had in fact queued
+ * it, never losing it.
  *
- * <p>Claims, takeovers, releases and sweeps are lightweight transactions; marking a claim stored,
- * once per message, is not: a plain read of the claim's owner and write time, then a plain write
- * of {@code stored} stamped one microsecond after the claim. A write stamped by this node's clock
- * alone could fall before the claim's Paxos timestamp (the coordinator's clock) and lose to its
- * {@code stored = false}; one stamped after the claim cannot, and later Paxos writes on the record
- * (a sweep's delete) are stamped later still. A read that does not find this send's claim (a
- * replica behind, at a level below quorum) falls back to the conditional write.
+ * <p>No Paxos: one Redis round trip, one plain read and one plain write to Cassandra per send, and
+ * one more Redis round trip. The record is read and written at the configured consistency level,
+ * so a retry sees a stored send's record when reads and writes overlap (QUORUM or LOCAL_QUORUM
+ * both ways); at ONE a retry after Redis forgot the send may store it again. Only the expiry sweep
+ * deletes records conditionally, so it never deletes a record written again meanwhile.
  */
 final class DedupeClaims {
   private static final Logger log = LoggerFactory.getLogger(DedupeClaims.class);
@@ -42,22 +49,16 @@ final class DedupeClaims {
   static final Duration PENDING_WAIT = Duration.ofSeconds(15);
   /** A claim pending this long belongs to a send that died; far beyond any append's deadline. */
   static final Duration TAKEOVER_AFTER = Duration.ofMinutes(2);
+  /** How long Redis answers retries of a stored send; after that the record in Cassandra does. */
+  static final Duration REMEMBER_STORED = Duration.ofMinutes(1);
 
   private static final int SWEEP_PARALLELISM = 32;
 
   private enum D implements Cql.Text {
-    CLAIM("INSERT INTO ${keyspace}.dedupe (sender, destination, message_id, server_timestamp, owner, stored,"
-        + " claimed_at) VALUES (?, ?, ?, ?, ?, false, ?) IF NOT EXISTS USING TTL ?"),
-    TAKE_OVER("UPDATE ${keyspace}.dedupe USING TTL ? SET server_timestamp = ?, owner = ?, claimed_at = ?"
-        + " WHERE sender = ? AND destination = ? AND message_id = ? IF owner = ? AND stored = false"),
-    CLAIMED("SELECT owner, WRITETIME(owner) AS claimed FROM ${keyspace}.dedupe"
+    RECORD("SELECT server_timestamp, stored FROM ${keyspace}.dedupe"
         + " WHERE sender = ? AND destination = ? AND message_id = ?"),
-    MARK_STORED("UPDATE ${keyspace}.dedupe USING TTL ? AND TIMESTAMP ? SET stored = true"
-        + " WHERE sender = ? AND destination = ? AND message_id = ?"),
-    MARK_STORED_IF_OWNER("UPDATE ${keyspace}.dedupe USING TTL ? SET stored = true"
-        + " WHERE sender = ? AND destination = ? AND message_id = ? IF owner = ?"),
-    RELEASE("DELETE FROM ${keyspace}.dedupe WHERE sender = ? AND destination = ? AND message_id = ?"
-        + " IF owner = ?"),
+    STORE("INSERT INTO ${keyspace}.dedupe (sender, destination, message_id, server_timestamp, stored)"
+        + " VALUES (?, ?, ?, ?, true) USING TTL ?"),
     EXPIRE("DELETE FROM ${keyspace}.dedupe WHERE sender = ? AND destination = ? AND message_id = ?"
         + " IF server_timestamp = ?"),
     SCAN("SELECT sender, destination, message_id, server_timestamp FROM ${keyspace}.dedupe");
@@ -85,89 +86,90 @@ final class DedupeClaims {
   record Claim(boolean won, long serverTimestamp, UUID owner, long claimedAt) {}
 
   private final Cql cql;
+  private final PendingSends sends;
   private final Clock clock;
   private final EnumMap<D, PreparedStatement> statements;
 
-  private DedupeClaims(Cql cql, Clock clock, EnumMap<D, PreparedStatement> statements) {
+  private DedupeClaims(Cql cql, PendingSends sends, Clock clock, EnumMap<D, PreparedStatement> statements) {
     this.cql = cql;
+    this.sends = sends;
     this.clock = clock;
     this.statements = statements;
   }
 
-  static Future<DedupeClaims> prepare(Cql cql, Clock clock) {
-    return cql.prepareAll(D.class).map(statements -> new DedupeClaims(cql, clock, statements));
+  static Future<DedupeClaims> prepare(Cql cql, PendingSends sends, Clock clock) {
+    return cql.prepareAll(D.class).map(statements -> new DedupeClaims(cql, sends, clock, statements));
   }
 
   /** Claims {@code key}, waiting while another send's claim on it is pending. */
   Future<Claim> claim(DedupeKey key, long serverTimestamp) {
-    return claim(key, serverTimestamp, clock.millis() + PENDING_WAIT.toMillis(), 0);
+    return claim(key, serverTimestamp, UUID.randomUUID(), clock.millis() + PENDING_WAIT.toMillis(), 0);
   }
 
-  private Future<Claim> claim(DedupeKey key, long serverTimestamp, long giveUpAt, int attempt) {
-    UUID owner = UUID.randomUUID();
+  private Future<Claim> claim(DedupeKey key, long serverTimestamp, UUID owner, long giveUpAt, int attempt) {
     long now = clock.millis();
-    BoundStatement insert = statements.get(D.CLAIM).bind(key.sender(), key.destination(), id(key),
-        serverTimestamp, owner, now, ttlSeconds(now, now));
-    return cql.execute(insert).compose(rs -> {
-      if (rs.wasApplied()) {
-        return Future.succeededFuture(new Claim(true, serverTimestamp, owner, now));
+    return sends.claim(pendingKey(key), owner.toString(), TAKEOVER_AFTER).compose(found -> {
+      if (found.won()) {
+        return storedBefore(key, owner).map(stored -> stored < 0
+            ? new Claim(true, serverTimestamp, owner, now)
+            : new Claim(false, stored, null, 0));
       }
-      Row existing = rs.one();
-      if (existing != null && existing.getBoolean("stored")) {
-        return Future.succeededFuture(new Claim(false, existing.getLong("server_timestamp"), null, 0));
+      if (!found.pending()) {
+        return Future.succeededFuture(new Claim(false, found.storedAt(), null, 0));
       }
-      if (existing != null && now - existing.getLong("claimed_at") >= TAKEOVER_AFTER.toMillis()) {
-        return takeOver(key, serverTimestamp, existing.getUuid("owner"), owner, now)
-            .compose(won -> won
-                ? Future.succeededFuture(new Claim(true, serverTimestamp, owner, now))
-                : again(key, serverTimestamp, giveUpAt, attempt));
+      if (clock.millis() >= giveUpAt) {
+        return Future.failedFuture(Cql.unavailable("the first send of this message is still being stored"));
       }
-      return again(key, serverTimestamp, giveUpAt, attempt);
+      return cql.pause(attempt).compose(v -> claim(key, serverTimestamp, owner, giveUpAt, attempt + 1));
     });
-  }
-
-  /** Claims again after a pause, unless the wait for a pending claim is over. */
-  private Future<Claim> again(DedupeKey key, long serverTimestamp, long giveUpAt, int attempt) {
-    if (clock.millis() >= giveUpAt) {
-      return Future.failedFuture(Cql.unavailable("the first send of this message is still being stored"));
-    }
-    return cql.pause(attempt).compose(v -> claim(key, serverTimestamp, giveUpAt, attempt + 1));
-  }
-
-  private Future<Boolean> takeOver(DedupeKey key, long serverTimestamp, UUID silent, UUID owner, long now) {
-    log.warn("dedupe - taking over a send pending for over {}; its envelopes may be queued twice",
-        TAKEOVER_AFTER);
-    return cql.applied(statements.get(D.TAKE_OVER).bind(ttlSeconds(now, now), serverTimestamp, owner, now,
-        key.sender(), key.destination(), id(key), silent));
   }
 
   /**
-   * Marks the won claim stored (see above). Never fails: the envelopes are queued either way, and a
-   * claim left pending only makes a retry wait, then take over.
+   * The server timestamp of the key's stored send in Cassandra (-1: none), read after winning the
+   * claim in Redis; a stored one is marked in Redis again, and a failed read gives the claim up.
+   */
+  private Future<Long> storedBefore(DedupeKey key, UUID owner) {
+    return cql.row(statements.get(D.RECORD).bind(key.sender(), key.destination(), id(key)))
+        .transform(read -> {
+          if (read.failed()) {
+            return sends.release(pendingKey(key), owner.toString()).transform(v -> Future.failedFuture(read.cause()));
+          }
+          Optional<Row> row = read.result();
+          if (row.isEmpty() || !row.get().getBoolean("stored") || row.get().isNull("server_timestamp")) {
+            return Future.succeededFuture(-1L);
+          }
+          long stored = row.get().getLong("server_timestamp");
+          return sends.stored(pendingKey(key), stored, REMEMBER_STORED).transform(v -> Future.succeededFuture(stored));
+        });
+  }
+
+  /**
+   * Marks the won claim stored: the record in Cassandra, then Redis. Never fails: the envelopes
+   * are queued either way; a record not written only lets a retry after {@link #REMEMBER_STORED}
+   * store the message again, and a mark not made in Redis makes retries wait, then take over.
    */
   Future<Void> markStored(DedupeKey key, Claim claim) {
     int ttl = ttlSeconds(claim.claimedAt(), clock.millis());
-    BoundStatement read = statements.get(D.CLAIMED).bind(key.sender(), key.destination(), id(key));
-    return cql.row(read).compose(row -> {
-      if (row.isPresent() && claim.owner().equals(row.get().getUuid("owner"))) {
-        return cql.execute(statements.get(D.MARK_STORED).bind(ttl, row.get().getLong("claimed") + 1,
-            key.sender(), key.destination(), id(key))).map(true);
-      }
-      return cql.applied(statements.get(D.MARK_STORED_IF_OWNER).bind(ttl, key.sender(), key.destination(),
-          id(key), claim.owner()));
-    }).transform(ar -> {
-      if (ar.failed() || !ar.result()) {
-        log.warn("dedupe - could not mark a stored send: {}",
-            ar.failed() ? ar.cause().getMessage() : "the claim was taken over");
-      }
-      return Future.succeededFuture();
-    });
+    BoundStatement record = statements.get(D.STORE)
+        .bind(key.sender(), key.destination(), id(key), claim.serverTimestamp(), ttl);
+    return cql.execute(record)
+        .transform(written -> {
+          if (written.failed()) {
+            log.warn("dedupe - could not record a stored send: {}", written.cause().getMessage());
+          }
+          return sends.stored(pendingKey(key), claim.serverTimestamp(), REMEMBER_STORED);
+        })
+        .transform(marked -> {
+          if (marked.failed()) {
+            log.warn("dedupe - could not mark a stored send in Redis: {}", marked.cause().getMessage());
+          }
+          return Future.succeededFuture();
+        });
   }
 
   /** Gives up a won claim after its envelopes could not be queued, so a retry can store them. */
   Future<Void> release(DedupeKey key, Claim claim) {
-    BoundStatement delete = statements.get(D.RELEASE).bind(key.sender(), key.destination(), id(key), claim.owner());
-    return cql.applied(delete).transform(ar -> {
+    return sends.release(pendingKey(key), claim.owner().toString()).transform(ar -> {
       if (ar.failed()) {
         log.warn("dedupe - could not release a failed send's claim; a retry waits {} for it: {}",
             TAKEOVER_AFTER, ar.cause().getMessage());
@@ -194,11 +196,17 @@ final class DedupeClaims {
     if (from >= rows.size()) {
       return Future.succeededFuture();
     }
-    List<Future<Boolean>> group = new ArrayList<>();
+    List<Future<?>> group = new ArrayList<>();
     for (Row row : rows.subList(from, Math.min(rows.size(), from + SWEEP_PARALLELISM))) {
-      group.add(cql.applied(statements.get(D.EXPIRE).bind(row.getString("sender"), row.getString("destination"),
-              row.getByteBuffer("message_id"), row.getLong("server_timestamp")))
-          .onSuccess(applied -> deleted[0] += applied ? 1 : 0));
+      DedupeKey key = new DedupeKey(row.getString("sender"), row.getString("destination"),
+          ByteString.copyFrom(row.getByteBuffer("message_id")));
+      long serverTimestamp = row.getLong("server_timestamp");
+      group.add(cql.applied(statements.get(D.EXPIRE).bind(key.sender(), key.destination(), id(key), serverTimestamp))
+          .compose(applied -> {
+            deleted[0] += applied ? 1 : 0;
+            // Redis would otherwise answer "duplicate" for a minute more.
+            return applied ? sends.forget(pendingKey(key), serverTimestamp) : Future.succeededFuture();
+          }));
     }
     return Future.all(group).compose(done -> expire(rows, from + SWEEP_PARALLELISM, deleted));
   }
@@ -214,5 +222,10 @@ final class DedupeClaims {
 
   private static ByteBuffer id(DedupeKey key) {
     return key.messageId().asReadOnlyByteBuffer();
+  }
+
+  /** The key of a send in {@link PendingSends}: sender, destination and the id in hex. */
+  static String pendingKey(DedupeKey key) {
+    return key.sender() + ":" + key.destination() + ":" + HexFormat.of().formatHex(key.messageId().toByteArray());
   }
 }

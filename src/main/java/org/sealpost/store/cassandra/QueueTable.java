@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +15,10 @@ import org.sealpost.store.DeviceKey;
 
 /**
  * The statements of the {@code queue} table (see {@link CassandraMessageQueueStore} for the design):
- * one partition per device, the head row at seq 0, envelopes from seq 1. Appends, floor moves and
- * clears are conditional batches anchored on the head row; an ack is a plain delete stamped after
- * the write time of the row it deletes.
+ * one partition per device, the head row at seq 0, envelopes from seq 1. Appends are plain
+ * single-partition batches (rows and the head's last_seq); floor moves and clears are conditional
+ * batches anchored on the head row's floor; an ack is a plain delete stamped after the write time
+ * of the row it deletes.
  */
 final class QueueTable {
   private enum Q implements Cql.Text {
@@ -26,8 +28,7 @@ final class QueueTable {
     FIRST_BETWEEN("SELECT seq FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ? AND seq < ?"
         + " LIMIT 1"),
     COUNT("SELECT COUNT(*) FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ?"),
-    ADVANCE("UPDATE ${keyspace}.queue SET last_seq = ? WHERE number = ? AND device = ? AND seq = 0"
-        + " IF last_seq = ?"),
+    SET_LAST("UPDATE ${keyspace}.queue SET last_seq = ? WHERE number = ? AND device = ? AND seq = 0"),
     PUT("INSERT INTO ${keyspace}.queue (number, device, seq, server_timestamp, envelope)"
         + " VALUES (?, ?, ?, ?, ?) USING TTL ?"),
     WRITTEN("SELECT seq, WRITETIME(server_timestamp) AS stamped, WRITETIME(envelope) AS written"
@@ -36,8 +37,6 @@ final class QueueTable {
     DELETE_ROW("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = ?"),
     FLOOR_IF_FLOOR("UPDATE ${keyspace}.queue SET floor = ? WHERE number = ? AND device = ? AND seq = 0"
         + " IF floor = ?"),
-    FLOOR_IF_LAST("UPDATE ${keyspace}.queue SET floor = ? WHERE number = ? AND device = ? AND seq = 0"
-        + " IF last_seq = ?"),
     DELETE_BELOW("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq > 0 AND seq < ?"),
     TIMESTAMPS("SELECT seq, server_timestamp FROM ${keyspace}.queue WHERE number = ? AND device = ?"
         + " AND seq >= ?"),
@@ -58,7 +57,8 @@ final class QueueTable {
   /**
    * A device's head row.
    *
-   * @param lastSeq the last position given out (0: none yet)
+   * @param lastSeq the last position written, as the head records it (0: none yet); it may lag the
+   *     true last position a little when nodes' clocks disagree, so reads do not stop at it
    * @param floorCell the stored floor, null when never set: the value a condition on it must name
    */
   record Head(long lastSeq, Long floorCell) {
@@ -67,6 +67,9 @@ final class QueueTable {
       return floorCell == null ? 1 : Math.max(1, floorCell);
     }
   }
+
+  /** How far ahead of this node's clock a delete without a read is stamped (see {@link #deleteBlind}). */
+  static final Duration BLIND_DELETE_AHEAD = Duration.ofDays(1);
 
   private final Cql cql;
   private final int envelopeTtlSeconds;
@@ -115,10 +118,9 @@ final class QueueTable {
     return cql.row(bind(Q.COUNT, device, from)).map(row -> row.map(r -> r.getLong(0)).orElse(0L));
   }
 
-  /** Moves last_seq from {@code expected} (0: the head does not exist yet) to {@code last}. */
-  BoundStatement advance(DeviceKey device, long expected, long last) {
-    return statements.get(Q.ADVANCE)
-        .bind(last, device.number(), device.deviceId(), expected == 0 ? null : expected);
+  /** Records {@code last} as the last position written (a plain write, beside the rows). */
+  BoundStatement setLast(DeviceKey device, long last) {
+    return statements.get(Q.SET_LAST).bind(last, device.number(), device.deviceId());
   }
 
   /** Inserts a positioned envelope, with the queue's TTL. */
@@ -139,14 +141,26 @@ final class QueueTable {
   }
 
   /**
-   * Deletes one envelope with a timestamp after {@code writtenMicros}, the row's own write time: a
-   * plain delete stamped by this node's clock could fall before the Paxos timestamp of the insert
-   * and silently not delete it. A position is never written again once deleted, so a stamp ahead
-   * of the clock shadows nothing else.
+   * Deletes one envelope with a timestamp after {@code writtenMicros}, the row's own write time:
+   * rows are stamped by the clock of the node that appended them, and a delete stamped by a clock
+   * behind that one would silently not delete. A position is never written again, so a stamp
+   * ahead of the clock shadows nothing else.
    */
   BoundStatement deleteAfter(DeviceKey device, long seq, long writtenMicros) {
-    long stamp = Math.max(writtenMicros + 1, System.currentTimeMillis() * 1000);
-    return statements.get(Q.DELETE_AFTER).bind(stamp, device.number(), device.deviceId(), seq);
+    return deleteStamped(device, seq, Math.max(writtenMicros + 1, System.currentTimeMillis() * 1000));
+  }
+
+  /**
+   * Deletes one envelope without knowing its write time, stamped {@link #BLIND_DELETE_AHEAD} ahead
+   * of this node's clock: after the write of any row appended by a node whose clock is less far
+   * ahead than that (and a position is never written again).
+   */
+  BoundStatement deleteBlind(DeviceKey device, long seq) {
+    return deleteStamped(device, seq, (System.currentTimeMillis() + BLIND_DELETE_AHEAD.toMillis()) * 1000);
+  }
+
+  private BoundStatement deleteStamped(DeviceKey device, long seq, long stampMicros) {
+    return statements.get(Q.DELETE_AFTER).bind(stampMicros, device.number(), device.deviceId(), seq);
   }
 
   /** Deletes one envelope, inside a conditional batch. */
@@ -160,11 +174,6 @@ final class QueueTable {
    */
   BoundStatement floorIfFloor(DeviceKey device, Long floor, Long expectedCell) {
     return statements.get(Q.FLOOR_IF_FLOOR).bind(floor, device.number(), device.deviceId(), expectedCell);
-  }
-
-  /** Sets the floor to {@code floor} if last_seq still is {@code expectedLast}. */
-  BoundStatement floorIfLast(DeviceKey device, long floor, long expectedLast) {
-    return statements.get(Q.FLOOR_IF_LAST).bind(floor, device.number(), device.deviceId(), expectedLast);
   }
 
   /** A range tombstone over every envelope row below {@code floor} (never the head). */

@@ -19,6 +19,8 @@ import java.util.List;
  * {@code NOSCRIPT}, e.g. after a restart or {@code SCRIPT FLUSH}.
  */
 record LuaScript(String name, String source, String sha1) {
+  /** Compare-and-delete of keys (session entries, queue turns, pending sends). */
+  static final LuaScript DELETE_IF_EQUAL = load("delete-if-equal");
 
   /** Reads {@code /redis/<name>.lua} from the class path; a missing script is a packaging bug. */
   static LuaScript load(String name) {

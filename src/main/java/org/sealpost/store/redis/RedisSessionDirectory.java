@@ -32,13 +32,12 @@ import org.slf4j.LoggerFactory;
  * only calls {@link #register} and {@link #unregister}, once per connection, and a node whose
  * event loop stops (crash, kill, stall) stops refreshing and drops out of the directory.
  *
- * <p>{@link #unregister} is a compare-and-delete in Lua ({@code redis/session-release.lua}):
+ * <p>{@link #unregister} is a compare-and-delete in Lua ({@code redis/delete-if-equal.lua}):
  * reading and deleting in one atomic step is what keeps a late unregister from removing a newer
  * registration by another node.
  */
 final class RedisSessionDirectory implements SessionDirectory {
   private static final Logger log = LoggerFactory.getLogger(RedisSessionDirectory.class);
-  static final LuaScript RELEASE = LuaScript.load("session-release");
   static final LuaScript REFRESH = LuaScript.load("session-refresh");
   /** Devices per script call: big enough to be cheap, small enough not to stall Redis. */
   static final int REFRESH_BATCH = 500;
@@ -194,7 +193,7 @@ final class RedisSessionDirectory implements SessionDirectory {
 
   private Future<Long> release(List<DeviceKey> devices, String nodeId) {
     List<String> keys = devices.stream().map(this::key).toList();
-    return redis.eval(RELEASE, keys, List.of(nodeId)).map(Response::toLong);
+    return redis.eval(LuaScript.DELETE_IF_EQUAL, keys, List.of(nodeId)).map(Response::toLong);
   }
 
   private Map<String, List<DeviceKey>> snapshotByNode() {

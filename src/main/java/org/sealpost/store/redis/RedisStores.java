@@ -7,11 +7,13 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.store.PresenceStore;
+import org.sealpost.store.QueueCoordination;
 import org.sealpost.store.RateLimitStore;
 import org.sealpost.store.SessionDirectory;
 import org.slf4j.Logger;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stores Sealpost keeps in Redis: rate limits ({@link RedisRateLimitStore}), the session
- * directory ({@link RedisSessionDirectory}) and presence ({@link RedisPresenceStore}), over a few pipelined connections of the Vert.x Redis
+ * directory ({@link RedisSessionDirectory}), presence ({@link RedisPresenceStore}) and the turns at
+ * appending to Cassandra's device queues and its sends being stored ({@link #queueCoordination}), over a few pipelined connections of the Vert.x Redis
  * client ({@link PipelinedConnections}).
  *
  * <p>{@link #connect} checks that Redis answers and caches the Lua scripts on it (which also
@@ -34,12 +37,20 @@ public final class RedisStores {
 
   /** Commands in flight on one connection before further ones fail as unavailable. */
   private static final int MAX_IN_FLIGHT_PER_CONNECTION = 8_192;
+  /**
+   * How long a queue turn lasts when its holder dies: the time other nodes wait for a device then.
+   * A holder still writing after it only makes its append fail (and be retried), so it need not
+   * cover a slow write.
+   */
+  static final Duration QUEUE_TURN_LEASE = Duration.ofSeconds(5);
 
   private final PipelinedConnections connections;
   private final RedisCommands commands;
   private final RedisRateLimitStore rateLimits;
   private final RedisSessionDirectory sessions;
   private final RedisPresenceStore presence;
+  private final RedisQueueTurns queueTurns;
+  private final RedisPendingSends pendingSends;
 
   private RedisStores(Vertx vertx, PipelinedConnections connections, RedisCommands commands,
       RedisStoreOptions options) {
@@ -49,6 +60,8 @@ public final class RedisStores {
     this.sessions =
         new RedisSessionDirectory(vertx, commands, options.keyPrefix(), options.sessionTtl());
     this.presence = new RedisPresenceStore(vertx, commands, options.keyPrefix(), options.sessionTtl());
+    this.queueTurns = new RedisQueueTurns(commands, options.keyPrefix(), QUEUE_TURN_LEASE);
+    this.pendingSends = new RedisPendingSends(commands, options.keyPrefix());
   }
 
   /**
@@ -106,6 +119,14 @@ public final class RedisStores {
     return presence;
   }
 
+  /**
+   * What Cassandra's message queues coordinate through: turns at appending to a device's queue
+   * ({@link RedisQueueTurns}) and sends being stored ({@link RedisPendingSends}).
+   */
+  public QueueCoordination queueCoordination() {
+    return new QueueCoordination(queueTurns, pendingSends);
+  }
+
   /** Marks this node's devices offline, deletes its session entries, then closes the client; never fails. */
   public Future<Void> close() {
     log.info("redis {} - closing", commands.endpoint());
@@ -135,9 +156,9 @@ public final class RedisStores {
   /** Caches every script and checks the server's digest matches ours. */
   private static Future<Void> loadScripts(RedisCommands commands) {
     List<Future<?>> loads = new ArrayList<>();
-    for (LuaScript script : List.of(RedisRateLimitStore.TAKE, RedisSessionDirectory.RELEASE,
+    for (LuaScript script : List.of(RedisRateLimitStore.TAKE, LuaScript.DELETE_IF_EQUAL,
         RedisSessionDirectory.REFRESH, RedisPresenceStore.CONNECT, RedisPresenceStore.DISCONNECT,
-        RedisPresenceStore.GET)) {
+        RedisPresenceStore.GET, RedisQueueTurns.TAKE, RedisQueueTurns.GIVE, RedisPendingSends.CLAIM)) {
       loads.add(commands.send(script.scriptLoad()).compose(sha1 ->
           sha1.toString().equals(script.sha1())
               ? Future.succeededFuture()

@@ -9,18 +9,25 @@ import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.sealpost.store.QueueCoordination;
+import org.sealpost.store.redis.RedisStores;
 import org.sealpost.testing.CassandraSupport;
+import org.sealpost.testing.RedisSupport;
 
 /**
  * One test class's keyspace on the test node: created by the first {@link #open}, its tables
  * emptied for each test by {@link #openEmpty}, dropped after the class. A random name keeps
- * concurrent runs on one node apart. Stores opened during a test are closed after it. Register it
- * as a static {@code @RegisterExtension} field.
+ * concurrent runs on one node apart. Queue turns come from the test Redis, under a key prefix of
+ * their own per {@link #openEmpty}, so a test's positions start afresh with its tables. Stores
+ * opened during a test are closed after it. Register it as a static {@code @RegisterExtension}
+ * field.
  */
 final class CassandraKeyspace implements AfterEachCallback, AfterAllCallback {
   private final String keyspace;
   private final List<String> tables;
   private final List<CassandraStores> opened = new ArrayList<>();
+  private final List<RedisStores> redis = new ArrayList<>();
+  private String redisPrefix = RedisSupport.uniquePrefix();
 
   /** @param tables the tables the class's tests write, truncated before each test */
   CassandraKeyspace(String purpose, String... tables) {
@@ -34,13 +41,27 @@ final class CassandraKeyspace implements AfterEachCallback, AfterAllCallback {
 
   /** Stores on this keyspace, as they are: a second node's view of the same data. */
   CassandraStores open(Vertx vertx) {
-    CassandraStores stores = CassandraSupport.connect(vertx, options());
+    RedisStores turns = RedisSupport.connect(vertx, RedisSupport.options(redisPrefix));
+    redis.add(turns);
+    CassandraStores stores = CassandraSupport.connect(vertx, options(), turns);
     opened.add(stores);
     return stores;
   }
 
+  /** Stores on this keyspace whose queue turns start with nothing known (another Redis prefix). */
+  CassandraStores openForgettingTurns(Vertx vertx) {
+    redisPrefix = RedisSupport.uniquePrefix();
+    return open(vertx);
+  }
+
+  /** The queue coordination (turns, pending sends) of the stores opened last. */
+  QueueCoordination coordination() {
+    return redis.get(redis.size() - 1).queueCoordination();
+  }
+
   /** Stores on this keyspace with the class's tables emptied. */
   CassandraStores openEmpty(Vertx vertx) {
+    redisPrefix = RedisSupport.uniquePrefix();
     CassandraStores stores = open(vertx);
     for (String table : tables) {
       execute(stores.cql(), "TRUNCATE " + keyspace + "." + table);
@@ -52,6 +73,8 @@ final class CassandraKeyspace implements AfterEachCallback, AfterAllCallback {
   public void afterEach(ExtensionContext context) {
     opened.forEach(stores -> await(stores.close()));
     opened.clear();
+    redis.forEach(turns -> await(turns.close()));
+    redis.clear();
   }
 
   @Override

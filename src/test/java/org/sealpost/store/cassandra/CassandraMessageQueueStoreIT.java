@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealpost.protocol.Envelope;
+import org.sealpost.store.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
+import org.sealpost.store.PendingSends;
+import org.sealpost.store.QueueTurns;
 import org.sealpost.store.MessageQueueStore.AppendResult;
 import org.sealpost.store.MessageQueueStoreContract;
 
@@ -33,6 +36,8 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
   static final CassandraKeyspace keyspace = new CassandraKeyspace("queue", "queue", "dedupe");
 
   private static final Pattern TRACED_READ = Pattern.compile("Read (\\d+) live rows and (\\d+) tombstone cells");
+
+  private static final DeviceKey ALICE_DEVICE = new DeviceKey(ALICE, 1);
 
   private CassandraStores stores;
   private CassandraStores otherNode;
@@ -89,7 +94,7 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("c");
   }
 
-  /** Two nodes do not line their appends up with each other: only the compare-and-set decides. */
+  /** Two nodes do not line their appends up with each other: only the device's turn does. */
   @Test
   void appendsFromTwoNodesGetConsecutivePositions(Vertx vertx) {
     otherNode = keyspace.open(vertx);
@@ -100,6 +105,71 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
         .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
     assertThat(seqs(await(otherNode.messages().read(BOB_1, 0, 100))))
         .isEqualTo(LongStream.rangeClosed(1, 40).boxed().toList());
+  }
+
+  /**
+   * Sends, deliveries, acks and receipts cost no Paxos round: sends claim their message id in
+   * Redis, appends write under the device's turn, acks are plain deletes. (The stride's floor move is the one Paxos an ack may make, so
+   * the acks here stay below it; a device's first append reads its head at the serial level to
+   * seed the counter, once for as long as Redis keeps it.)
+   */
+  @Test
+  void appendsAcksAndReceiptsRunNoPaxos() {
+    for (DeviceKey device : List.of(BOB_1, BOB_2, ALICE_DEVICE)) {
+      await(store.append(List.of(envelope(device, "first", NOW))));
+      await(store.delete(device, 1));
+    }
+    long before = stores.cql().paxosRounds();
+    for (int i = 0; i < 20; i++) {
+      await(store.appendOnce(dedupeKey("m" + i), NOW,
+          List.of(envelope(BOB_1, "m" + i, NOW), envelope(BOB_2, "m" + i, NOW))));
+    }
+    assertThat(seqs(await(store.read(BOB_1, 1, 100)))).hasSize(20);
+    for (long seq = 2; seq <= 21; seq++) {
+      await(store.deleteThenAppend(BOB_1, List.of(seq), seqs -> List.of(envelope(ALICE_DEVICE, "receipt", NOW))));
+    }
+    await(store.deleteAll(BOB_2, LongStream.rangeClosed(2, 21).boxed().toList()));
+
+    assertThat(await(store.count(ALICE_DEVICE))).isEqualTo(20);
+    assertThat(stores.cql().paxosRounds() - before).isZero();
+  }
+
+  /**
+   * A counter Redis lost (or let expire) is seeded from the head row past every position written
+   * so far, with a margin: the next append comes after the old ones, and reads find them in order.
+   */
+  @Test
+  void aLostCounterIsSeededPastThePositionsWritten(Vertx vertx) {
+    await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW))));
+    // Another node with a Redis that knows nothing: what a Redis restart without persistence leaves.
+    otherNode = keyspace.openForgettingTurns(vertx);
+
+    List<Envelope> appended = await(otherNode.messages().append(List.of(envelope(BOB_1, "c", NOW))));
+
+    assertThat(seqs(appended)).containsExactly(2 + QueueAppender.SEED_MARGIN + 1);
+    assertThat(contents(await(otherNode.messages().read(BOB_1, 0, 10)))).containsExactly("a", "b", "c");
+  }
+
+  /**
+   * A node that dies holding a device's turn holds it up for one lease, no longer: the next
+   * append waits, then writes after the dead holder's positions, and the dead holder, had it only
+   * been slow, learns its turn ran out.
+   */
+  @Test
+  void aTurnHeldByADeadNodeEndsWithItsLease() {
+    await(store.append(List.of(envelope(BOB_1, "a", NOW))));
+    QueueTurns turns = keyspace.coordination().turns();
+    QueueTurns.Turn dead = await(turns.take(BOB_1, "dead-node", 3, -1));
+    assertThat(dead).isEqualTo(new QueueTurns.Turn(QueueTurns.Status.TAKEN, 1));
+
+    long started = System.nanoTime();
+    List<Envelope> appended = await(store.append(List.of(envelope(BOB_1, "b", NOW))));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("waited for the lease").isGreaterThanOrEqualTo(turns.lease().minusMillis(500));
+    assertThat(seqs(appended)).containsExactly(5L);
+    assertThat(await(turns.give(BOB_1, "dead-node", 4))).isFalse();
+    assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("a", "b");
   }
 
   @Test
@@ -133,26 +203,12 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     assertThat(await(store.delete(BOB_1, 1))).isTrue();
     assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("b");
     assertThat(await(store.delete(BOB_1, 1))).as("a repeated ack").isFalse();
-  }
 
-  /**
-   * Marking a claim stored is a plain write, not Paxos: stamped after the claim, it wins even when
-   * the claim's cells were stamped ahead of this node's clock (a coordinator clock ahead of it).
-   */
-  @Test
-  void aClaimStampedAheadOfThisClockIsStillMarkedStored() {
-    DedupeClaims claims = await(DedupeClaims.prepare(stores.cql(), java.time.Clock.systemUTC()));
-    DedupeClaims.Claim claim = await(claims.claim(dedupeKey("m1"), NOW));
-    long anHourAhead = (System.currentTimeMillis() + 3_600_000) * 1000;
     await(stores.cql().execute(SimpleStatement.newInstance("UPDATE " + keyspace.options().keyspace()
-            + ".dedupe USING TIMESTAMP ? SET owner = ?, stored = false"
-            + " WHERE sender = ? AND destination = ? AND message_id = ?",
-        anHourAhead, claim.owner(), ALICE, BOB, dedupeKey("m1").messageId().asReadOnlyByteBuffer())));
-
-    await(claims.markStored(dedupeKey("m1"), claim));
-
-    assertThat(await(store.appendOnce(dedupeKey("m1"), NOW + 1, List.of())))
-        .isEqualTo(new AppendResult(NOW, true, List.of()));
+        + ".queue USING TIMESTAMP ? SET server_timestamp = ? WHERE number = ? AND device = ? AND seq = 2",
+        anHourAhead, NOW, BOB, 1)));
+    await(store.deleteAll(BOB_1, List.of(2L)));
+    assertThat(await(store.read(BOB_1, 0, 10))).as("an ack without an answer deletes it too").isEmpty();
   }
 
   @Test
@@ -165,11 +221,12 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     assertThat((long) row.getInt(0)).isBetween(ttl - 60, ttl);
   }
 
-  /** A claim whose send died (pending for minutes) is taken over, so the retry is stored. */
+  /** A claim whose send died lapses, so the retry is stored. */
   @Test
-  void aClaimLeftPendingByADeadSendIsTakenOver() {
-    long claimedAt = System.currentTimeMillis() - DedupeClaims.TAKEOVER_AFTER.toMillis() - 1_000;
-    insertPendingClaim("m1", NOW - 5, claimedAt);
+  void aClaimLeftPendingByADeadSendLapses() {
+    PendingSends sends = keyspace.coordination().sends();
+    assertThat(await(sends.claim(DedupeClaims.pendingKey(dedupeKey("m1")), "dead-send", Duration.ofMillis(300))).won())
+        .isTrue();
 
     AppendResult retry = await(store.appendOnce(dedupeKey("m1"), NOW, List.of(envelope(BOB_1, "a", NOW))));
 
@@ -183,7 +240,9 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
   /** A retry of a send still being stored waits for it and then answers a duplicate. */
   @Test
   void aRetryWaitsForAPendingClaimToBeStored() {
-    insertPendingClaim("m1", NOW - 5, System.currentTimeMillis());
+    PendingSends sends = keyspace.coordination().sends();
+    String pending = DedupeClaims.pendingKey(dedupeKey("m1"));
+    assertThat(await(sends.claim(pending, "first-send", Duration.ofMinutes(1))).won()).isTrue();
     CompletableFuture<AppendResult> retry = store
         .appendOnce(dedupeKey("m1"), NOW, List.of(envelope(BOB_1, "a", NOW)))
         .toCompletionStage().toCompletableFuture();
@@ -192,20 +251,22 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     assertThatThrownBy(() -> retry.get(1, TimeUnit.SECONDS))
         .as("the retry waits for the pending claim").isInstanceOf(TimeoutException.class);
 
-    await(stores.cql().execute(SimpleStatement.newInstance("UPDATE " + keyspace.options().keyspace()
-        + ".dedupe SET stored = true WHERE sender = ? AND destination = ? AND message_id = ? IF EXISTS",
-        ALICE, BOB, dedupeKey("m1").messageId().asReadOnlyByteBuffer())));
+    await(sends.stored(pending, NOW - 5, Duration.ofMinutes(1)));
 
     assertThat(await(io.vertx.core.Future.fromCompletionStage(retry)))
         .isEqualTo(new AppendResult(NOW - 5, true, List.of()));
     assertThat(await(store.count(BOB_1))).isZero();
   }
 
-  private void insertPendingClaim(String messageId, long serverTimestamp, long claimedAt) {
-    await(stores.cql().execute(SimpleStatement.newInstance("INSERT INTO " + keyspace.options().keyspace()
-            + ".dedupe (sender, destination, message_id, server_timestamp, owner, stored, claimed_at)"
-            + " VALUES (?, ?, ?, ?, uuid(), false, ?) IF NOT EXISTS",
-        ALICE, BOB, dedupeKey(messageId).messageId().asReadOnlyByteBuffer(), serverTimestamp, claimedAt)));
+  /** Redis remembers stored sends for a minute; Cassandra's record answers retries after that. */
+  @Test
+  void aRetryAfterRedisForgotTheSendIsStillADuplicate(Vertx vertx) {
+    AppendResult first = await(store.appendOnce(dedupeKey("m1"), NOW, List.of(envelope(BOB_1, "a", NOW))));
+    otherNode = keyspace.openForgettingTurns(vertx);
+
+    assertThat(await(otherNode.messages().appendOnce(dedupeKey("m1"), NOW + 1, List.of(envelope(BOB_1, "a", NOW)))))
+        .isEqualTo(new AppendResult(first.serverTimestamp(), true, List.of()));
+    assertThat(contents(await(otherNode.messages().read(BOB_1, 0, 10)))).containsExactly("a");
   }
 
   private QueueTable table() {
