@@ -154,7 +154,7 @@ final class QueueAppender {
   <T> Future<T> inTurn(DeviceKey device, int count, Function<Long, Future<T>> work) {
     String holder = UUID.randomUUID().toString();
     long giveUpAt = System.currentTimeMillis() + turns.lease().toMillis() + TURN_WAIT_SLACK.toMillis();
-    return take(device, holder, count, -1, giveUpAt, 0).compose(last -> work.apply(last).transform(done ->
+    return take(device, holder, count, -1, giveUpAt, 0).compose(last -> start(work, last).transform(done ->
         turns.give(device, holder, last + count).transform(given -> {
           if (done.failed()) {
             return Future.<T>failedFuture(done.cause());
@@ -165,6 +165,15 @@ final class QueueAppender {
           }
           return Future.succeededFuture(done.result());
         })));
+  }
+
+  /** Starts {@code work}; one that throws fails like one that fails, so the turn is still given back. */
+  private static <T> Future<T> start(Function<Long, Future<T>> work, long last) {
+    try {
+      return work.apply(last);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** Takes the turn, seeding the counter when unknown and waiting while another holder has it. */
