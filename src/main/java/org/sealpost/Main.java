@@ -5,9 +5,11 @@ import org.sealpost.cli.BlockCommand;
 import org.sealpost.cli.CallCommand;
 import org.sealpost.cli.ChatCommand;
 import org.sealpost.cli.ContactsCommand;
+import org.sealpost.cli.DevicesCommand;
 import org.sealpost.cli.PrivacyCommand;
 import org.sealpost.cli.PushTokenCommand;
 import org.sealpost.cli.GroupCommand;
+import org.sealpost.cli.LinkCommand;
 import org.sealpost.cli.ReceiveCommand;
 import org.sealpost.cli.RegisterCommand;
 import org.sealpost.cli.SafetyNumberCommand;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Command;
 /** The one entry point of the fat jar: {@code java -jar sealpost.jar <command>}. */
 @Command(name = "sealpost", mixinStandardHelpOptions = true, version = "Sealpost 0.1.0",
     description = "Self-hosted end-to-end-encrypted messaging server.",
-    subcommands = {ServerCommand.class, RegisterCommand.class, SendCommand.class, ReceiveCommand.class,
+    subcommands = {ServerCommand.class, RegisterCommand.class, LinkCommand.class,
+        DevicesCommand.class, SendCommand.class, ReceiveCommand.class,
         ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, PrivacyCommand.class,
         ContactsCommand.class, BlockCommand.class, UnblockCommand.class, PushTokenCommand.class, CallCommand.class,
         BenchCommand.class, org.sealpost.ops.HealthCommand.class,

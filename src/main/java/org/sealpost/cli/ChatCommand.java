@@ -24,6 +24,7 @@ import org.sealpost.client.SafetyNumber;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.client.SentMessage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,6 +43,8 @@ public final class ChatCommand extends ClientCommand {
 
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
   Path state;
+
+  @Mixin ServerList servers;
 
   @Option(names = "--to", paramLabel = "+E164", description = "Whom to chat with (or --group).")
   String to;
@@ -67,11 +70,11 @@ public final class ChatCommand extends ClientCommand {
     if ((to == null) == (group == null)) {
       throw new IllegalArgumentException("give exactly one of --to and --group");
     }
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
+    SealpostClient client = runtime.await(servers.open(runtime, state));
     try {
       Promise<Void> drained = Promise.promise();
       client.listener(new Screen(client, drained));
-      runtime.await(client.connect());
+      runtime.await(servers.connect(client));
       runtime.await(drained.future(), QUEUE_DRAIN);
       String with = group != null ? "group " + runtime.await(client.groupName(group)) : to;
       out().println("Chatting with " + with + " as " + client.number() + ". Type a message and press Enter;"
@@ -171,16 +174,20 @@ public final class ChatCommand extends ClientCommand {
   private final class Screen implements ClientListener {
     private final SealpostClient client;
     private final Promise<Void> drained;
+    private final GroupEventLines groupEvents;
 
     Screen(SealpostClient client, Promise<Void> drained) {
       this.client = client;
       this.drained = drained;
+      this.groupEvents = new GroupEventLines(client, out());
     }
 
     @Override
     public Future<Void> onMessage(IncomingMessage message) {
       Future<String> line = message.group().isPresent()
-          ? client.groupName(message.group().get()).map(name -> Lines.groupMessage(name, message))
+          ? groupEvents.beforeMessageOf(message.group().get())
+              .compose(v -> client.groupName(message.group().get()))
+              .map(name -> Lines.groupMessage(name, message))
           : Future.succeededFuture(Lines.message(message));
       return line.map(text -> {
         out().println(text);
@@ -195,10 +202,7 @@ public final class ChatCommand extends ClientCommand {
 
     @Override
     public void onGroupEvent(org.sealpost.protocol.GroupEvent event) {
-      client.groupName(event.getGroupId()).onSuccess(name -> {
-        out().println(Lines.groupEvent(name, event));
-        out().flush();
-      });
+      groupEvents.onEvent(event);
     }
 
     @Override
@@ -238,7 +242,7 @@ public final class ChatCommand extends ClientCommand {
 
     @Override
     public void onQueueEmpty() {
-      drained.tryComplete();
+      groupEvents.flush().onComplete(printed -> drained.tryComplete());
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.sealpost.client.SealpostClient;
 import org.sealpost.protocol.GroupEvent;
 import org.sealpost.client.proto.AttachmentPointer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +31,8 @@ public final class ReceiveCommand extends ClientCommand {
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
   Path state;
 
+  @Mixin ServerList servers;
+
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
       description = "After the queue is drained, keep waiting for new messages until none came for this long.")
   long timeoutSeconds;
@@ -42,11 +45,11 @@ public final class ReceiveCommand extends ClientCommand {
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    client = runtime.await(SealpostClient.open(runtime.vertx(), state));
+    client = runtime.await(servers.open(runtime, state));
     try {
       Printer printer = new Printer(client, runtime.vertx(), Duration.ofSeconds(timeoutSeconds));
       client.listener(printer);
-      runtime.await(client.connect());
+      runtime.await(servers.connect(client));
       return runtime.await(printer.done(), DRAIN_TIMEOUT.plusSeconds(Math.max(0, timeoutSeconds)));
     } finally {
       runtime.await(client.close());
@@ -59,6 +62,7 @@ public final class ReceiveCommand extends ClientCommand {
     private final Vertx vertx;
     private final Duration idle;
     private final Promise<Integer> done = Promise.promise();
+    private final GroupEventLines groupEvents;
     private boolean drained;
     private long idleTimer = -1;
 
@@ -66,6 +70,7 @@ public final class ReceiveCommand extends ClientCommand {
       this.client = client;
       this.vertx = vertx;
       this.idle = idle;
+      this.groupEvents = new GroupEventLines(client, out());
     }
 
     Future<Integer> done() {
@@ -75,7 +80,9 @@ public final class ReceiveCommand extends ClientCommand {
     @Override
     public Future<Void> onMessage(IncomingMessage message) {
       Future<String> line = message.group().isPresent()
-          ? client.groupName(message.group().get()).map(name -> Lines.groupMessage(name, message))
+          ? groupEvents.beforeMessageOf(message.group().get())
+              .compose(v -> client.groupName(message.group().get()))
+              .map(name -> Lines.groupMessage(name, message))
           : Future.succeededFuture(Lines.message(message));
       return line.compose(text -> {
         out().println(text);
@@ -109,10 +116,7 @@ public final class ReceiveCommand extends ClientCommand {
 
     @Override
     public void onGroupEvent(GroupEvent event) {
-      client.groupName(event.getGroupId()).onSuccess(name -> {
-        out().println(Lines.groupEvent(name, event));
-        out().flush();
-      });
+      groupEvents.onEvent(event);
       activity();
     }
 
@@ -149,8 +153,10 @@ public final class ReceiveCommand extends ClientCommand {
 
     @Override
     public void onQueueEmpty() {
-      drained = true;
-      activity();
+      groupEvents.flush().onComplete(printed -> {
+        drained = true;
+        activity();
+      });
     }
 
     @Override

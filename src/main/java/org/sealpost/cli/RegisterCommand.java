@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * state (credentials, identity, keys, sessions) in a directory.
  *
  * <p>Without {@code --code} it has a code sent and asks for it; when nobody can type it (no
- * terminal, empty input) it stops after sending, and a second run with {@code --code} finishes.
+ * terminal, empty input) it stops after sending with exit status {@link #CODE_NOT_ENTERED}, so a
+ * script notices the account does not exist yet, and a second run with {@code --code} finishes.
  * A code belongs to the registration session that asked for it: the first run keeps the session
  * id in the state directory for the second ({@code --session} names another).
  */
@@ -41,6 +42,9 @@ public final class RegisterCommand extends ClientCommand {
   @Option(names = "--session", paramLabel = "ID",
       description = "With --code: the registration session of the code (default: the one the earlier run kept in --state).")
   String session;
+
+  /** Exit status of a run that had the code sent but got none typed: not registered yet. */
+  static final int CODE_NOT_ENTERED = 3;
 
   /** The session of a code requested by an earlier run, kept until the registration is done. */
   static final String SESSION_FILE = "registration-session";
@@ -70,7 +74,7 @@ public final class RegisterCommand extends ClientCommand {
         out().println();
         out().println("No code entered. To finish, run: sealpost register --server " + server + " --phone " + phone
             + " --state " + state + " --code CODE");
-        return 0;
+        return CODE_NOT_ENTERED;
       }
     } else if (sessionId == null) {
       sessionId = keptSession();

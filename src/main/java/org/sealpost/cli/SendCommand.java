@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.client.SentMessage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,6 +21,8 @@ public final class SendCommand extends ClientCommand {
 
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "This device's state directory.")
   Path state;
+
+  @Mixin ServerList servers;
 
   @Option(names = "--to", paramLabel = "+E164", description = "The recipient's number (or --group).")
   String to;
@@ -45,7 +48,7 @@ public final class SendCommand extends ClientCommand {
     if (group != null && file != null) {
       throw new IllegalArgumentException("--file goes to one number (--to); groups take --text");
     }
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
+    SealpostClient client = runtime.await(servers.open(runtime, state));
     try {
       SentMessage sent = group != null
           ? runtime.await(client.sendGroup(group, text))

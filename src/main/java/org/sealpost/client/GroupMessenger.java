@@ -26,6 +26,7 @@ import org.sealpost.protocol.GroupSendResponse;
  * server fans out. Keys and group state live in {@link GroupSessions}.
  */
 final class GroupMessenger {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GroupMessenger.class);
   private final GroupSessions groups;
   private final MessageSender sender;
   private final CryptoWorker crypto;
@@ -45,7 +46,12 @@ final class GroupMessenger {
     this.clock = clock;
   }
 
-  /** Creates the group on the server (this account becomes its admin) with its name sealed in the metadata. */
+  /**
+   * Creates the group on the server (this account becomes its admin) with its name sealed in the
+   * metadata, then hands the members this device's sender key, which carries the master key, so
+   * their devices can name the group from the start rather than from its first message. That
+   * hand-out is best effort: should it fail, the first send makes it.
+   */
   Future<GroupInfo> create(String name, List<String> members) {
     byte[] masterKey = new byte[32];
     new java.security.SecureRandom().nextBytes(masterKey);
@@ -56,6 +62,13 @@ final class GroupMessenger {
           GroupState state = groups.created(group.getId(), name);
           groups.save(state.toBuilder().setMasterKey(ByteString.copyFrom(masterKey)).build());
           return info(group);
+        }))
+        .compose(info -> distribute(info.id()).transform(distributed -> {
+          if (distributed.failed()) {
+            log.info("group {} - sender key not handed out at creation ({}); the first send does it", info.id(),
+                distributed.cause().getMessage());
+          }
+          return Future.succeededFuture(info);
         }));
   }
 

@@ -10,9 +10,11 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.ErrorBody;
 import org.sealpost.protocol.LinkDeviceRequest;
@@ -25,8 +27,10 @@ public final class RestClient {
   private static final String PROTOBUF = "application/x-protobuf";
 
   private final HttpClient http;
-  private final String host;
-  private final int port;
+  /** The servers (nodes of one deployment), tried in turn from {@link #current} when one cannot be reached. */
+  private final List<URI> servers;
+  private final int defaultPort;
+  private volatile int current;
 
   /** A client of an http:// server, or an https:// one trusting the JVM's certificate authorities. */
   public RestClient(Vertx vertx, URI server) {
@@ -40,9 +44,26 @@ public final class RestClient {
 
   /** A client with HTTP options of the caller's (a local address to connect from, timeouts, a proxy). */
   public RestClient(Vertx vertx, URI server, ClientTls tls, HttpClientOptions options) {
+    this(vertx, List.of(server), tls, options);
+  }
+
+  /**
+   * A client of several nodes of one deployment: each request goes to the node the last one
+   * reached, and to the next in turn when that node cannot be connected to (the request never
+   * reached it, so trying another is safe for every route).
+   */
+  public RestClient(Vertx vertx, List<URI> servers) {
+    this(vertx, servers, "https".equals(servers.get(0).getScheme()) ? ClientTls.systemTrust() : null,
+        new HttpClientOptions());
+  }
+
+  private RestClient(Vertx vertx, List<URI> servers, ClientTls tls, HttpClientOptions options) {
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("at least one server is needed");
+    }
     this.http = vertx.createHttpClient(tls == null ? options : tls.applyTo(options));
-    this.host = server.getHost();
-    this.port = server.getPort() > 0 ? server.getPort() : (tls == null ? 80 : 443);
+    this.servers = List.copyOf(servers);
+    this.defaultPort = tls == null ? 80 : 443;
   }
 
   public Future<RequestCodeResponse> requestCode(String number) {
@@ -67,7 +88,26 @@ public final class RestClient {
   /** Any route; {@code credentials} (may be null) authenticates as that device. */
   public <T> Future<T> call(HttpMethod method, String path, DeviceCredentials credentials, MessageLite body,
       Parser<T> parser) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
+    return call(method, path, credentials, body, parser, current, servers.size());
+  }
+
+  private <T> Future<T> call(HttpMethod method, String path, DeviceCredentials credentials, MessageLite body,
+      Parser<T> parser, int index, int triesLeft) {
+    URI server = servers.get(index);
+    return callOnce(server, method, path, credentials, body, parser).recover(failure -> {
+      if (triesLeft <= 1 || !(failure instanceof ConnectException)) {
+        return Future.failedFuture(failure);
+      }
+      int next = (index + 1) % servers.size();
+      current = next;
+      return call(method, path, credentials, body, parser, next, triesLeft - 1);
+    });
+  }
+
+  private <T> Future<T> callOnce(URI server, HttpMethod method, String path, DeviceCredentials credentials,
+      MessageLite body, Parser<T> parser) {
+    int port = server.getPort() > 0 ? server.getPort() : defaultPort;
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(server.getHost()).setPort(port).setURI(path)
         .putHeader("Content-Type", PROTOBUF).putHeader("Accept", PROTOBUF);
     if (credentials != null) {
       String basic = credentials.getNumber() + "." + credentials.getDeviceId() + ":" + credentials.getPassword();

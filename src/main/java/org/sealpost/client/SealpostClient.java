@@ -93,6 +93,10 @@ public final class SealpostClient {
   private URI connectedTo;
 
   private SealpostClient(Vertx vertx, Context context, StateLock lock, FileProtocolStore store) {
+    this(vertx, context, lock, store, List.of());
+  }
+
+  private SealpostClient(Vertx vertx, Context context, StateLock lock, FileProtocolStore store, List<URI> servers) {
     LocalAccount account = store.account();
     this.vertx = vertx;
     this.context = context;
@@ -101,9 +105,9 @@ public final class SealpostClient {
     this.number = account.getNumber();
     this.deviceId = account.getDeviceId();
     this.password = account.getPassword();
-    this.server = URI.create(account.getServerUrl());
+    this.server = servers.isEmpty() ? URI.create(account.getServerUrl()) : servers.get(0);
     this.self = Redact.device(number, deviceId);
-    this.rest = new RestClient(vertx, server);
+    this.rest = new RestClient(vertx, servers.isEmpty() ? List.of(server) : servers);
     this.crypto = new CryptoWorker(vertx);
     this.api = new ServerApi(rest, DeviceCredentials.newBuilder().setNumber(number).setDeviceId(deviceId)
         .setPassword(password).build());
@@ -156,6 +160,15 @@ public final class SealpostClient {
 
   /** Opens the device kept in {@code stateDir}. */
   public static Future<SealpostClient> open(Vertx vertx, Path stateDir) {
+    return open(vertx, stateDir, List.of());
+  }
+
+  /**
+   * Opens the device kept in {@code stateDir} to use {@code servers} (nodes of its deployment)
+   * instead of the server it registered with: HTTP requests go to the first that can be reached,
+   * and {@link #connect(List)} with the same list fails over between them. Empty: the state's.
+   */
+  public static Future<SealpostClient> open(Vertx vertx, Path stateDir, List<URI> servers) {
     Context context = vertx.getOrCreateContext();
     return onContext(context, () -> vertx.executeBlocking(() -> {
       if (!Files.isDirectory(stateDir)) {
@@ -167,7 +180,7 @@ public final class SealpostClient {
         FileProtocolStore store = FileProtocolStore.load(files);
         new ReceivedLog(files).prune(Instant.now());
         new SentLog(files).prune(Instant.now());
-        return new SealpostClient(vertx, context, lock, store);
+        return new SealpostClient(vertx, context, lock, store, List.copyOf(servers));
       } catch (RuntimeException e) {
         lock.close();
         throw e;
@@ -733,6 +746,15 @@ public final class SealpostClient {
 
   public Future<DeviceList> devices() {
     return onContext(() -> api.call("GET", "/v1/devices", Empty.getDefaultInstance(), DeviceList.parser()));
+  }
+
+  /**
+   * Removes a linked device of this account (the primary removes any, another device only
+   * itself); its connection closes and its queue and keys go.
+   */
+  public Future<Void> removeDevice(int deviceId) {
+    return onContext(() -> api.call("DELETE", "/v1/devices/" + deviceId, Empty.getDefaultInstance(), Empty.parser())
+        .mapEmpty());
   }
 
   /** How many of this device's one-time keys the server has left. */

@@ -73,10 +73,68 @@ class CliTest {
     Run verified = run("register", "--server", server.httpUri().toString(), "--phone", number, "--state", state(name),
         "--code", TestServer.TEST_CODE, "--device-name", name);
 
-    assertThat(requested.exit()).as(requested.err()).isZero();
+    assertThat(requested.exit()).as("not registered yet: " + requested.err()).isEqualTo(RegisterCommand.CODE_NOT_ENTERED);
     assertThat(requested.out()).contains("A verification code was sent to " + number).contains("--code CODE");
     assertThat(verified.exit()).as(verified.err()).isZero();
     assertThat(verified.out()).contains("Registered " + number + " (device 1)");
+  }
+
+  /**
+   * Multi-device from the command line: the primary prints a link code, a new state directory
+   * links with it, messages to the account reach both devices, one device's sends show on the
+   * other, and the primary removes the linked device.
+   */
+  @Test
+  void aLinkedDeviceGetsTheAccountsMessagesAndSeesWhatTheOtherSends() {
+    register(alice, "alice");
+    register(bob, "bob");
+
+    Run code = run("link", "--state", state("alice"));
+    assertThat(code.exit()).as(code.err()).isZero();
+    String linkCode = code.out().lines().findFirst().orElseThrow();
+    assertThat(code.out()).contains("--phone " + alice + " --code " + linkCode);
+    Run linked = run("link", "--server", server.httpUri().toString(), "--phone", alice, "--code", linkCode,
+        "--state", state("alice-laptop"), "--device-name", "laptop");
+    assertThat(linked.exit()).as(linked.err()).isZero();
+    assertThat(linked.out()).contains("Linked " + alice + " (device 2)");
+    Run devices = run("devices", "--state", state("alice-laptop"));
+    assertThat(devices.out().lines()).hasSize(2)
+        .anySatisfy(line -> assertThat(line).startsWith("1  alice"))
+        .anySatisfy(line -> assertThat(line).startsWith("2  laptop").endsWith("(this device)"));
+
+    assertThat(run("send", "--state", state("bob"), "--to", alice, "--text", "to both of you").exit()).isZero();
+    assertThat(run("receive", "--state", state("alice")).out().lines()).containsExactly(bob + ": to both of you");
+    assertThat(run("receive", "--state", state("alice-laptop")).out().lines()).containsExactly(bob + ": to both of you");
+
+    assertThat(run("send", "--state", state("alice"), "--to", bob, "--text", "from the phone").exit()).isZero();
+    assertThat(run("receive", "--state", state("alice-laptop")).out().lines())
+        .containsExactly(alice + " (to " + bob + "): from the phone");
+
+    Run removed = run("devices", "--state", state("alice"), "--remove", "2");
+    assertThat(removed.exit()).as(removed.err()).isZero();
+    assertThat(run("devices", "--state", state("alice")).out().lines()).hasSize(1);
+  }
+
+  /**
+   * A state directory is not tied to one node: with --server listing a node that is down first,
+   * send and receive move on to the next, as the SDK fails over.
+   */
+  @Test
+  void sendAndReceiveFailOverToTheNextServer() throws Exception {
+    register(alice, "alice");
+    register(bob, "bob");
+    int down;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      down = socket.getLocalPort();
+    }
+    String servers = "http://127.0.0.1:" + down + "," + server.httpUri();
+
+    Run sent = run("send", "--state", state("alice"), "--server", servers, "--to", bob, "--text", "via the second node");
+    Run received = run("receive", "--state", state("bob"), "--server", servers);
+
+    assertThat(sent.exit()).as(sent.err()).isZero();
+    assertThat(received.exit()).as(received.err()).isZero();
+    assertThat(received.out().lines()).containsExactly(alice + ": via the second node");
   }
 
   @Test
