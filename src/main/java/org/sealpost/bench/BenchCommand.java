@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -109,6 +110,19 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return run();
+    } catch (Exception e) {
+      Optional<String> explained = ServerRefusals.explain(e, prefix, code);
+      if (explained.isEmpty()) {
+        throw e;
+      }
+      System.err.println(explained.get());
+      return 2;
+    }
+  }
+
+  private int run() throws Exception {
     if (!crypto.equals("none") && !(crypto.equals("signal") && scenario == Scenario.ONE_TO_ONE)) {
       throw new IllegalArgumentException("--crypto must be none, or signal with one-to-one");
     }
@@ -143,7 +157,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         RegistrationScenario registration = new RegistrationScenario(vertx, nodes.get(0).http(), accounts, clients,
             duration, prefix, code);
-        return print(await(registration.run())) && registration.succeeded() ? 0 : 1;
+        if (print(await(registration.run())) && registration.succeeded()) {
+          return 0;
+        }
+        Optional<String> refused = registration.firstFailure().flatMap(f -> ServerRefusals.explain(f, prefix, code));
+        refused.ifPresent(System.err::println);
+        return refused.isPresent() ? 2 : 1;
       }
       if (scenario == Scenario.OFFLINE_DRAIN) {
         return offlineDrain(vertx, nodes);

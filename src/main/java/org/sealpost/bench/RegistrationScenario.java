@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sealpost.client.RestClient;
@@ -26,7 +27,7 @@ final class RegistrationScenario {
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicLong registered = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
-  private volatile String firstError;
+  private volatile Throwable firstError;
 
   RegistrationScenario(Vertx vertx, URI server, int accounts, int concurrency, int durationSeconds, String prefix,
       String code) {
@@ -76,7 +77,7 @@ final class RegistrationScenario {
       } else {
         errors.incrementAndGet();
         if (firstError == null) {
-          firstError = ar.cause().toString();
+          firstError = ar.cause();
         }
       }
       registerNext(finished);
@@ -101,5 +102,10 @@ final class RegistrationScenario {
 
   boolean succeeded() {
     return errors.get() == 0;
+  }
+
+  /** The first registration that failed, if one did. */
+  Optional<Throwable> firstFailure() {
+    return Optional.ofNullable(firstError);
   }
 }

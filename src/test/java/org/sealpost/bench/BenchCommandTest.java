@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.Main;
+import org.sealpost.config.SealpostConfig;
 import org.sealpost.testing.TestServer;
 import picocli.CommandLine;
 
@@ -116,6 +117,50 @@ class BenchCommandTest {
     assertThat(decimal(json, "client_cpu_us_per_msg")).isPositive();
     assertThat(figure(json, "acked")).isEqualTo(100);
     assertThat(figure(json, "delivered")).isEqualTo(100);
+  }
+
+  /**
+   * A server with its default limits refuses a bench's many registrations from one address; the
+   * bench says which server settings it needs instead of a stack trace.
+   */
+  @Test
+  void aRateLimitedBenchNamesTheSettingsItNeeds(@TempDir Path dir) {
+    String prefix = "+1999";
+    try (TestServer server = new TestServer(dir, config -> config.withLimits(SealpostConfig.defaults().limits())
+        .withAccounts(config.accounts().withTestNumbers(Map.of(prefix + "*", "424242"))))) {
+      Refused refused = refused("bench", "registration", "--server", server.httpUri().toString(), "--prefix", prefix,
+          "--code", "424242", "--clients", "4", "--accounts", "200");
+
+      assertThat(refused.exit()).isEqualTo(2);
+      assertThat(refused.err()).contains("rate-limited", "429", "SEALPOST_LIMITS_REGISTRATION_CODE_PER_IP_BUCKET_SIZE",
+          "SEALPOST_ACCOUNTS_TEST_NUMBERS='{\"+1999*\": \"424242\"}'").doesNotContain("\tat ");
+    }
+  }
+
+  /** A server that does not know the bench's test numbers: the bench says how to make it know them. */
+  @Test
+  void aBenchWithoutTestNumbersSaysHowToGiveThem(@TempDir Path dir) {
+    try (TestServer server = new TestServer(dir)) {
+      Refused refused = refused("bench", "registration", "--server", server.httpUri().toString(), "--prefix", "+1888",
+          "--code", "424242", "--clients", "1", "--accounts", "1");
+
+      assertThat(refused.exit()).isEqualTo(2);
+      assertThat(refused.err()).contains("verification code", "SEALPOST_ACCOUNTS_TEST_NUMBERS='{\"+1888*\": \"424242\"}'");
+    }
+  }
+
+  private record Refused(int exit, String err) {}
+
+  private static Refused refused(String... args) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      int exit = new CommandLine(new Main()).execute(args);
+      return new Refused(exit, captured.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(original);
+    }
   }
 
   @Test
