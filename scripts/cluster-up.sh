@@ -4,13 +4,16 @@
 # then three `server --cluster` nodes with conf/cluster.yaml, and returns once all are healthy.
 # Stop everything with scripts/cluster-down.sh.
 #
-#   node     http (REST, WebSocket)   tcp frames   Hazelcast
-#   node-1   127.0.0.1:8091           5231         5801
-#   node-2   127.0.0.1:8092           5232         5802
-#   node-3   127.0.0.1:8093           5233         5803
+#   node     http (REST, WebSocket)   tcp frames   media   Hazelcast
+#   node-1   127.0.0.1:8091           5231         8181    5801
+#   node-2   127.0.0.1:8092           5232         8182    5802
+#   node-3   127.0.0.1:8093           5233         8183    5803
 #
-# State: ${SEALPOST_VAR:-var}/cluster/node-N/ (server.log, server.pid, data/), and
-# var/cluster/services (what this script started, so cluster-down.sh stops only that).
+# State: ${SEALPOST_VAR:-var}/cluster/node-N/ (server.log, server.pid, data/), the nodes' shared
+# media directory ${SEALPOST_VAR:-var}/cluster/media (a cluster's nodes must share one: a blob
+# uploaded through one node is downloaded through any), and var/cluster/services (what this
+# script started, so cluster-down.sh stops only that). scripts/cluster-check.sh runs it as
+# documented and checks a message and a file across nodes.
 # Environment: SEALPOST_VAR; SEALPOST_CLUSTER_NODES (default 3, at most 9);
 # SEALPOST_CLUSTER_START_TIMEOUT seconds per node (default 180); any SEALPOST_* key override
 # reaches every node (e.g. SEALPOST_STORE_CASSANDRA_KEYSPACE).
@@ -79,8 +82,10 @@ for n in $(seq 1 "$NODES"); do
     continue
   fi
   SEALPOST_NODE_ID="node-$n" SEALPOST_CLUSTER_PORT="$((5800 + n))" SEALPOST_CLUSTER_MEMBERS="$members" \
+    SEALPOST_MEDIA_DIR="${SEALPOST_MEDIA_DIR:-$DIR/media}" \
     nohup java -Xmx512m "${HAZELCAST_OPENS[@]}" -jar "$JAR" server --cluster --config conf/cluster.yaml \
       --data-dir "$node_dir/data" --http-port "$((8090 + n))" --tcp-port "$((5230 + n))" \
+      --media-port "$((8180 + n))" \
       >>"$node_dir/server.log" 2>&1 </dev/null &
   echo $! >"$node_dir/server.pid"
   echo "cluster-up: node-$n starting (pid $!, log $node_dir/server.log)"
@@ -101,6 +106,6 @@ for n in $(seq 1 "$NODES"); do
     fi
     sleep 0.5
   done
-  echo "cluster-up: node-$n up: http://127.0.0.1:$((8090 + n)) tcp 127.0.0.1:$((5230 + n))"
+  echo "cluster-up: node-$n up: http://127.0.0.1:$((8090 + n)) tcp 127.0.0.1:$((5230 + n)) media http://127.0.0.1:$((8180 + n))"
 done
 echo "cluster-up: $NODES nodes up; stop with scripts/cluster-down.sh"

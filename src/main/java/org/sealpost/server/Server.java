@@ -170,9 +170,15 @@ public final class Server {
           .compose(v -> vertx.deployVerticle(() -> new EventLoopLag(registry),
               new DeploymentOptions().setInstances(eventLoops)).mapEmpty())
           .onSuccess(v -> {
-            log.info("{} - started on {}: tcp {}, http {}, tls tcp {}, https {} (-1: off; websocket at {}), media {}:{}",
+            log.info("{} - started on {}: tcp {}, http {}, tls tcp {}, https {} (-1: off; websocket at {}), media {}:{},"
+                    + " metrics {}{}",
                 nodeId, config.gateway().host(), server.tcpPort(), server.httpPort(), server.tlsTcpPort(),
-                server.tlsHttpPort(), ConnectionVerticle.WEBSOCKET_PATH, config.media().host(), server.mediaPort());
+                server.tlsHttpPort(), ConnectionVerticle.WEBSOCKET_PATH, config.media().host(), server.mediaPort(),
+                !config.metrics().enabled() ? "off" : server.metricsPort() < 0 ? "on the http port" : server.metricsPort(),
+                config.cluster().enabled()
+                    ? ", cluster " + config.cluster().host() + ":" + config.cluster().port() + " (event bus "
+                        + config.cluster().eventBusPort() + ")"
+                    : "");
             result.tryComplete(server);
           })
           .onFailure(err -> {

@@ -33,6 +33,9 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
   @Option(names = "--tcp-port", paramLabel = "N", description = "Overrides gateway.tcpPort.")
   Integer tcpPort;
 
+  @Option(names = "--media-port", paramLabel = "N", description = "Overrides media.port.")
+  Integer mediaPort;
+
   @Option(names = "--cluster", description = "Join the cluster of cluster.* (sets cluster.enabled; needs store.backend: cassandra).")
   boolean cluster;
 
@@ -81,6 +84,9 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
       config = config.withGateway(config.gateway().withPorts(
           tcpPort != null ? tcpPort : config.gateway().tcpPort(),
           httpPort != null ? httpPort : config.gateway().httpPort()));
+    }
+    if (mediaPort != null) {
+      config = config.withMedia(config.media().withPort(mediaPort));
     }
     if (cluster) {
       config = config.withCluster(config.cluster().withEnabled(true));
