@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * lets twice that pile up is disconnected (its envelopes stay queued).
  */
 final class Connection {
+  /** The message of a 404 for a verb and path no route serves. */
+  static final String NO_ROUTE = "no route for this verb and path";
+
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   static final String AUTH_PATH = "/v1/auth";
   static final String KEYS_LOW_PATH = "/v1/keys/low";
@@ -281,7 +284,9 @@ final class Connection {
     }
     Optional<ApiRoutes.Match> match = ctx.routes().find(request.getVerb(), request.getPath());
     if (match.isEmpty()) {
-      respondError(request.getId(), SealpostException.notFound("no route " + request.getVerb() + " " + request.getPath()));
+      // The request's own verb and path are not echoed: the client knows them, and a frame's error
+      // carries its message twice already (reason and ErrorBody).
+      respondError(request.getId(), SealpostException.notFound(NO_ROUTE));
       return;
     }
     Route route = match.get().route();

@@ -65,7 +65,7 @@ final class HttpApi {
           .handler(bodies)
           .handler(rc -> handle(rc, route));
     }
-    router.route().last().handler(rc -> fail(rc, SealpostException.notFound("no route " + rc.request().method() + " " + rc.request().path())));
+    router.route().last().handler(rc -> fail(rc, SealpostException.notFound(Connection.NO_ROUTE)));
     router.errorHandler(413, rc -> fail(rc, SealpostException.tooLarge("request body exceeds " + ctx.config().maxFrameBytes() + " bytes")));
     router.errorHandler(500, rc -> fail(rc, Errors.toSealpost(rc.failure(), "req=" + requestId(rc) + " http " + PhoneNumbers.redactAll(rc.request().path()))));
     return router;

@@ -118,13 +118,15 @@ class BadInputTest {
   }
 
   @Test
-  void invalidBodyInAValidFrameIsABadRequestOnly() {
+  void invalidBodyInAValidFrameIsABadRequestOnly() throws Exception {
     Response response = await(alice.connection().request("PUT", "/v1/messages",
         Request.newBuilder().setPath("\u0000").setBody(ByteString.copyFrom(new byte[] {1, 2, 3})).build()));
     Response unknown = await(alice.connection().request("GET", "/v1/nothing-here", com.google.protobuf.Empty.getDefaultInstance()));
 
     assertThat(response.getStatus()).isEqualTo(400);
     assertThat(unknown.getStatus()).isEqualTo(404);
+    assertThat(unknown.getReason()).as("the path is the client's own, not echoed back").doesNotContain("/v1/nothing-here");
+    assertThat(org.sealpost.protocol.ErrorBody.parseFrom(unknown.getBody()).getMessage()).doesNotContain("/v1/nothing-here");
     assertWellBehavedClientStillServed();
   }
 
