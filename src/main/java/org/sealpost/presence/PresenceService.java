@@ -1,5 +1,7 @@
 package org.sealpost.presence;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -51,9 +53,11 @@ public final class PresenceService implements ConnectionHooks {
   private final RateLimiters limits;
   private final Router router;
   private final Clock clock;
+  /** Presence changes announced: every subscriber was sent what it may see of the change. */
+  private final Counter announced;
 
   public PresenceService(PresenceStore store, PrivacyService privacy, PrivacyStore privacyStore, AccountStore accounts,
-      SessionDirectory sessions, RateLimiters limits, Router router, Clock clock) {
+      SessionDirectory sessions, RateLimiters limits, Router router, Clock clock, MeterRegistry registry) {
     this.store = store;
     this.privacy = privacy;
     this.privacyStore = privacyStore;
@@ -62,6 +66,8 @@ public final class PresenceService implements ConnectionHooks {
     this.limits = limits;
     this.router = router;
     this.clock = clock;
+    this.announced = Counter.builder("sealpost.presence.announced")
+        .description("presence changes announced to their subscribers").register(registry);
   }
 
   // ------------------------------------------------------------------ connections
@@ -79,13 +85,19 @@ public final class PresenceService implements ConnectionHooks {
         .mapEmpty();
   }
 
+  /**
+   * When the account's last device leaves, announces it offline with the last seen the store
+   * kept: the latest of its devices' leaving times, which is not this device's when another one
+   * left a moment later but reached the store first.
+   */
   @Override
   public Future<Void> closed(DeviceKey device) {
     long now = clock.millis();
     return Future.join(store.unsubscribeAll(device), store.disconnected(device, now)
-        .map(left -> {
-          if (left == 0) {
-            announce(device.number(), new PresenceState(false, now));
+        .compose(left -> left == 0 ? store.get(device.number()) : Future.succeededFuture((PresenceState) null))
+        .map(state -> {
+          if (state != null && !state.online()) {
+            announce(device.number(), new PresenceState(false, Math.max(now, state.lastSeen())));
           }
           return null;
         }))
@@ -103,6 +115,7 @@ public final class PresenceService implements ConnectionHooks {
             Optional<PresenceEvent> view = audience.result().view(subscriber.number(), state, now, false);
             view.ifPresent(event -> deliver(subscriber, number, event));
           }
+          announced.increment();
         })
         .onFailure(err -> log.warn("presence change of an account was not announced: {}", err.getMessage()));
   }

@@ -237,7 +237,7 @@ public final class Server {
               limits, router, clock, privacy);
           KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
           PresenceService presence = new PresenceService(stores.presence(), privacy, stores.privacy(),
-              stores.accounts(), stores.sessions(), limits, router, clock);
+              stores.accounts(), stores.sessions(), limits, router, clock, registry);
           GroupsService groups = new GroupsService(config.messages(), stores.accounts(), stores.groups(),
               stores.messages(), limits, router, clock, new SecureRandom(), privacy);
           TypingService typing = new TypingService(stores.accounts(), privacy, groups, limits, router, clock);

@@ -23,8 +23,9 @@ public interface PresenceStore {
   Future<Integer> connected(DeviceKey device);
 
   /**
-   * The device is no longer connected; when it was the account's last one, {@code lastSeenMillis}
-   * becomes the account's last seen. Completes with the account's connected devices left.
+   * The device is no longer connected since {@code lastSeenMillis}; the account's last seen is the
+   * latest such time of its devices (two devices leaving at once may be recorded in either order).
+   * Completes with the account's connected devices left.
    */
   Future<Integer> disconnected(DeviceKey device, long lastSeenMillis);
 

@@ -161,6 +161,11 @@ class PresenceTest {
     assertThat(offline.getLastSeen()).as("still online while a device is connected").isGreaterThanOrEqualTo(phoneGone);
   }
 
+  /** Presence changes the server has announced (the sealpost.presence.announced counter). */
+  private double announced() {
+    return server.server().meters().get("sealpost.presence.announced").counter().count();
+  }
+
   /** Devices authenticated on the server now (the sealpost.gateway.authenticated gauge). */
   private double authenticated() {
     return server.server().meters().get("sealpost.gateway.authenticated").gauge().value();
@@ -193,7 +198,7 @@ class PresenceTest {
 
   @ParameterizedTest
   @EnumSource(value = Visibility.class, names = {"EVERYONE", "CONTACTS", "NOBODY"})
-  void eachPrivacyLevelIsEnforcedForStrangersAndContacts(Visibility level) {
+  void eachPrivacyLevelIsEnforcedForStrangersAndContacts(Visibility level) throws Exception {
     DeviceCredentials targetCredentials = server.register();
     TestDevice target = connect(targetCredentials);
     TestDevice contact = connect(server.register());
@@ -216,7 +221,12 @@ class PresenceTest {
       }
     }
 
+    double announcedBefore = announced();
     TestDevice back = connect(targetCredentials);
+    // The control comes online only once the target's change was announced (each subscriber sent
+    // what it may see), so on this node its event comes after any event of the target.
+    Await.until("the target's coming online was announced", Duration.ofSeconds(10),
+        () -> announced() > announcedBefore);
     TestDevice controlOnline = connect(control);
     for (TestDevice viewer : List.of(contact, stranger)) {
       boolean maySee = level == Visibility.EVERYONE || (level == Visibility.CONTACTS && viewer == contact);

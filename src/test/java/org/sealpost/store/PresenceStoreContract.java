@@ -52,6 +52,18 @@ public abstract class PresenceStoreContract {
     assertThat(await(store.get(ALICE))).isEqualTo(new PresenceState(true, 2_000));
   }
 
+  /** Two devices leaving at once may be recorded in either order; last seen is the later leave. */
+  @Test
+  void lastSeenIsTheLatestLeaveWhateverTheOrderTheyArrive() {
+    await(store.connected(PHONE));
+    await(store.connected(LAPTOP));
+
+    assertThat(await(store.disconnected(LAPTOP, 2_000))).isEqualTo(1);
+    assertThat(await(store.disconnected(PHONE, 1_000))).isZero();
+
+    assertThat(await(store.get(ALICE))).isEqualTo(new PresenceState(false, 2_000));
+  }
+
   @Test
   void concurrentConnectsAndDisconnectsKeepTheCount() {
     List<Integer> counts = inParallel(4, i -> store.connected(new DeviceKey(ALICE, i + 1)));

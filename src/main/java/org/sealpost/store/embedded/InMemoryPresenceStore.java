@@ -37,10 +37,8 @@ public final class InMemoryPresenceStore implements PresenceStore {
     Account after = accounts.compute(device.number(), (number, before) -> {
       Set<Integer> devices = before == null ? new HashSet<>() : new HashSet<>(before.devices());
       devices.remove(device.deviceId());
-      long lastSeen = before == null ? 0 : before.lastSeen();
-      if (devices.isEmpty()) {
-        lastSeen = lastSeenMillis;
-      }
+      // The latest leaving time: two devices leaving at once may come in either order.
+      long lastSeen = Math.max(before == null ? 0 : before.lastSeen(), lastSeenMillis);
       return new Account(Set.copyOf(devices), lastSeen);
     });
     return Future.succeededFuture(after.devices().size());
