@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.sealpost.testing.Await.await;
 import static org.sealpost.testing.Await.failure;
 
+import com.google.protobuf.ByteString;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -15,10 +17,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sealpost.client.RequestFailedException;
 import org.sealpost.client.WireConnection;
+import org.sealpost.protocol.AuthRequest;
 import org.sealpost.protocol.AuthResponse;
 import org.sealpost.protocol.DeviceCredentials;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.ErrorBody;
+import org.sealpost.protocol.Frame;
+import org.sealpost.protocol.Request;
 import org.sealpost.protocol.Response;
 import org.sealpost.protocol.SendMessageRequest;
+import org.sealpost.testing.RawFrameSocket;
+import org.sealpost.testing.TestDevice;
 import org.sealpost.testing.TestServer;
 import org.sealpost.testing.TestServer.Transport;
 
@@ -64,6 +73,67 @@ class AuthenticationTest {
     assertThat(((RequestFailedException) error).status()).isEqualTo(401);
     assertThat(((RequestFailedException) error).error().getCode()).isEqualTo("UNAUTHORIZED");
     closed.get(5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A wrong password, an unknown device and an unknown number get one and the same answer, on the
+   * login's own id, and then the connection ends: no id-0 response comes before the close.
+   */
+  @Test
+  void failedLoginIsAnsweredOnItsOwnIdThenTheConnectionCloses() throws Exception {
+    DeviceCredentials credentials = server.register();
+    List<AuthRequest> logins = List.of(
+        auth(credentials.getNumber(), 1, credentials.getPassword() + "x"),
+        auth(credentials.getNumber(), 2, credentials.getPassword()),
+        auth("+15559999999", 1, credentials.getPassword()));
+    for (AuthRequest login : logins) {
+      try (RawFrameSocket raw = RawFrameSocket.connect(server.server().tcpPort(), 0)) {
+        raw.writeFrame(request(41, "PUT", "/v1/auth", login));
+        raw.flush();
+
+        Frame answer = raw.nextFrame();
+        assertThat(answer).as("answer to %s", login).isNotNull();
+        assertThat(answer.hasResponse()).isTrue();
+        assertThat(answer.getResponse().getId()).as("the login's id").isEqualTo(41);
+        assertThat(answer.getResponse().getStatus()).isEqualTo(401);
+        assertThat(answer.getResponse().getReason()).isEqualTo("invalid credentials");
+        ErrorBody error = ErrorBody.parseFrom(answer.getResponse().getBody());
+        assertThat(error.getCode()).isEqualTo("UNAUTHORIZED");
+        assertThat(error.getMessage()).isEqualTo("invalid credentials");
+        assertThat(raw.nextFrame()).as("closed after the answer, with nothing more").isNull();
+      }
+    }
+  }
+
+  /** A second login on an authenticated connection is refused; the connection stays, as the first device. */
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void secondLoginOnAnAuthenticatedConnectionIsABadRequestAndChangesNothing(Transport transport) throws Exception {
+    TestDevice alice = server.device(server.register(), transport);
+    TestDevice bob = server.device(server.register(), transport);
+
+    Response again = await(alice.connection().request("PUT", "/v1/auth",
+        auth(bob.number(), bob.deviceId(), bob.credentials().getPassword())));
+
+    assertThat(again.getStatus()).isEqualTo(400);
+    assertThat(again.getReason()).isEqualTo("already authenticated");
+    assertThat(ErrorBody.parseFrom(again.getBody()).getCode()).isEqualTo("BAD_REQUEST");
+    // Still open and still alice: a message from it reaches bob as alice's.
+    ByteString id = TestDevice.newMessageId();
+    alice.send(bob.number(), List.of(1), id, "still alice");
+    Envelope received = bob.next();
+    assertThat(received.getMessageId()).isEqualTo(id);
+    assertThat(received.getSource()).isEqualTo(alice.number());
+    assertThat(alice.connection().isClosed()).isFalse();
+  }
+
+  private static AuthRequest auth(String number, int deviceId, String password) {
+    return AuthRequest.newBuilder().setNumber(number).setDeviceId(deviceId).setPassword(password).build();
+  }
+
+  private static byte[] request(long id, String verb, String path, com.google.protobuf.Message body) {
+    return Frame.newBuilder().setRequest(Request.newBuilder().setId(id).setVerb(verb).setPath(path)
+        .setBody(body.toByteString())).build().toByteArray();
   }
 
   @Test

@@ -19,10 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sealpost.client.WireConnection;
+import org.sealpost.protocol.ContentType;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.LinkCode;
+import org.sealpost.protocol.OutgoingMessage;
 import org.sealpost.protocol.ReadReceiptRequest;
+import org.sealpost.protocol.SendMessageRequest;
 import org.sealpost.protocol.SendMessageResponse;
 import org.sealpost.testing.Await;
 import org.sealpost.testing.CuttingProxy;
@@ -123,6 +126,75 @@ class MessageDeliveryTest {
     assertThat(read.getReceiptMessageIdsList()).containsExactly(first, second);
     assertThat(read.getSource()).isEqualTo(bob.number());
     assertThat(read.getServerTimestamp()).isEqualTo(1234);
+  }
+
+  /**
+   * The server does not look read receipts' ids up: one that names a message never sent and one
+   * that names alice's message to carol, not to bob, both reach alice from bob. Clients drop them.
+   */
+  @Test
+  void readReceiptsPassOnIdsTheServerNeverLooksUp() {
+    TestDevice alice = server.device(server.register());
+    TestDevice bob = server.device(server.register());
+    DeviceCredentials carol = server.register();
+    ByteString neverSent = TestDevice.newMessageId();
+    ByteString toCarol = TestDevice.newMessageId();
+    alice.send(carol.getNumber(), List.of(1), toCarol, "for carol only");
+    alice.awaitQueueEmpty(5);
+
+    await(bob.connection().call("PUT", "/v1/receipts/read", ReadReceiptRequest.newBuilder()
+        .setDestination(alice.number()).addMessageIds(neverSent).addMessageIds(toCarol).setTimestamp(42).build(),
+        Empty.parser()));
+
+    Envelope read = alice.next();
+    assertThat(read.getType()).isEqualTo(Envelope.Type.READ_RECEIPT);
+    assertThat(read.getReceiptMessageIdsList()).containsExactly(neverSent, toCarol);
+    assertThat(read.getSource()).isEqualTo(bob.number());
+    assertThat(read.getSourceDevice()).isEqualTo(bob.deviceId());
+    assertThat(read.getServerTimestamp()).isEqualTo(42);
+
+    // What is checked: the shape, and that the destination exists.
+    ReadReceiptRequest.Builder none = ReadReceiptRequest.newBuilder().setDestination(alice.number());
+    ReadReceiptRequest.Builder tooMany = ReadReceiptRequest.newBuilder().setDestination(alice.number());
+    for (int i = 0; i < 101; i++) {
+      tooMany.addMessageIds(TestDevice.newMessageId());
+    }
+    ReadReceiptRequest.Builder shortId = ReadReceiptRequest.newBuilder().setDestination(alice.number())
+        .addMessageIds(ByteString.copyFrom(new byte[15]));
+    ReadReceiptRequest.Builder nobody = ReadReceiptRequest.newBuilder().setDestination("+15559999999")
+        .addMessageIds(neverSent);
+    for (ReadReceiptRequest.Builder refused : List.of(none, tooMany, shortId)) {
+      assertThat(await(bob.connection().request("PUT", "/v1/receipts/read", refused.build())).getStatus())
+          .as("%d ids", refused.getMessageIdsCount()).isEqualTo(400);
+    }
+    assertThat(await(bob.connection().request("PUT", "/v1/receipts/read", nobody.build())).getStatus()).isEqualTo(404);
+    assertThat(alice.receivesNothingFor(200)).as("no receipt from the refused ones").isTrue();
+  }
+
+  /**
+   * Content is opaque: every byte value, no Signal structure, under a type that does not match
+   * it, arrives byte for byte with the type the sender set.
+   */
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void contentIsDeliveredByteForByteWithoutBeingParsed(Transport transport) {
+    TestDevice alice = server.device(server.register(), transport);
+    TestDevice bob = server.device(server.register(), transport);
+    byte[] bytes = new byte[4096];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (i * 7 + i / 256); // each of the 256 values, 16 times, in no Signal shape
+    }
+    ByteString id = TestDevice.newMessageId();
+
+    await(alice.connection().call("PUT", "/v1/messages", SendMessageRequest.newBuilder().setMessageId(id)
+        .setDestination(bob.number()).addMessages(OutgoingMessage.newBuilder().setDeviceId(1)
+            .setType(ContentType.PREKEY_MESSAGE).setContent(ByteString.copyFrom(bytes))).build(),
+        SendMessageResponse.parser()));
+
+    Envelope received = bob.next();
+    assertThat(received.getMessageId()).isEqualTo(id);
+    assertThat(received.getContent().toByteArray()).isEqualTo(bytes);
+    assertThat(received.getContentType()).isEqualTo(ContentType.PREKEY_MESSAGE);
   }
 
   @ParameterizedTest

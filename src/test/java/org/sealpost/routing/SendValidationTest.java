@@ -17,7 +17,9 @@ import org.sealpost.protocol.ErrorBody;
 import org.sealpost.protocol.LinkCode;
 import org.sealpost.protocol.OutgoingMessage;
 import org.sealpost.protocol.Response;
+import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.SendMessageRequest;
+import org.sealpost.protocol.SendMessageResponse;
 import org.sealpost.testing.TestDevice;
 import org.sealpost.testing.TestServer;
 
@@ -77,9 +79,55 @@ class SendValidationTest {
         .build();
 
     Response response = await(alice.sendRaw(request));
+    Response toNobody = await(alice.sendRaw(request.toBuilder().setDestination("+15559999999").build()));
 
     assertThat(response.getStatus()).isEqualTo(413);
     assertThat(ErrorBody.parseFrom(response.getBody()).getCode()).isEqualTo("TOO_LARGE");
+    assertThat(toNobody.getStatus()).as("checked before the destination is looked up").isEqualTo(413);
+  }
+
+  @Test
+  void emptyContentIsABadRequestThatStoresNothing() throws Exception {
+    ByteString id = TestDevice.newMessageId();
+    SendMessageRequest empty = SendMessageRequest.newBuilder().setMessageId(id).setDestination(bob.getNumber())
+        .addMessages(OutgoingMessage.newBuilder().setDeviceId(1).setType(ContentType.SIGNAL_MESSAGE)).build();
+
+    Response refused = await(alice.sendRaw(empty));
+    Response toNobody = await(alice.sendRaw(empty.toBuilder().setDestination("+15559999999").build()));
+
+    assertThat(refused.getStatus()).isEqualTo(400);
+    assertThat(refused.getReason()).isEqualTo("content for device 1 is empty");
+    assertThat(ErrorBody.parseFrom(refused.getBody()).getCode()).isEqualTo("BAD_REQUEST");
+    assertThat(toNobody.getStatus()).as("checked before the destination is looked up").isEqualTo(400);
+    assertCorrectedSendIsNew(id);
+  }
+
+  @Test
+  void aDeviceListedTwiceIsABadRequestThatStoresNothing() throws Exception {
+    ByteString id = TestDevice.newMessageId();
+    OutgoingMessage copy = OutgoingMessage.newBuilder().setDeviceId(1).setType(ContentType.SIGNAL_MESSAGE)
+        .setContent(ByteString.copyFromUtf8("same")).build();
+    SendMessageRequest twice = SendMessageRequest.newBuilder().setMessageId(id).setDestination(bob.getNumber())
+        .addMessages(copy).addMessages(copy).build();
+
+    Response refused = await(alice.sendRaw(twice));
+    Response toNobody = await(alice.sendRaw(twice.toBuilder().setDestination("+15559999999").build()));
+
+    assertThat(refused.getStatus()).isEqualTo(400);
+    assertThat(refused.getReason()).isEqualTo("device 1 appears twice");
+    assertThat(ErrorBody.parseFrom(refused.getBody()).getCode()).isEqualTo("BAD_REQUEST");
+    assertThat(toNobody.getStatus()).as("checked before the destination is looked up").isEqualTo(400);
+    assertCorrectedSendIsNew(id);
+  }
+
+  /** After a refused send of {@code id}, the corrected one is new, and bob's queue holds it alone. */
+  private void assertCorrectedSendIsNew(ByteString id) {
+    SendMessageResponse corrected = alice.send(bob.getNumber(), List.of(1), id, "corrected");
+    assertThat(corrected.getDuplicate()).as("the refused send did not take the message id").isFalse();
+    TestDevice bobDevice = server.device(bob);
+    bobDevice.awaitQueueEmpty(5);
+    assertThat(bobDevice.take(bobDevice.inboxSize(), 1)).extracting(Envelope::getMessageId, e -> e.getContent().toStringUtf8())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(id, "corrected@1"));
   }
 
   @Test
