@@ -19,6 +19,8 @@ import org.sealpost.protocol.Group;
 import org.sealpost.protocol.GroupMember;
 import org.sealpost.protocol.GroupSendRequest;
 import org.sealpost.protocol.GroupSendResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Groups as the SDK does them: the server's membership API, sender-key distribution over the 1:1
@@ -26,7 +28,7 @@ import org.sealpost.protocol.GroupSendResponse;
  * server fans out. Keys and group state live in {@link GroupSessions}.
  */
 final class GroupMessenger {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GroupMessenger.class);
+  private static final Logger log = LoggerFactory.getLogger(GroupMessenger.class);
   private final GroupSessions groups;
   private final MessageSender sender;
   private final CryptoWorker crypto;
