@@ -1,6 +1,7 @@
 package org.sealpost;
 
 import org.sealpost.bench.BenchCommand;
+import org.sealpost.cli.AccountCommand;
 import org.sealpost.cli.BlockCommand;
 import org.sealpost.cli.CallCommand;
 import org.sealpost.cli.ChatCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sealpost", mixinStandardHelpOptions = true, version = "Sealpost 0.1.0",
     description = "Self-hosted end-to-end-encrypted messaging server.",
     subcommands = {ServerCommand.class, RegisterCommand.class, LinkCommand.class,
-        DevicesCommand.class, SendCommand.class, ReceiveCommand.class,
+        DevicesCommand.class, AccountCommand.class, SendCommand.class, ReceiveCommand.class,
         ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, PrivacyCommand.class,
         ContactsCommand.class, BlockCommand.class, UnblockCommand.class, PushTokenCommand.class, CallCommand.class,
         BenchCommand.class, org.sealpost.ops.HealthCommand.class,

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.sealpost.config.AccountsConfig;
+import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
@@ -84,15 +85,33 @@ public final class AccountsService {
         .compose(v -> limits.check(Limit.REGISTRATION_CODE_PER_IP_AND_NUMBER, clientIp + "|" + number))
         .compose(v -> limits.check(Limit.REGISTRATION_CODE_PER_NUMBER, number))
         .compose(v -> {
-          String fixed = config.testCode(number).orElse(null);
-          String code = fixed != null ? fixed : String.format("%06d", random.nextInt(1_000_000));
           String session = newSessionId();
-          long expiresAt = clock.millis() + config.codeTtl().toMillis();
-          CodeRecord record = CodeRecord.newBuilder().setCode(code).setNumber(number).setExpiresAt(expiresAt).build();
-          return codes.put(verificationKey(number, session), record)
-              .compose(stored -> fixed != null ? Future.<Void>succeededFuture() : sender.send(number, code))
-              .map(sent -> RequestCodeResponse.newBuilder().setExpiresAt(expiresAt).setSessionId(session).build());
+          return sendCode(number, verificationKey(number, session))
+              .map(expiresAt -> RequestCodeResponse.newBuilder().setExpiresAt(expiresAt).setSessionId(session).build());
         });
+  }
+
+  /**
+   * Stores a fresh 6-digit code for the number under {@code key} and sends it to the number (test
+   * numbers get their fixed code, unsent); completes with when it expires. What proves that the
+   * caller holds the number's phone: registration and an account's deletion ask for one.
+   */
+  public Future<Long> sendCode(String number, String key) {
+    String fixed = config.testCode(number).orElse(null);
+    String code = fixed != null ? fixed : String.format("%06d", random.nextInt(1_000_000));
+    long expiresAt = clock.millis() + config.codeTtl().toMillis();
+    CodeRecord record = CodeRecord.newBuilder().setCode(code).setNumber(number).setExpiresAt(expiresAt).build();
+    return codes.put(key, record)
+        .compose(stored -> fixed != null ? Future.<Void>succeededFuture() : sender.send(number, code))
+        .map(sent -> expiresAt);
+  }
+
+  /** Checks a code {@link #sendCode} stored under {@code key}; fails FORBIDDEN unless it matches. */
+  public Future<Void> checkCode(String key, String code, String what) {
+    return codes.check(key, code, clock.millis(), config.maxCodeAttempts())
+        .compose(check -> check == CodeStore.CodeCheck.MATCH
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(SealpostException.forbidden("wrong or expired " + what)));
   }
 
   /**
@@ -114,10 +133,12 @@ public final class AccountsService {
     })
         .compose(n -> limits.check(Limit.VERIFY_PER_IP, clientIp))
         .compose(v -> limits.check(Limit.VERIFY_PER_SESSION, number + "|" + session))
-        .compose(v -> codes.check(verificationKey(number, session), request.getCode(), clock.millis(), config.maxCodeAttempts()))
-        .compose(check -> check == CodeStore.CodeCheck.MATCH
+        .compose(v -> checkCode(verificationKey(number, session), request.getCode(), "verification code"))
+        .compose(v -> accounts.pendingDeletion(number))
+        .compose(deleting -> deleting.isEmpty()
             ? Future.succeededFuture()
-            : Future.failedFuture(SealpostException.forbidden("wrong or expired verification code")))
+            : Future.failedFuture(new SealpostException(ErrorCode.CONFLICT,
+                "the account of this number is being deleted; try again in a minute")))
         .compose(v -> {
           String password = credentials.newPassword();
           long now = clock.millis();
@@ -173,10 +194,7 @@ public final class AccountsService {
       return number;
     })
         .compose(n -> limits.check(Limit.LINK_DEVICE_PER_NUMBER, number))
-        .compose(v -> codes.check(linkKey(number), request.getLinkCode(), clock.millis(), config.maxCodeAttempts()))
-        .compose(check -> check == CodeStore.CodeCheck.MATCH
-            ? Future.succeededFuture()
-            : Future.failedFuture(SealpostException.forbidden("wrong or expired link code")))
+        .compose(v -> checkCode(linkKey(number), request.getLinkCode(), "link code"))
         .compose(v -> {
           String password = credentials.newPassword();
           DeviceRecord device = newDevice(0, request.getDeviceName(), request.getRegistrationId(), password, clock.millis());

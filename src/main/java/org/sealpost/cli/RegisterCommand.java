@@ -1,9 +1,6 @@
 package org.sealpost.cli;
 
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,14 +100,6 @@ public final class RegisterCommand extends ClientCommand {
   }
 
   private String askForCode() throws IOException {
-    Console console = System.console();
-    if (console != null) {
-      return console.readLine("Code: ");
-    }
-    out().print("Code: ");
-    out().flush();
-    // Not closed: closing would close System.in for the rest of the process.
-    BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    return stdin.readLine();
+    return Prompt.ask(out(), "Code: ");
   }
 }

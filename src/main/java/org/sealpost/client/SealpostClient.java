@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
 import org.sealpost.client.proto.AttachmentPointer;
 import org.sealpost.client.proto.Content;
 import org.sealpost.client.proto.LocalAccount;
+import org.sealpost.protocol.AccountExport;
+import org.sealpost.protocol.DeleteAccountRequest;
+import org.sealpost.protocol.DeletionCodeResponse;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.DeviceList;
 import org.sealpost.protocol.LinkCode;
@@ -755,6 +758,28 @@ public final class SealpostClient {
   public Future<Void> removeDevice(int deviceId) {
     return onContext(() -> api.call("DELETE", "/v1/devices/" + deviceId, Empty.getDefaultInstance(), Empty.parser())
         .mapEmpty());
+  }
+
+  // ------------------------------------------------------------------ the account itself
+
+  /** Has the server send a deletion code to this account's number (primary device only). */
+  public Future<DeletionCodeResponse> requestDeletionCode() {
+    return onContext(() -> api.call("POST", "/v1/accounts/me/deletion-code", Empty.getDefaultInstance(),
+        DeletionCodeResponse.parser()));
+  }
+
+  /**
+   * Deletes this account on the server, everywhere, confirmed by this device's password and the
+   * code {@link #requestDeletionCode} sent to the number. This device's state is useless after.
+   */
+  public Future<Void> deleteAccount(String code) {
+    DeleteAccountRequest request = DeleteAccountRequest.newBuilder().setPassword(password).setCode(code).build();
+    return onContext(() -> api.call("DELETE", "/v1/accounts/me", request, Empty.parser()).mapEmpty());
+  }
+
+  /** What the server holds about this account (docs/protocol.md, "Deleting an account and exporting its data"). */
+  public Future<AccountExport> exportAccount() {
+    return onContext(() -> api.call("GET", "/v1/accounts/me/export", Empty.getDefaultInstance(), AccountExport.parser()));
   }
 
   /** How many of this device's one-time keys the server has left. */

@@ -60,7 +60,9 @@ public enum Limit {
    * The upload quota of one account, in MiB of ciphertext (a blob takes its size rounded up):
    * 2 GiB at once, then 1 MiB back every 40 s (about 2 GiB a day).
    */
-  MEDIA_UPLOAD_MEBIBYTES_PER_ACCOUNT("mediaUploadMebibytesPerAccount", 2048, Duration.ofSeconds(40));
+  MEDIA_UPLOAD_MEBIBYTES_PER_ACCOUNT("mediaUploadMebibytesPerAccount", 2048, Duration.ofSeconds(40)),
+  /** Exports of one account's data: each reads every group and media record, so a few an hour. */
+  ACCOUNT_EXPORT_PER_ACCOUNT("accountExportPerAccount", 5, Duration.ofMinutes(10));
 
   private final String id;
   private final RateLimitConfig defaults;

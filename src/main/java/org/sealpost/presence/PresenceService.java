@@ -88,13 +88,15 @@ public final class PresenceService implements ConnectionHooks {
   /**
    * When the account's last device leaves, announces it offline with the last seen the store
    * kept: the latest of its devices' leaving times, which is not this device's when another one
-   * left a moment later but reached the store first.
+   * left a moment later but reached the store first. When the account is gone (its deletion
+   * closed the connection, maybe after its presence was forgotten), it forgets the account's
+   * presence again instead: a deleted account has no last seen.
    */
   @Override
   public Future<Void> closed(DeviceKey device) {
     long now = clock.millis();
     return Future.join(store.unsubscribeAll(device), store.disconnected(device, now)
-        .compose(left -> left == 0 ? store.get(device.number()) : Future.succeededFuture((PresenceState) null))
+        .compose(left -> left == 0 ? lastSeenUnlessDeleted(device) : Future.succeededFuture((PresenceState) null))
         .map(state -> {
           if (state != null && !state.online()) {
             announce(device.number(), new PresenceState(false, Math.max(now, state.lastSeen())));
@@ -102,6 +104,13 @@ public final class PresenceService implements ConnectionHooks {
           return null;
         }))
         .mapEmpty();
+  }
+
+  /** The account's presence now; null (and the presence forgotten) when the account is gone. */
+  private Future<PresenceState> lastSeenUnlessDeleted(DeviceKey device) {
+    return accounts.get(device.number()).compose(account -> account.isPresent()
+        ? store.get(device.number())
+        : store.forget(device.number(), List.of(device)).map((PresenceState) null));
   }
 
   /** Sends the change to every subscriber allowed to see it; failures are logged, nothing waits. */

@@ -61,6 +61,10 @@ import org.sealpost.presence.PrivacyService;
 import org.sealpost.presence.TypingService;
 import org.sealpost.media.MediaRoutes;
 import org.sealpost.media.MediaService;
+import org.sealpost.lifecycle.AccountDeletion;
+import org.sealpost.lifecycle.AccountExporter;
+import org.sealpost.lifecycle.AccountRoutes;
+import org.sealpost.lifecycle.AccountSweeper;
 import org.sealpost.media.MediaSweeper;
 import org.sealpost.media.MediaVerticle;
 import org.sealpost.push.NotificationVerticle;
@@ -242,7 +246,11 @@ public final class Server {
               stores.messages(), limits, router, clock, new SecureRandom(), privacy);
           TypingService typing = new TypingService(stores.accounts(), privacy, groups, limits, router, clock);
           MediaService media = new MediaService(config.media(), blobs, accounts, limits, clock, new SecureRandom());
+          AccountDeletion.Holdings holdings = new AccountDeletion.Holdings(stores.messages(), stores.preKeys(),
+              stores.privacy(), stores.pushTokens(), stores.presence(), stores.groups(), blobs);
+          AccountDeletion deletion = new AccountDeletion(accounts, stores.accounts(), holdings, groups, router, limits, clock);
           routes = new ApiRoutes(RouteMetrics.timed(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
+              AccountRoutes.of(deletion, new AccountExporter(accounts, holdings, limits, clock)),
               PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort),
               PushRoutes.of(new PushTokens(config.push(), stores.pushTokens())),
               CallRoutes.of(new TurnCredentialsService(config.turn(), clock))),
@@ -274,6 +282,7 @@ public final class Server {
                 return verticle;
               }, new DeploymentOptions().setInstances(config.media().effectiveInstances())))
               .compose(id -> vertx.deployVerticle(new MediaSweeper(media)))
+              .compose(id -> vertx.deployVerticle(new AccountSweeper(deletion, stores.codes(), clock)))
               .compose(id -> {
                 if (!config.metrics().ownPort()) {
                   return Future.succeededFuture(id);
@@ -476,6 +485,11 @@ public final class Server {
 
   public SealpostConfig config() {
     return config;
+  }
+
+  /** The stores the node runs on (as its services see them: timed, and cached when configured). */
+  public Stores stores() {
+    return stores;
   }
 
   @SafeVarargs

@@ -45,4 +45,26 @@ public interface AccountStore {
 
   /** Removes a device; returns false when there was no such device. */
   Future<Boolean> removeDevice(String number, int deviceId);
+
+  /**
+   * Starts deleting an account, durably, in this order: records {@code deletion} (the account as
+   * read, {@code deletion_started} set) as a pending deletion, then removes the account if the
+   * number still holds the same one (same {@code created}). From then on {@link #get} finds
+   * nothing, so its credentials fail and the number is unknown to senders. True when the account
+   * is gone (now, or by an earlier call); false when the number holds another account (it was
+   * registered again in between), whose pending deletion is then dropped.
+   */
+  Future<Boolean> beginDeletion(AccountRecord deletion);
+
+  /**
+   * Deletions begun and not yet ended: running now somewhere, or cut short by a crash. A store
+   * keeps few (each ends within seconds), so reading them all is cheap.
+   */
+  Future<List<AccountRecord>> pendingDeletions();
+
+  /** The number's pending deletion, if one has begun and not ended. */
+  Future<Optional<AccountRecord>> pendingDeletion(String number);
+
+  /** Forgets the number's pending deletion: everything of the account has been deleted. */
+  Future<Void> endDeletion(String number);
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.sealpost.store.proto.BlobRecord;
 
@@ -55,6 +56,20 @@ public interface BlobStore {
 
   /** The complete, unexpired blob with this id. */
   Future<Optional<StoredBlob>> blob(String id);
+
+  /**
+   * The records of every complete, unexpired blob and every pending upload (as {@link #upload}
+   * returns them) whose owner is {@code number}: sizes and dates for the account's data export.
+   * Reads every record in the store, so it is for rare account-level operations only.
+   */
+  Future<List<BlobRecord>> ownedBy(String number);
+
+  /**
+   * Deletes every blob and unfinished upload whose owner is {@code number}, expired ones not swept
+   * yet included: the account is being deleted. Blobs of other owners stay. Returns how many were
+   * deleted. Reads every record in the store, like {@link #ownedBy}.
+   */
+  Future<Integer> deleteOwnedBy(String number);
 
   /** Deletes blobs and unfinished uploads whose expiry is at or before now; how many were deleted. */
   Future<Integer> sweep();

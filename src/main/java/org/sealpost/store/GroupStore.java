@@ -1,6 +1,7 @@
 package org.sealpost.store;
 
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.sealpost.protocol.Group;
@@ -29,4 +30,11 @@ public interface GroupStore {
    * Fails with NOT_FOUND when there is no such group.
    */
   Future<Group> update(String id, UnaryOperator<Group> change);
+
+  /**
+   * Every group whose members include {@code number}: what account deletion leaves and the data
+   * export lists. There is no index by member, so this reads every group: it is for rare
+   * account-level operations only, never for a per-message path.
+   */
+  Future<List<Group>> memberOf(String number);
 }

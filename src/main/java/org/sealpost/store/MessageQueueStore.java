@@ -92,6 +92,43 @@ public interface MessageQueueStore {
   Future<Void> clear(DeviceKey device);
 
   /**
+   * Deletes a device's queue and everything the store keeps about it (its position counter
+   * included): the account is being deleted. A later queue of the same device key (the number
+   * registered again) starts empty.
+   */
+  Future<Void> purge(DeviceKey device);
+
+  /**
+   * Deletes the dedupe records of every send from or to {@code number} (the account is being
+   * deleted): they say who wrote to whom and when. Reads every record, so it is for rare
+   * account-level operations only.
+   */
+  Future<Void> forgetSends(String number);
+
+  /** What waits in a device's queue: counts, bytes and dates, never contents. */
+  record QueueSummary(long envelopes, long bytes, long oldest, long newest) {}
+
+  /** Summarizes a device's queue by reading it page by page (the export of an account's data). */
+  default Future<QueueSummary> summary(DeviceKey device) {
+    return summary(device, 0, new QueueSummary(0, 0, 0, 0));
+  }
+
+  private Future<QueueSummary> summary(DeviceKey device, long afterSeq, QueueSummary sofar) {
+    int page = 500;
+    return read(device, afterSeq, page).compose(envelopes -> {
+      QueueSummary next = sofar;
+      for (Envelope e : envelopes) {
+        long at = e.getServerTimestamp();
+        next = new QueueSummary(next.envelopes() + 1, next.bytes() + e.getSerializedSize(),
+            next.oldest() == 0 ? at : Math.min(next.oldest(), at), Math.max(next.newest(), at));
+      }
+      return envelopes.size() < page
+          ? Future.succeededFuture(next)
+          : summary(device, envelopes.get(envelopes.size() - 1).getSeq(), next);
+    });
+  }
+
+  /**
    * Deletes envelopes accepted before {@code envelopesBefore} and dedupe records older than
    * {@code dedupeBefore} (both ms since the epoch); returns how many envelopes went.
    */

@@ -43,6 +43,16 @@ public interface PresenceStore {
   /** The devices subscribed to {@code number}. */
   Future<Set<DeviceKey>> subscribers(String number);
 
+  /**
+   * Drops everything held about an account being deleted: the online entries of its
+   * {@code devices} (every device it has; all of them must be of {@code number}), its last seen,
+   * the subscriptions others hold to it and those its devices hold ({@link #unsubscribeAll} of
+   * each). Afterwards {@link #get} is offline with last seen 0 and {@link #subscribers} is empty.
+   * Its connections must be closed first: a device still connected somewhere is counted again.
+   * Idempotent, so a failed call can simply be repeated.
+   */
+  Future<Void> forget(String number, Collection<DeviceKey> devices);
+
   /** One account's presence. */
   record PresenceState(boolean online, long lastSeen) {}
 }

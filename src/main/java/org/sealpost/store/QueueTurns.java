@@ -49,6 +49,12 @@ public interface QueueTurns {
    */
   Future<Boolean> give(DeviceKey device, String holder, long last);
 
+  /**
+   * Forgets the device: its turn and its counter (its queue was purged). The next take is
+   * {@link Status#UNSEEDED}.
+   */
+  Future<Void> forget(DeviceKey device);
+
   /** How long a turn lasts when not given back. */
   Duration lease();
 }

@@ -23,7 +23,7 @@ import org.signal.libsignal.protocol.state.impl.InMemorySignalProtocolStore;
  * in-memory protocol store (so the device can decrypt what senders encrypt to its bundles), the
  * public halves go into uploads. Key ids count up from 1 across every key made.
  */
-final class TestKeys {
+public final class TestKeys {
   static final int SIGNED_PRE_KEY_ID = 1_000_000;
   static final int LAST_RESORT_ID = 1_000_001;
 
@@ -31,7 +31,7 @@ final class TestKeys {
   private final InMemorySignalProtocolStore store;
   private int nextId = 1;
 
-  TestKeys(int registrationId) {
+  public TestKeys(int registrationId) {
     this.identity = IdentityKeyPair.generate();
     this.store = new InMemorySignalProtocolStore(identity, registrationId);
   }
@@ -40,12 +40,12 @@ final class TestKeys {
     return store;
   }
 
-  ByteString identityKey() {
+  public ByteString identityKey() {
     return ByteString.copyFrom(identity.getPublicKey().serialize());
   }
 
   /** A first upload: identity, signed prekey, last-resort Kyber prekey, and one-time keys. */
-  PreKeyUpload complete(int ecKeys, int kyberKeys) {
+  public PreKeyUpload complete(int ecKeys, int kyberKeys) {
     ECKeyPair signed = ECKeyPair.generate();
     byte[] signedSignature = sign(signed.getPublicKey().serialize());
     store.storeSignedPreKey(SIGNED_PRE_KEY_ID,

@@ -168,4 +168,37 @@ public abstract class AccountStoreContract {
     assertThat(ids).containsExactlyInAnyOrder(2, 3, 4, 5);
     assertThat(await(store.get(NUMBER)).orElseThrow().getDevicesCount()).isEqualTo(5);
   }
+
+  @Test
+  void aBegunDeletionRemovesTheAccountAndStaysPendingUntilItEnds() {
+    await(store.create(account(NUMBER, 1_000)));
+    AccountRecord deletion = account(NUMBER, 1_000).toBuilder().setDeletionStarted(5_000).build();
+
+    assertThat(await(store.beginDeletion(deletion))).isTrue();
+
+    assertThat(await(store.get(NUMBER))).isEmpty();
+    assertThat(await(store.pendingDeletion(NUMBER))).contains(deletion);
+    assertThat(await(store.pendingDeletions())).contains(deletion);
+    // Begun again (a node finishing it after a crash): still gone, still pending.
+    assertThat(await(store.beginDeletion(deletion))).isTrue();
+    assertThat(await(store.pendingDeletion(NUMBER))).contains(deletion);
+
+    await(store.endDeletion(NUMBER));
+
+    assertThat(await(store.pendingDeletion(NUMBER))).isEmpty();
+    assertThat(await(store.pendingDeletions())).doesNotContain(deletion);
+    assertThat(await(store.create(account(NUMBER, 9_000)))).isEmpty();
+  }
+
+  @Test
+  void aDeletionOfAnAccountReplacedMeanwhileLeavesTheNewOneAlone() {
+    await(store.create(account(NUMBER, 1_000)));
+    await(store.create(account(NUMBER, 2_000))); // registered again
+
+    assertThat(await(store.beginDeletion(account(NUMBER, 1_000).toBuilder().setDeletionStarted(3_000).build())))
+        .isFalse();
+
+    assertThat(await(store.get(NUMBER)).orElseThrow().getCreated()).isEqualTo(2_000);
+    assertThat(await(store.pendingDeletion(NUMBER))).isEmpty();
+  }
 }

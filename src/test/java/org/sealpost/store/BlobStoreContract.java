@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,11 @@ public abstract class BlobStoreContract {
   }
 
   private BlobRecord pending(String id, byte[] content, boolean withDigest) throws Exception {
-    return BlobRecord.newBuilder().setId(id).setOwner("+15550001").setOwnerDevice(1).setLength(content.length)
+    return pending(id, content, withDigest, "+15550001");
+  }
+
+  private BlobRecord pending(String id, byte[] content, boolean withDigest, String owner) throws Exception {
+    return BlobRecord.newBuilder().setId(id).setOwner(owner).setOwnerDevice(1).setLength(content.length)
         .setSha256(withDigest ? ByteString.copyFrom(MessageDigest.getInstance("SHA-256").digest(content)) : ByteString.EMPTY)
         .setCreatedAt(clock.millis()).setExpiresAt(clock.millis() + Duration.ofDays(1).toMillis()).build();
   }
@@ -171,5 +176,67 @@ public abstract class BlobStoreContract {
     assertThat(sweptLater).isEqualTo(1);
     assertThat(await(store.blob(longLived))).isPresent();
     assertThat(await(store.upload(abandoned))).isEmpty();
+  }
+
+  /** A complete blob of {@code owner} holding {@code content}, expiring {@code lifetime} from now. */
+  private String completeBlob(BlobStore store, String owner, byte[] content, Duration lifetime) throws Exception {
+    String id = newId();
+    await(store.createUpload(pending(id, content, false, owner)));
+    await(store.append(id, 0, stream(content)));
+    await(store.complete(id, clock.millis() + lifetime.toMillis()));
+    return id;
+  }
+
+  /** A pending upload of {@code owner} holding the first {@code received} bytes of {@code content}. */
+  private String pendingUpload(BlobStore store, String owner, byte[] content, int received) throws Exception {
+    String id = newId();
+    await(store.createUpload(pending(id, content, false, owner)));
+    await(store.append(id, 0, stream(Arrays.copyOf(content, received))));
+    return id;
+  }
+
+  @Test
+  void ownedByListsTheOwnersLiveBlobsAndPendingUploadsOnly() throws Exception {
+    BlobStore store = open(vertx, dir.resolve("blobs"), clock);
+    byte[] content = random(3000);
+    String expired = completeBlob(store, "+15550001", content, Duration.ofHours(1));
+    clock.advance(Duration.ofHours(2));
+    String blob = completeBlob(store, "+15550001", content, Duration.ofDays(30));
+    String upload = pendingUpload(store, "+15550001", content, 1000);
+    String othersBlob = completeBlob(store, "+15550002", content, Duration.ofDays(30));
+    String othersUpload = pendingUpload(store, "+15550002", content, 10);
+
+    List<BlobRecord> owned = await(store.ownedBy("+15550001"));
+
+    assertThat(owned).extracting(BlobRecord::getId).containsExactlyInAnyOrder(blob, upload)
+        .doesNotContain(expired);
+    assertThat(owned).allSatisfy(record -> assertThat(record.getLength()).isEqualTo(content.length));
+    assertThat(owned).filteredOn(BlobRecord::getComplete).extracting(BlobRecord::getId).containsExactly(blob);
+    assertThat(await(store.ownedBy("+15550002"))).extracting(BlobRecord::getId)
+        .containsExactlyInAnyOrder(othersBlob, othersUpload);
+    assertThat(await(store.ownedBy("+15550009"))).isEmpty();
+  }
+
+  @Test
+  void deleteOwnedByDeletesTheOwnersBlobsAndUploadsAndNothingElse() throws Exception {
+    BlobStore store = open(vertx, dir.resolve("blobs"), clock);
+    byte[] content = random(3000);
+    String expired = completeBlob(store, "+15550001", content, Duration.ofHours(1));
+    clock.advance(Duration.ofHours(2));
+    String blob = completeBlob(store, "+15550001", content, Duration.ofDays(30));
+    String upload = pendingUpload(store, "+15550001", content, 1000);
+    String othersBlob = completeBlob(store, "+15550002", content, Duration.ofDays(30));
+    String othersUpload = pendingUpload(store, "+15550002", content, 10);
+
+    int deleted = await(store.deleteOwnedBy("+15550001"));
+
+    assertThat(deleted).as("the expired blob not swept yet counts too").isEqualTo(3);
+    assertThat(await(store.blob(blob))).isEmpty();
+    assertThat(await(store.upload(upload))).isEmpty();
+    assertThat(await(store.ownedBy("+15550001"))).isEmpty();
+    assertThat(await(store.sweep())).as("the expired blob " + expired + " was deleted, not left to sweep").isZero();
+    assertThat(Files.readAllBytes(await(store.blob(othersBlob)).orElseThrow().data())).isEqualTo(content);
+    assertThat(await(store.upload(othersUpload)).orElseThrow().offset()).isEqualTo(10);
+    assertThat(await(store.deleteOwnedBy("+15550001"))).isZero();
   }
 }

@@ -89,4 +89,34 @@ public abstract class GroupStoreContract {
     assertThat(last.getRevision()).isEqualTo(21);
     assertThat(results).extracting(Group::getRevision).doesNotHaveDuplicates();
   }
+
+  @Test
+  void memberOfListsExactlyTheGroupsOfTheNumber() {
+    String a = "00000000000000000000000000000001";
+    String b = "00000000000000000000000000000002";
+    String c = "00000000000000000000000000000003";
+    await(store.create(group(a, "+15550000001", "+15550000002")));
+    await(store.create(group(b, "+15550000003")));
+    await(store.create(group(c, "+15550000003", "+15550000001")));
+
+    assertThat(await(store.memberOf("+15550000001"))).extracting(Group::getId).containsExactlyInAnyOrder(a, c);
+    assertThat(await(store.memberOf("+15550000002"))).extracting(Group::getId).containsExactly(a);
+  }
+
+  @Test
+  void memberOfLeavesOutAGroupTheNumberWasRemovedFrom() {
+    await(store.create(group(ID, "+15550000001", "+15550000002")));
+    Group removed = await(store.update(ID, current -> current.toBuilder().setRevision(current.getRevision() + 1)
+        .clearMembers().addMembers(current.getMembers(0)).build()));
+
+    assertThat(removed.getMembersList()).extracting(GroupMember::getNumber).containsExactly("+15550000001");
+    assertThat(await(store.memberOf("+15550000002"))).isEmpty();
+    assertThat(await(store.memberOf("+15550000001"))).containsExactly(removed);
+  }
+
+  @Test
+  void memberOfANumberInNoGroupIsEmpty() {
+    await(store.create(group(ID, "+15550000001")));
+    assertThat(await(store.memberOf("+15550000009"))).isEmpty();
+  }
 }

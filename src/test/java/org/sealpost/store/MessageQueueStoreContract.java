@@ -307,4 +307,55 @@ public abstract class MessageQueueStoreContract {
     assertThat(await(store.deleteExpired(NOW - 1, 0))).isEqualTo(2_000);
     assertThat(await(store.count(BOB_1)) + await(store.count(BOB_2))).isEqualTo(500);
   }
+
+  @Test
+  void purgeEmptiesTheQueueAndALaterQueueOfTheDeviceStartsEmpty() {
+    await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW), envelope(BOB_2, "c", NOW))));
+    List<Envelope> first = await(store.read(BOB_1, 0, 10));
+    await(store.delete(BOB_1, first.get(0).getSeq()));
+
+    await(store.purge(BOB_1));
+
+    assertThat(await(store.read(BOB_1, 0, 10))).isEmpty();
+    assertThat(await(store.count(BOB_1))).isZero();
+    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("c");
+    // The number registered again: its device's new queue works and holds only what is new.
+    List<Envelope> later = await(store.append(List.of(envelope(BOB_1, "d", NOW), envelope(BOB_1, "e", NOW))));
+    assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("d", "e");
+    assertThat(later.get(1).getSeq()).isEqualTo(later.get(0).getSeq() + 1);
+    await(store.delete(BOB_1, later.get(0).getSeq()));
+    assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("e");
+  }
+
+  @Test
+  void forgetSendsForgetsSendsFromAndToTheNumberOnly() {
+    DedupeKey fromAlice = dedupeKey("m1");
+    DedupeKey toAlice = new DedupeKey(BOB, ALICE, ByteString.copyFromUtf8("m2"));
+    DedupeKey others = new DedupeKey(BOB, "+15550003333", ByteString.copyFromUtf8("m3"));
+    for (DedupeKey key : List.of(fromAlice, toAlice, others)) {
+      await(store.appendOnce(key, NOW, List.of(envelope(BOB_1, key.messageId().toStringUtf8(), NOW))));
+    }
+
+    await(store.forgetSends(ALICE));
+
+    // A forgotten send is stored again when retried; the others' is still a duplicate.
+    assertThat(await(store.appendOnce(fromAlice, NOW + 1, List.of())).duplicate()).isFalse();
+    assertThat(await(store.appendOnce(toAlice, NOW + 1, List.of())).duplicate()).isFalse();
+    assertThat(await(store.appendOnce(others, NOW + 1, List.of())).duplicate()).isTrue();
+  }
+
+  @Test
+  void summaryCountsWhatWaitsWithoutReadingContents() {
+    assertThat(await(store.summary(BOB_1))).isEqualTo(new MessageQueueStore.QueueSummary(0, 0, 0, 0));
+    List<Envelope> stored = await(store.append(List.of(envelope(BOB_1, "a", NOW - 5), envelope(BOB_1, "bb", NOW),
+        envelope(BOB_1, "ccc", NOW + 7))));
+    await(store.delete(BOB_1, stored.get(1).getSeq()));
+
+    MessageQueueStore.QueueSummary summary = await(store.summary(BOB_1));
+
+    assertThat(summary.envelopes()).isEqualTo(2);
+    assertThat(summary.bytes()).isEqualTo(stored.get(0).getSerializedSize() + stored.get(2).getSerializedSize());
+    assertThat(summary.oldest()).isEqualTo(NOW - 5);
+    assertThat(summary.newest()).isEqualTo(NOW + 7);
+  }
 }

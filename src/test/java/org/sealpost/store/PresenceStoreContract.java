@@ -1,6 +1,7 @@
 package org.sealpost.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealpost.store.Awaits.awaitFailure;
 import static org.sealpost.store.Awaits.await;
 import static org.sealpost.store.Awaits.inParallel;
 
@@ -88,5 +89,58 @@ public abstract class PresenceStoreContract {
     assertThat(await(store.subscribers(ALICE))).isEmpty();
     assertThat(await(store.subscribers("+15550004444"))).isEmpty();
     await(store.unsubscribeAll(WATCHER));
+  }
+
+  protected static final String BOB = "+15550004444";
+
+  /**
+   * Alice online on one device with a last seen from the other, watched by two devices, and her
+   * devices watching others; plus a subscription to Bob that must survive her deletion.
+   */
+  protected void aliceWithPresenceAndSubscriptions() {
+    await(store.connected(PHONE));
+    await(store.connected(LAPTOP));
+    await(store.disconnected(LAPTOP, 2_000));
+    await(store.subscribe(WATCHER, List.of(ALICE, BOB)));
+    await(store.subscribe(OTHER_WATCHER, List.of(ALICE)));
+    await(store.subscribe(PHONE, List.of(WATCHER.number(), BOB)));
+    await(store.subscribe(LAPTOP, List.of(OTHER_WATCHER.number())));
+  }
+
+  @Test
+  void forgetDropsTheAccountsPresenceAndEverySubscriptionToOrOfIt() {
+    aliceWithPresenceAndSubscriptions();
+    assertThat(await(store.get(ALICE))).isEqualTo(new PresenceState(true, 2_000));
+    assertThat(await(store.subscribers(BOB))).containsExactlyInAnyOrder(WATCHER, PHONE);
+
+    await(store.forget(ALICE, List.of(PHONE, LAPTOP)));
+
+    assertThat(await(store.get(ALICE))).isEqualTo(new PresenceState(false, 0));
+    assertThat(await(store.subscribers(ALICE))).isEmpty();
+    assertThat(await(store.subscribers(WATCHER.number()))).isEmpty();
+    assertThat(await(store.subscribers(OTHER_WATCHER.number()))).isEmpty();
+    assertThat(await(store.subscribers(BOB))).as("others' subscriptions to others stay").containsExactly(WATCHER);
+  }
+
+  @Test
+  void forgetTwiceOrOfAnUnknownAccountChangesNothingElse() {
+    await(store.connected(WATCHER));
+    await(store.subscribe(WATCHER, List.of(BOB)));
+
+    await(store.forget(ALICE, List.of(PHONE)));
+    aliceWithPresenceAndSubscriptions();
+    await(store.forget(ALICE, List.of(PHONE, LAPTOP)));
+    await(store.forget(ALICE, List.of(PHONE, LAPTOP)));
+
+    assertThat(await(store.get(ALICE))).isEqualTo(new PresenceState(false, 0));
+    assertThat(await(store.get(WATCHER.number())).online()).isTrue();
+    assertThat(await(store.subscribers(BOB))).containsExactly(WATCHER);
+  }
+
+  @Test
+  void forgetRefusesADeviceOfAnotherAccount() {
+    await(store.subscribe(WATCHER, List.of(BOB)));
+    assertThat(awaitFailure(store.forget(ALICE, List.of(PHONE, WATCHER)))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(await(store.subscribers(BOB))).containsExactly(WATCHER);
   }
 }

@@ -97,6 +97,14 @@ public final class TestServer implements AutoCloseable {
   /** Each test server's own Redis keys, so rate-limit buckets of one test never reach another. */
   private final String redisPrefix = "sealpost-test-" + java.util.UUID.randomUUID() + ":";
 
+  /** The Redis key prefix of this server's keys (on the Cassandra backend). */
+  public String redisPrefix() {
+    return redisPrefix;
+  }
+
+  /** The Cassandra keyspace the end-to-end servers share. */
+  public static final String KEYSPACE = "sealpost_e2e";
+
   private SealpostConfig onTestBackend(SealpostConfig config) {
     return onCassandra() ? onProductionStores(config, redisPrefix) : config;
   }

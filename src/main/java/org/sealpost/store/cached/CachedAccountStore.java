@@ -75,6 +75,26 @@ final class CachedAccountStore implements AccountStore {
     return store.removeDevice(number, deviceId).andThen(ar -> invalidations.drop(NAME, number));
   }
 
+  @Override
+  public Future<Boolean> beginDeletion(AccountRecord deletion) {
+    return store.beginDeletion(deletion).andThen(ar -> invalidations.drop(NAME, deletion.getNumber()));
+  }
+
+  @Override
+  public Future<List<AccountRecord>> pendingDeletions() {
+    return store.pendingDeletions();
+  }
+
+  @Override
+  public Future<Optional<AccountRecord>> pendingDeletion(String number) {
+    return store.pendingDeletion(number);
+  }
+
+  @Override
+  public Future<Void> endDeletion(String number) {
+    return store.endDeletion(number);
+  }
+
   private Future<AccountRecord> load(String number) {
     return store.get(number).map(found -> found.orElse(null));
   }

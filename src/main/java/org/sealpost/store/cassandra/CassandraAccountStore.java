@@ -4,6 +4,8 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.store.AccountStore;
@@ -27,14 +29,21 @@ final class CassandraAccountStore implements AccountStore {
   private final PreparedStatement select;
   private final PreparedStatement insert;
   private final PreparedStatement update;
+  private final PreparedStatement delete;
+  private final Deletions deletions;
+
+  /** The deletions table's statements. */
+  private record Deletions(PreparedStatement put, PreparedStatement get, PreparedStatement remove, PreparedStatement all) {}
 
   private CassandraAccountStore(Cql cql, PreparedStatement select, PreparedStatement insert,
-      PreparedStatement update) {
+      PreparedStatement update, PreparedStatement delete, Deletions deletions) {
     this.cql = cql;
     this.writes = new KeyedSequencer<>(cql.vertx());
     this.select = select;
     this.insert = insert;
     this.update = update;
+    this.delete = delete;
+    this.deletions = deletions;
   }
 
   static Future<CassandraAccountStore> prepare(Cql cql) {
@@ -44,8 +53,18 @@ final class CassandraAccountStore implements AccountStore {
         "INSERT INTO ${keyspace}.accounts (number, record, version) VALUES (?, ?, ?) IF NOT EXISTS");
     Future<PreparedStatement> update = cql.prepare(
         "UPDATE ${keyspace}.accounts SET record = ?, version = ? WHERE number = ? IF version = ?");
-    return Future.all(select, insert, update).map(all ->
-        new CassandraAccountStore(cql, select.result(), insert.result(), update.result()));
+    Future<PreparedStatement> delete =
+        cql.prepare("DELETE FROM ${keyspace}.accounts WHERE number = ? IF version = ?");
+    Future<PreparedStatement> putDeletion =
+        cql.prepare("INSERT INTO ${keyspace}.deletions (number, record) VALUES (?, ?)");
+    Future<PreparedStatement> getDeletion =
+        cql.prepare("SELECT record FROM ${keyspace}.deletions WHERE number = ?");
+    Future<PreparedStatement> removeDeletion =
+        cql.prepare("DELETE FROM ${keyspace}.deletions WHERE number = ?");
+    Future<PreparedStatement> allDeletions = cql.prepare("SELECT record FROM ${keyspace}.deletions");
+    return Future.all(List.of(select, insert, update, delete, putDeletion, getDeletion, removeDeletion, allDeletions))
+        .map(all -> new CassandraAccountStore(cql, select.result(), insert.result(), update.result(), delete.result(),
+            new Deletions(putDeletion.result(), getDeletion.result(), removeDeletion.result(), allDeletions.result())));
   }
 
   @Override
@@ -101,6 +120,44 @@ final class CassandraAccountStore implements AccountStore {
           }
           return CasLoop.done(false);
         })));
+  }
+
+  @Override
+  public Future<Boolean> beginDeletion(AccountRecord deletion) {
+    String number = deletion.getNumber();
+    // The deletion record first: a crash after it leaves a deletion that the next sweep finishes.
+    return cql.execute(deletions.put().bind(number, Protos.blob(deletion)))
+        .compose(recorded -> writes.submit(number, () -> CasLoop.run(cql, "deleting an account", attempt ->
+            read(number, attempt > 0).compose(found -> {
+              if (found.isEmpty()) {
+                return CasLoop.done(true);
+              }
+              if (found.get().value().getCreated() != deletion.getCreated()) {
+                return cql.execute(deletions.remove().bind(number)).compose(v -> CasLoop.done(false));
+              }
+              return cql.applied(delete.bind(number, found.get().version()))
+                  .compose(applied -> applied ? CasLoop.done(true) : CasLoop.lost());
+            }))));
+  }
+
+  @Override
+  public Future<List<AccountRecord>> pendingDeletions() {
+    List<AccountRecord> pending = new ArrayList<>();
+    return cql.scan(deletions.all().bind().setPageSize(500), rows -> {
+      rows.forEach(row -> pending.add(Protos.parse(AccountRecord.parser(), row.getByteBuffer("record"))));
+      return Future.succeededFuture();
+    }).map(pending);
+  }
+
+  @Override
+  public Future<Optional<AccountRecord>> pendingDeletion(String number) {
+    return cql.row(deletions.get().bind(number))
+        .map(row -> row.map(r -> Protos.parse(AccountRecord.parser(), r.getByteBuffer("record"))));
+  }
+
+  @Override
+  public Future<Void> endDeletion(String number) {
+    return cql.execute(deletions.remove().bind(number)).mapEmpty();
   }
 
   /**

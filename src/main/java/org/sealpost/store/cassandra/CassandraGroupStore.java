@@ -4,6 +4,8 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -24,14 +26,16 @@ final class CassandraGroupStore implements GroupStore {
   private final PreparedStatement select;
   private final PreparedStatement insert;
   private final PreparedStatement update;
+  private final PreparedStatement scan;
 
   private CassandraGroupStore(Cql cql, PreparedStatement select, PreparedStatement insert,
-      PreparedStatement update) {
+      PreparedStatement update, PreparedStatement scan) {
     this.cql = cql;
     this.writes = new KeyedSequencer<>(cql.vertx());
     this.select = select;
     this.insert = insert;
     this.update = update;
+    this.scan = scan;
   }
 
   static Future<CassandraGroupStore> prepare(Cql cql) {
@@ -40,8 +44,9 @@ final class CassandraGroupStore implements GroupStore {
         "INSERT INTO ${keyspace}.groups (id, record, version) VALUES (?, ?, ?) IF NOT EXISTS");
     Future<PreparedStatement> update = cql.prepare(
         "UPDATE ${keyspace}.groups SET record = ?, version = ? WHERE id = ? IF version = ?");
-    return Future.all(select, insert, update).map(all ->
-        new CassandraGroupStore(cql, select.result(), insert.result(), update.result()));
+    Future<PreparedStatement> scan = cql.prepare("SELECT record FROM ${keyspace}.groups");
+    return Future.all(select, insert, update, scan).map(all ->
+        new CassandraGroupStore(cql, select.result(), insert.result(), update.result(), scan.result()));
   }
 
   @Override
@@ -70,6 +75,21 @@ final class CassandraGroupStore implements GroupStore {
           return cql.applied(update.bind(Protos.blob(changed), Versioned.next(), id, current.version()))
               .compose(applied -> applied ? CasLoop.done(changed) : CasLoop.<Group>lost());
         })));
+  }
+
+  /** Pages through the whole table (no index by member) and keeps the groups listing the number. */
+  @Override
+  public Future<List<Group>> memberOf(String number) {
+    List<Group> found = new ArrayList<>();
+    return cql.scan(scan.bind().setPageSize(500), page -> {
+      for (Row row : page) {
+        Group group = Protos.parse(Group.parser(), row.getByteBuffer("record"));
+        if (group.getMembersList().stream().anyMatch(member -> member.getNumber().equals(number))) {
+          found.add(group);
+        }
+      }
+      return Future.succeededFuture();
+    }).map(v -> found);
   }
 
   private Future<Optional<Versioned<Group>>> read(String id, boolean serial) {

@@ -79,12 +79,14 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
   private final QueueTable table;
   private final QueueAppender appender;
   private final DedupeClaims claims;
+  private final QueueTurns turns;
   private final Cql cql;
 
   CassandraMessageQueueStore(QueueTable table, DedupeClaims claims, QueueTurns turns) {
     this.table = table;
     this.appender = new QueueAppender(table, turns);
     this.claims = claims;
+    this.turns = turns;
     this.cql = table.cql();
   }
 
@@ -248,6 +250,30 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
    * accepted before {@code envelopesBefore} in conditional batches; then the dedupe records. The
    * TTL on envelopes does the same job continuously, so this sweep rarely finds much.
    */
+  /**
+   * Clears the queue, then gives the head row a TTL ({@link QueueTable#PURGED_HEAD_TTL}) and
+   * forgets the turn's counter. The head cannot go at once: acks left deletes stamped up to {@link
+   * QueueTable#BLIND_DELETE_AHEAD} ahead of the clock at this queue's positions, so a new queue of
+   * the device key (the number registered again) must be seeded from the head past them until
+   * they are in the past. Then the head expires, and a later queue may start from position 1.
+   */
+  @Override
+  public Future<Void> purge(DeviceKey device) {
+    return clear(device)
+        .compose(cleared -> appender.inTurn(device, 0, last -> CasLoop.run(cql, "purging a queue", attempt ->
+            table.head(device, true).compose(found -> found.isEmpty()
+                ? CasLoop.done(true)
+                : cql.applied(table.expireHead(device, Math.max(last, found.get().lastSeq()), found.get().floor(),
+                        found.get().floorCell()))
+                    .compose(applied -> applied ? CasLoop.done(true) : CasLoop.lost())))))
+        .compose(v -> turns.forget(device));
+  }
+
+  @Override
+  public Future<Void> forgetSends(String number) {
+    return claims.forgetSendsOf(number);
+  }
+
   @Override
   public Future<Long> deleteExpired(long envelopesBefore, long dedupeBefore) {
     long[] deleted = {0};

@@ -61,7 +61,8 @@ final class DedupeClaims {
         + " VALUES (?, ?, ?, ?, true) USING TTL ?"),
     EXPIRE("DELETE FROM ${keyspace}.dedupe WHERE sender = ? AND destination = ? AND message_id = ?"
         + " IF server_timestamp = ?"),
-    SCAN("SELECT sender, destination, message_id, server_timestamp FROM ${keyspace}.dedupe");
+    SCAN("SELECT sender, destination, message_id, server_timestamp FROM ${keyspace}.dedupe"),
+    FORGET("DELETE FROM ${keyspace}.dedupe WHERE sender = ? AND destination = ? AND message_id = ?");
 
     private final String cql;
 
@@ -190,6 +191,27 @@ final class DedupeClaims {
       }
       return expire(old, 0, deleted);
     }).map(v -> deleted[0]);
+  }
+
+  /**
+   * Deletes the records of every send from or to {@code number} (its account is being deleted),
+   * and Redis's memory of them. A full scan: no index finds a number's records.
+   */
+  Future<Void> forgetSendsOf(String number) {
+    return cql.scan(statements.get(D.SCAN).bind().setPageSize(500), page -> {
+      List<Future<?>> deletes = new ArrayList<>();
+      for (Row row : page) {
+        if (number.equals(row.getString("sender")) || number.equals(row.getString("destination"))) {
+          DedupeKey key = new DedupeKey(row.getString("sender"), row.getString("destination"),
+              ByteString.copyFrom(row.getByteBuffer("message_id")));
+          deletes.add(cql.execute(statements.get(D.FORGET).bind(key.sender(), key.destination(), id(key)))
+              .compose(v -> row.isNull("server_timestamp")
+                  ? Future.succeededFuture()
+                  : sends.forget(pendingKey(key), row.getLong("server_timestamp"))));
+        }
+      }
+      return Future.all(deletes);
+    });
   }
 
   private Future<Void> expire(List<Row> rows, int from, long[] deleted) {

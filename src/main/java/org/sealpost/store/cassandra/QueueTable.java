@@ -40,7 +40,9 @@ final class QueueTable {
     DELETE_BELOW("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq > 0 AND seq < ?"),
     TIMESTAMPS("SELECT seq, server_timestamp FROM ${keyspace}.queue WHERE number = ? AND device = ?"
         + " AND seq >= ?"),
-    DEVICES("SELECT DISTINCT number, device FROM ${keyspace}.queue");
+    DEVICES("SELECT DISTINCT number, device FROM ${keyspace}.queue"),
+    EXPIRE_HEAD("UPDATE ${keyspace}.queue USING TTL ? SET last_seq = ?, floor = ? WHERE number = ? AND device = ?"
+        + " AND seq = 0 IF floor = ?");
 
     private final String cql;
 
@@ -70,6 +72,9 @@ final class QueueTable {
 
   /** How far ahead of this node's clock a delete without a read is stamped (see {@link #deleteBlind}). */
   static final Duration BLIND_DELETE_AHEAD = Duration.ofDays(1);
+
+  /** How long a purged queue's head outlives it: past every delete stamped ahead of the clock. */
+  static final Duration PURGED_HEAD_TTL = BLIND_DELETE_AHEAD.multipliedBy(2);
 
   private final Cql cql;
   private final int envelopeTtlSeconds;
@@ -187,6 +192,15 @@ final class QueueTable {
   }
 
   /** Every device with a queue (number, device), to page through; reads only head rows. */
+  /**
+   * Rewrites the head of a cleared queue with a TTL, conditional on its floor as read: the head row
+   * (written by updates, so with no row marker) then expires as a whole.
+   */
+  BoundStatement expireHead(DeviceKey device, long lastSeq, long floor, Long floorCell) {
+    return statements.get(Q.EXPIRE_HEAD).bind((int) PURGED_HEAD_TTL.toSeconds(), lastSeq, floor, device.number(),
+        device.deviceId(), floorCell);
+  }
+
   BoundStatement devices() {
     return statements.get(Q.DEVICES).bind().setPageSize(500);
   }

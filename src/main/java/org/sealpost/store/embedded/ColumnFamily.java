@@ -33,7 +33,9 @@ public enum ColumnFamily {
   /** sealpost.v1.Group records by group id. */
   GROUPS("groups"),
   /** sealpost.v1.PushToken by number, 0x00, device id (4 bytes). */
-  PUSH_TOKENS("push_tokens");
+  PUSH_TOKENS("push_tokens"),
+  /** Account deletions begun and not ended: AccountRecord (deletion_started set) by number. */
+  DELETIONS("deletions");
 
   private final String rocksName;
 

@@ -1,6 +1,7 @@
 package org.sealpost.store.embedded;
 
 import static org.sealpost.store.embedded.ColumnFamily.ACCOUNTS;
+import static org.sealpost.store.embedded.ColumnFamily.DELETIONS;
 
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -94,6 +95,49 @@ public final class EmbeddedAccountStore implements AccountStore {
           }
           return false;
         });
+  }
+
+  @Override
+  public Future<Boolean> beginDeletion(AccountRecord deletion) {
+    return db.write(
+        txn -> {
+          byte[] key = Keys.text(deletion.getNumber());
+          Optional<AccountRecord> found = find(txn, key);
+          if (found.isPresent() && found.get().getCreated() != deletion.getCreated()) {
+            txn.delete(DELETIONS, key);
+            return false;
+          }
+          // One write batch: the deletion record and the account's removal land together.
+          txn.put(DELETIONS, key, deletion.toByteArray());
+          txn.delete(ACCOUNTS, key);
+          return true;
+        });
+  }
+
+  @Override
+  public Future<List<AccountRecord>> pendingDeletions() {
+    return db.read(reader -> {
+      List<AccountRecord> pending = new ArrayList<>();
+      reader.scan(DELETIONS, Keys.EMPTY, Keys.EMPTY, (key, value) -> {
+        pending.add(Keys.parse(AccountRecord.parser(), value));
+        return true;
+      });
+      return pending;
+    });
+  }
+
+  @Override
+  public Future<Optional<AccountRecord>> pendingDeletion(String number) {
+    return db.read(reader -> Optional.ofNullable(reader.get(DELETIONS, Keys.text(number)))
+        .map(value -> Keys.parse(AccountRecord.parser(), value)));
+  }
+
+  @Override
+  public Future<Void> endDeletion(String number) {
+    return db.write(txn -> {
+      txn.delete(DELETIONS, Keys.text(number));
+      return null;
+    });
   }
 
   /**

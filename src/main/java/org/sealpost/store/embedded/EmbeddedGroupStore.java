@@ -3,6 +3,8 @@ package org.sealpost.store.embedded;
 import static org.sealpost.store.embedded.ColumnFamily.GROUPS;
 
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.sealpost.errors.SealpostException;
@@ -52,6 +54,26 @@ public final class EmbeddedGroupStore implements GroupStore {
       }
       return changed;
     });
+  }
+
+  /** Scans the whole column family on a reader (a snapshot), keeping the groups listing the number. */
+  @Override
+  public Future<List<Group>> memberOf(String number) {
+    return db.read(reader -> {
+      List<Group> found = new ArrayList<>();
+      reader.scan(GROUPS, Keys.EMPTY, Keys.EMPTY, (key, value) -> {
+        Group group = Keys.parse(Group.parser(), value);
+        if (hasMember(group, number)) {
+          found.add(group);
+        }
+        return true;
+      });
+      return found;
+    });
+  }
+
+  private static boolean hasMember(Group group, String number) {
+    return group.getMembersList().stream().anyMatch(member -> member.getNumber().equals(number));
   }
 
   private static Optional<Group> find(KeyValueReader reader, byte[] key) {

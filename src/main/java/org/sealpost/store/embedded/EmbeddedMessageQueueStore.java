@@ -188,6 +188,23 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
         .mapEmpty();
   }
 
+  @Override
+  public Future<Void> purge(DeviceKey device) {
+    return clear(device).compose(cleared -> db.write(txn -> {
+      lastSeqs.remove(device);
+      txn.delete(QUEUE_META, Keys.device(device));
+      return null;
+    }));
+  }
+
+  /** Scans every dedupe record: the keys lead with the sender, and a destination is found only by reading. */
+  @Override
+  public Future<Void> forgetSends(String number) {
+    byte[] key = Keys.text(number);
+    return new PagedDeletion(db, DEDUPE, Keys.EMPTY, (k, value) -> Keys.dedupeNames(k, key), value -> true)
+        .run().mapEmpty();
+  }
+
   /**
    * Envelopes are judged by their server_timestamp, dedupe records by theirs. Queue keys are never
    * reused, so an envelope selected on the read page needs no re-check in the write.

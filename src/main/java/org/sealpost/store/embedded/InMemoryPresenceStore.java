@@ -83,6 +83,29 @@ public final class InMemoryPresenceStore implements PresenceStore {
   }
 
   @Override
+  public Future<Void> forget(String number, Collection<DeviceKey> devices) {
+    for (DeviceKey device : devices) {
+      if (!device.number().equals(number)) {
+        return Future.failedFuture(new IllegalArgumentException("device " + device + " is not of " + number));
+      }
+    }
+    for (DeviceKey device : devices) {
+      unsubscribeAll(device);
+    }
+    Set<DeviceKey> watchers = subscribers.remove(number);
+    if (watchers != null) {
+      for (DeviceKey watcher : watchers) {
+        Set<String> watched = subscriptions.get(watcher);
+        if (watched != null) {
+          watched.remove(number);
+        }
+      }
+    }
+    accounts.remove(number);
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Set<DeviceKey>> subscribers(String number) {
     Set<DeviceKey> found = subscribers.get(number);
     return Future.succeededFuture(found == null ? Set.of() : Set.copyOf(found));

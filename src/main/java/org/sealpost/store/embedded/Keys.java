@@ -67,6 +67,24 @@ final class Keys {
         .array();
   }
 
+  /** Whether a {@link #dedupe} key names {@code number} as its sender or its destination. */
+  static boolean dedupeNames(byte[] key, byte[] number) {
+    int first = indexOf(key, SEPARATOR, 0);
+    int second = first < 0 ? -1 : indexOf(key, SEPARATOR, first + 1);
+    return first >= 0 && second >= 0
+        && (java.util.Arrays.equals(key, 0, first, number, 0, number.length)
+            || java.util.Arrays.equals(key, first + 1, second, number, 0, number.length));
+  }
+
+  private static int indexOf(byte[] key, byte value, int from) {
+    for (int i = from; i < key.length; i++) {
+      if (key[i] == value) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   static byte[] longValue(long value) {
     return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
   }

@@ -22,7 +22,9 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -264,25 +266,8 @@ public final class LocalBlobStore implements BlobStore {
   public Future<Integer> sweep() {
     return blocking(() -> {
       long now = clock.millis();
-      int deleted = 0;
-      try (DirectoryStream<Path> shards = Files.newDirectoryStream(blobs)) {
-        for (Path shard : shards) {
-          try (DirectoryStream<Path> dirs = Files.newDirectoryStream(shard)) {
-            for (Path dir : dirs) {
-              if (isExpired(dir, now) && discard(dir, dir.getFileName().toString())) {
-                deleted++;
-              }
-            }
-          }
-        }
-      }
-      try (DirectoryStream<Path> dirs = Files.newDirectoryStream(uploads)) {
-        for (Path dir : dirs) {
-          if (isExpired(dir, now) && discard(dir, dir.getFileName().toString())) {
-            deleted++;
-          }
-        }
-      }
+      int deleted = eachDirectory((dir, upload) ->
+          isExpired(dir, now) && discard(dir, dir.getFileName().toString()));
       try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(trash)) {
         for (Path dir : leftovers) {
           deleteTree(dir);
@@ -290,6 +275,71 @@ public final class LocalBlobStore implements BlobStore {
       }
       return deleted;
     });
+  }
+
+  @Override
+  public Future<List<BlobRecord>> ownedBy(String number) {
+    return blocking(() -> {
+      long now = clock.millis();
+      List<BlobRecord> owned = new ArrayList<>();
+      eachDirectory((dir, upload) -> {
+        Optional<BlobRecord> record = readRecord(dir);
+        if (record.isEmpty() || !record.get().getOwner().equals(number)) {
+          return false;
+        }
+        // what upload(id) and blob(id) would return
+        boolean live = upload
+            ? record.get().getComplete() || record.get().getExpiresAt() > now
+            : record.get().getComplete() && record.get().getExpiresAt() > now;
+        if (live) {
+          owned.add(record.get());
+        }
+        return live;
+      });
+      return owned;
+    });
+  }
+
+  @Override
+  public Future<Integer> deleteOwnedBy(String number) {
+    return blocking(() -> eachDirectory((dir, upload) -> {
+      Optional<BlobRecord> record = readRecord(dir);
+      return record.isPresent() && record.get().getOwner().equals(number)
+          && discard(dir, dir.getFileName().toString());
+    }));
+  }
+
+  /**
+   * Visits every blob directory, then every upload directory (on a worker thread); how many visits
+   * returned true.
+   */
+  private int eachDirectory(DirectoryVisitor visitor) throws IOException {
+    int counted = 0;
+    try (DirectoryStream<Path> shards = Files.newDirectoryStream(blobs)) {
+      for (Path shard : shards) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(shard)) {
+          for (Path dir : dirs) {
+            if (visitor.visit(dir, false)) {
+              counted++;
+            }
+          }
+        }
+      }
+    }
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(uploads)) {
+      for (Path dir : dirs) {
+        if (visitor.visit(dir, true)) {
+          counted++;
+        }
+      }
+    }
+    return counted;
+  }
+
+  @FunctionalInterface
+  private interface DirectoryVisitor {
+    /** {@code upload}: the directory is under {@code uploads/}, else under {@code blobs/}. */
+    boolean visit(Path dir, boolean upload) throws IOException;
   }
 
   /**

@@ -133,6 +133,38 @@ final class RedisPresenceStore implements PresenceStore {
         .mapEmpty();
   }
 
+  /**
+   * A sequence of idempotent steps rather than one script (the other subscribers' keys are only
+   * known once read): this node stops refreshing the devices, each device's subscriptions go
+   * ({@link #unsubscribeAll}), then the number leaves each subscriber's own list, and last the
+   * number's keys are deleted. Whatever step fails, running it all again finishes the job.
+   */
+  @Override
+  public Future<Void> forget(String number, Collection<DeviceKey> devices) {
+    for (DeviceKey device : devices) {
+      if (!device.number().equals(number)) {
+        return Future.failedFuture(new IllegalArgumentException("device " + device + " is not of " + number));
+      }
+    }
+    held.removeAll(devices);
+    List<Future<Void>> unsubscribed = new ArrayList<>();
+    for (DeviceKey device : devices) {
+      unsubscribed.add(unsubscribeAll(device));
+    }
+    return Future.all(unsubscribed)
+        .compose(v -> subscribers(number))
+        .compose(watchers -> {
+          List<Future<Response>> removed = new ArrayList<>();
+          for (DeviceKey watcher : watchers) {
+            removed.add(redis.send(Request.cmd(Command.SREM).arg(subscriptionsKey(watcher)).arg(number)));
+          }
+          return Future.all(removed);
+        })
+        .compose(v -> redis.send(Request.cmd(Command.DEL)
+            .arg(devicesKey(number)).arg(lastSeenKey(number)).arg(subscribersKey(number))))
+        .mapEmpty();
+  }
+
   @Override
   public Future<Set<DeviceKey>> subscribers(String number) {
     return redis.send(Request.cmd(Command.SMEMBERS).arg(subscribersKey(number))).map(members -> {

@@ -1,6 +1,8 @@
 package org.sealpost.store.redis;
 
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +54,12 @@ final class RedisQueueTurns implements QueueTurns {
     String turn = turnKey(device);
     return redis.eval(GIVE, List.of(turn, turn + ":last"), List.of(holder, Long.toString(last)))
         .map(reply -> reply.toInteger() == 1);
+  }
+
+  @Override
+  public Future<Void> forget(DeviceKey device) {
+    String turn = turnKey(device);
+    return redis.send(Request.cmd(Command.DEL).arg(turn).arg(turn + ":last")).mapEmpty();
   }
 
   @Override

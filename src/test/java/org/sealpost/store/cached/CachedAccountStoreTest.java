@@ -126,5 +126,25 @@ class CachedAccountStoreTest extends AccountStoreContract {
     public Future<Boolean> removeDevice(String number, int deviceId) {
       return store.removeDevice(number, deviceId);
     }
+
+    @Override
+    public Future<Boolean> beginDeletion(AccountRecord deletion) {
+      return store.beginDeletion(deletion);
+    }
+
+    @Override
+    public Future<java.util.List<AccountRecord>> pendingDeletions() {
+      return store.pendingDeletions();
+    }
+
+    @Override
+    public Future<Optional<AccountRecord>> pendingDeletion(String number) {
+      return store.pendingDeletion(number);
+    }
+
+    @Override
+    public Future<Void> endDeletion(String number) {
+      return store.endDeletion(number);
+    }
   }
 }

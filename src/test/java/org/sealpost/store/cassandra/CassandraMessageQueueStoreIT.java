@@ -211,6 +211,30 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     assertThat(await(store.read(BOB_1, 0, 10))).as("an ack without an answer deletes it too").isEmpty();
   }
 
+  /**
+   * A purged queue leaves only its head, which expires once every ack's delete stamped ahead of the
+   * clock is in the past; until then a new queue of the device key (the number registered again,
+   * Redis's counter forgotten) is seeded from it, past every position the old queue used.
+   */
+  @Test
+  void aPurgedQueuesHeadExpiresAndANewQueueStartsPastItsPositions() {
+    List<Envelope> old = await(store.append(List.of(envelope(BOB_1, "a", NOW), envelope(BOB_1, "b", NOW))));
+    await(store.deleteAll(BOB_1, List.of(old.get(1).getSeq()))); // a delete stamped a day ahead
+
+    await(store.purge(BOB_1));
+
+    List<Row> rows = await(stores.cql().rows(SimpleStatement.newInstance("SELECT seq, TTL(last_seq) FROM "
+        + keyspace.options().keyspace() + ".queue WHERE number = ? AND device = ?", BOB, 1)));
+    assertThat(rows).singleElement().satisfies(head -> {
+      assertThat(head.getLong(0)).isZero();
+      assertThat((long) head.getInt(1)).isBetween(QueueTable.PURGED_HEAD_TTL.toSeconds() - 60,
+          QueueTable.PURGED_HEAD_TTL.toSeconds());
+    });
+    List<Envelope> fresh = await(store.append(List.of(envelope(BOB_1, "c", NOW))));
+    assertThat(fresh.get(0).getSeq()).isGreaterThan(old.get(1).getSeq());
+    assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("c");
+  }
+
   @Test
   void envelopesAreWrittenWithTheQueueTtl() {
     await(store.append(List.of(envelope(BOB_1, "a", NOW))));
