@@ -1,9 +1,8 @@
 package org.sealpost.cli;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -19,8 +18,16 @@ final class Prompt {
     }
     out.print(question);
     out.flush();
-    // Not closed: closing would close System.in for the rest of the process.
-    BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    return stdin.readLine();
+    // Byte by byte, not through a buffered reader: one would read ahead and take the next answer.
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    for (int b = System.in.read(); b != '\n'; b = System.in.read()) {
+      if (b < 0) {
+        return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+      }
+      if (b != '\r') {
+        line.write(b);
+      }
+    }
+    return line.toString(StandardCharsets.UTF_8);
   }
 }

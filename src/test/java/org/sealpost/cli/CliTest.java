@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.Main;
+import org.sealpost.protocol.AccountExport;
 import org.sealpost.testing.TestServer;
 import picocli.CommandLine;
 
@@ -135,6 +136,43 @@ class CliTest {
     assertThat(sent.exit()).as(sent.err()).isZero();
     assertThat(received.exit()).as(received.err()).isZero();
     assertThat(received.out().lines()).containsExactly(alice + ": via the second node");
+  }
+
+  /**
+   * The owner leaving from the command line: export prints what the server holds as JSON; delete
+   * asks to type the number, has a code sent and asks for it; afterwards the number is unknown.
+   */
+  @Test
+  void anAccountIsExportedThenDeletedFromTheCommandLine() throws Exception {
+    register(alice, "alice");
+    register(bob, "bob");
+
+    Run export = run("account", "export", "--state", state("alice"));
+    assertThat(export.exit()).as(export.err()).isZero();
+    AccountExport parsed = parseJson(export.out());
+    assertThat(parsed.getNumber()).isEqualTo(alice);
+    assertThat(parsed.getDevicesList()).singleElement().satisfies(d -> assertThat(d.getName()).isEqualTo("alice"));
+
+    Run refused = typing("not my number\n", "account", "delete", "--state", state("alice"));
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("not confirmed");
+    Run noCode = typing(alice + "\n\n", "account", "delete", "--state", state("alice"));
+    assertThat(noCode.exit()).isEqualTo(RegisterCommand.CODE_NOT_ENTERED);
+    assertThat(noCode.out()).contains("--code CODE");
+
+    Run deleted = typing(alice + "\n" + TestServer.TEST_CODE + "\n", "account", "delete", "--state", state("alice"));
+    assertThat(deleted.exit()).as(deleted.err()).isZero();
+    assertThat(deleted.out()).contains("A deletion code was sent to " + alice).contains("Deleted " + alice);
+
+    Run toGone = run("send", "--state", state("bob"), "--to", alice, "--text", "are you there?");
+    assertThat(toGone.exit()).isNotZero();
+    assertThat(toGone.err()).contains("404");
+  }
+
+  private static AccountExport parseJson(String json) throws Exception {
+    AccountExport.Builder export = AccountExport.newBuilder();
+    com.google.protobuf.util.JsonFormat.parser().merge(json, export);
+    return export.build();
   }
 
   @Test
