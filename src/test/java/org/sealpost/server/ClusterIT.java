@@ -3,6 +3,7 @@ package org.sealpost.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.sealpost.testing.Await.await;
 
+import com.google.protobuf.Empty;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -34,8 +35,16 @@ import org.sealpost.client.GroupInfo;
 import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
+import org.sealpost.client.RequestFailedException;
+import org.sealpost.client.RestClient;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.client.SentMessage;
+import org.sealpost.client.WireConnection;
+import org.sealpost.protocol.DeleteAccountRequest;
+import org.sealpost.protocol.DeletionCodeResponse;
+import org.sealpost.protocol.DeviceCredentials;
+import org.sealpost.protocol.LinkCode;
+import org.sealpost.protocol.Response;
 import org.sealpost.testing.ServerProcess;
 import org.sealpost.testing.TestCluster;
 import org.sealpost.testing.TestServer;
@@ -170,6 +179,51 @@ class ClusterIT {
     assertThat(daveEvents.timesSeen(toDave.ticked)).containsOnly(1);
     assertThat(bob.connectedServer()).isNotEqualTo(cluster.httpUri(2));
     assertThat(carol.connectedServer()).isNotEqualTo(cluster.httpUri(2));
+  }
+
+  /**
+   * An account deleted through one node: its device connected to another node is disconnected,
+   * and no node accepts its credentials after (nodes 1 and 3: node 2 was killed above).
+   */
+  @Test
+  @Order(4)
+  void deletingAnAccountClosesItsConnectionsOnEveryNode() {
+    String number = ServerProcess.number(nextNumber++);
+    RestClient rest = new RestClient(vertx, cluster.httpUri(1));
+    String session = await(rest.requestCode(number), 30).getSessionId();
+    DeviceCredentials phone = await(rest.verify(number, session, TestServer.TEST_CODE, 11, "phone"), 30);
+    WireConnection onNode1 = connection(1, phone);
+    LinkCode code = await(onNode1.call("POST", "/v1/devices/link-code", Empty.getDefaultInstance(), LinkCode.parser()), 30);
+    DeviceCredentials laptop = await(rest.link(number, code.getCode(), 12, "laptop"), 30);
+    WireConnection onNode3 = connection(3, laptop);
+    CountDownLatch laptopClosed = new CountDownLatch(1);
+    onNode3.onClose(laptopClosed::countDown);
+
+    await(onNode1.call("POST", "/v1/accounts/me/deletion-code", Empty.getDefaultInstance(),
+        DeletionCodeResponse.parser()), 30);
+    Response deleted = await(onNode1.request("DELETE", "/v1/accounts/me",
+        DeleteAccountRequest.newBuilder().setPassword(phone.getPassword()).setCode(TestServer.TEST_CODE).build()), 30);
+
+    assertThat(deleted.getStatus()).isEqualTo(200);
+    assertThat(awaitLatch(laptopClosed, 15)).as("the laptop's connection on node 3 closed").isTrue();
+    Throwable refused = org.sealpost.testing.Await.failure(
+        await(WireConnection.tcp(vertx, "127.0.0.1", cluster.node(3).tcpPort()), 30)
+            .authenticate(number, laptop.getDeviceId(), laptop.getPassword()));
+    assertThat(((RequestFailedException) refused).status()).isEqualTo(401);
+  }
+
+  private WireConnection connection(int node, DeviceCredentials device) {
+    WireConnection connection = await(WireConnection.tcp(vertx, "127.0.0.1", cluster.node(node).tcpPort()), 30);
+    await(connection.authenticate(device.getNumber(), device.getDeviceId(), device.getPassword()), 30);
+    return connection;
+  }
+
+  private static boolean awaitLatch(CountDownLatch latch, int seconds) {
+    try {
+      return latch.await(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Registers a device through {@code registerAt} and connects it with every node known, node {@code first} first. */
