@@ -195,8 +195,11 @@ public abstract class BlobStoreContract {
     return id;
   }
 
-  @Test
-  void ownedByListsTheOwnersLiveBlobsAndPendingUploadsOnly() throws Exception {
+  /** What +15550001 and +15550002 hold: an expired blob, a live one and an unfinished upload; the other a blob and an upload. */
+  private record TwoOwners(BlobStore store, byte[] content, String expired, String blob, String upload,
+      String othersBlob, String othersUpload) {}
+
+  private TwoOwners twoOwners() throws Exception {
     BlobStore store = open(vertx, dir.resolve("blobs"), clock);
     byte[] content = random(3000);
     String expired = completeBlob(store, "+15550001", content, Duration.ofHours(1));
@@ -205,38 +208,37 @@ public abstract class BlobStoreContract {
     String upload = pendingUpload(store, "+15550001", content, 1000);
     String othersBlob = completeBlob(store, "+15550002", content, Duration.ofDays(30));
     String othersUpload = pendingUpload(store, "+15550002", content, 10);
+    return new TwoOwners(store, content, expired, blob, upload, othersBlob, othersUpload);
+  }
 
-    List<BlobRecord> owned = await(store.ownedBy("+15550001"));
+  @Test
+  void ownedByListsTheOwnersLiveBlobsAndPendingUploadsOnly() throws Exception {
+    TwoOwners t = twoOwners();
 
-    assertThat(owned).extracting(BlobRecord::getId).containsExactlyInAnyOrder(blob, upload)
-        .doesNotContain(expired);
-    assertThat(owned).allSatisfy(record -> assertThat(record.getLength()).isEqualTo(content.length));
-    assertThat(owned).filteredOn(BlobRecord::getComplete).extracting(BlobRecord::getId).containsExactly(blob);
-    assertThat(await(store.ownedBy("+15550002"))).extracting(BlobRecord::getId)
-        .containsExactlyInAnyOrder(othersBlob, othersUpload);
-    assertThat(await(store.ownedBy("+15550009"))).isEmpty();
+    List<BlobRecord> owned = await(t.store().ownedBy("+15550001"));
+
+    assertThat(owned).extracting(BlobRecord::getId).containsExactlyInAnyOrder(t.blob(), t.upload())
+        .doesNotContain(t.expired());
+    assertThat(owned).allSatisfy(record -> assertThat(record.getLength()).isEqualTo(t.content().length));
+    assertThat(owned).filteredOn(BlobRecord::getComplete).extracting(BlobRecord::getId).containsExactly(t.blob());
+    assertThat(await(t.store().ownedBy("+15550002"))).extracting(BlobRecord::getId)
+        .containsExactlyInAnyOrder(t.othersBlob(), t.othersUpload());
+    assertThat(await(t.store().ownedBy("+15550009"))).isEmpty();
   }
 
   @Test
   void deleteOwnedByDeletesTheOwnersBlobsAndUploadsAndNothingElse() throws Exception {
-    BlobStore store = open(vertx, dir.resolve("blobs"), clock);
-    byte[] content = random(3000);
-    String expired = completeBlob(store, "+15550001", content, Duration.ofHours(1));
-    clock.advance(Duration.ofHours(2));
-    String blob = completeBlob(store, "+15550001", content, Duration.ofDays(30));
-    String upload = pendingUpload(store, "+15550001", content, 1000);
-    String othersBlob = completeBlob(store, "+15550002", content, Duration.ofDays(30));
-    String othersUpload = pendingUpload(store, "+15550002", content, 10);
+    TwoOwners t = twoOwners();
 
-    int deleted = await(store.deleteOwnedBy("+15550001"));
+    int deleted = await(t.store().deleteOwnedBy("+15550001"));
 
     assertThat(deleted).as("the expired blob not swept yet counts too").isEqualTo(3);
-    assertThat(await(store.blob(blob))).isEmpty();
-    assertThat(await(store.upload(upload))).isEmpty();
-    assertThat(await(store.ownedBy("+15550001"))).isEmpty();
-    assertThat(await(store.sweep())).as("the expired blob " + expired + " was deleted, not left to sweep").isZero();
-    assertThat(Files.readAllBytes(await(store.blob(othersBlob)).orElseThrow().data())).isEqualTo(content);
-    assertThat(await(store.upload(othersUpload)).orElseThrow().offset()).isEqualTo(10);
-    assertThat(await(store.deleteOwnedBy("+15550001"))).isZero();
+    assertThat(await(t.store().blob(t.blob()))).isEmpty();
+    assertThat(await(t.store().upload(t.upload()))).isEmpty();
+    assertThat(await(t.store().ownedBy("+15550001"))).isEmpty();
+    assertThat(await(t.store().sweep())).as("the expired blob " + t.expired() + " was deleted, not left to sweep").isZero();
+    assertThat(Files.readAllBytes(await(t.store().blob(t.othersBlob())).orElseThrow().data())).isEqualTo(t.content());
+    assertThat(await(t.store().upload(t.othersUpload())).orElseThrow().offset()).isEqualTo(10);
+    assertThat(await(t.store().deleteOwnedBy("+15550001"))).isZero();
   }
 }
