@@ -246,11 +246,6 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
   }
 
   /**
-   * Walks every queue's head (one row per device) and each queue from its floor, deleting envelopes
-   * accepted before {@code envelopesBefore} in conditional batches; then the dedupe records. The
-   * TTL on envelopes does the same job continuously, so this sweep rarely finds much.
-   */
-  /**
    * Clears the queue, then gives the head row a TTL ({@link QueueTable#PURGED_HEAD_TTL}) and
    * forgets the turn's counter. The head cannot go at once: acks left deletes stamped up to {@link
    * QueueTable#BLIND_DELETE_AHEAD} ahead of the clock at this queue's positions, so a new queue of
@@ -274,6 +269,11 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
     return claims.forgetSendsOf(number);
   }
 
+  /**
+   * Walks every queue's head (one row per device) and each queue from its floor, deleting envelopes
+   * accepted before {@code envelopesBefore} in conditional batches; then the dedupe records. The
+   * TTL on envelopes does the same job continuously, so this sweep rarely finds much.
+   */
   @Override
   public Future<Long> deleteExpired(long envelopesBefore, long dedupeBefore) {
     long[] deleted = {0};
