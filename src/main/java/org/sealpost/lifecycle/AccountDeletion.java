@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.sealpost.accounts.AccountsService;
 import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.errors.ErrorCode;
@@ -184,7 +185,7 @@ public final class AccountDeletion {
             : Future.failedFuture(err));
   }
 
-  private static <T> Future<Void> each(List<T> items, java.util.function.Function<T, Future<?>> step) {
+  private static <T> Future<Void> each(List<T> items, Function<T, Future<?>> step) {
     List<Future<?>> all = new ArrayList<>(items.size());
     items.forEach(item -> all.add(step.apply(item)));
     return Future.all(all).mapEmpty();

@@ -14,8 +14,8 @@ import org.sealpost.protocol.ExportedMedia;
 import org.sealpost.protocol.Group;
 import org.sealpost.store.DeviceKey;
 import org.sealpost.store.proto.AccountRecord;
-import org.sealpost.store.proto.DeviceRecord;
 import org.sealpost.store.proto.BlobRecord;
+import org.sealpost.store.proto.DeviceRecord;
 
 /**
  * What the server holds about an account (GET /v1/accounts/me/export), read from every store an

@@ -2,6 +2,7 @@ package org.sealpost.lifecycle;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Clock;
 import java.time.Duration;
 import org.sealpost.store.CodeStore;
 import org.slf4j.Logger;
@@ -21,11 +22,11 @@ public final class AccountSweeper extends VerticleBase {
 
   private final AccountDeletion deletion;
   private final CodeStore codes;
-  private final java.time.Clock clock;
+  private final Clock clock;
   private long timer = -1;
   private boolean sweeping;
 
-  public AccountSweeper(AccountDeletion deletion, CodeStore codes, java.time.Clock clock) {
+  public AccountSweeper(AccountDeletion deletion, CodeStore codes, Clock clock) {
     this.deletion = deletion;
     this.codes = codes;
     this.clock = clock;
