@@ -136,6 +136,7 @@ final class OfflineDrainScenario {
       ByteBuffer.wrap(payload).putInt(receiver);
       SendMessageRequest request = SendMessageRequest.newBuilder().setMessageId(id)
           .setDestination(receivers.get(receiver).getNumber()).setTimestamp(System.currentTimeMillis())
+          .setFirstAttempt(true)
           .addMessages(OutgoingMessage.newBuilder().setDeviceId(receivers.get(receiver).getDeviceId())
               .setType(ContentType.SIGNAL_MESSAGE).setContent(ByteString.copyFrom(payload)))
           .build();

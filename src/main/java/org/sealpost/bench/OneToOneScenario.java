@@ -105,6 +105,7 @@ final class OneToOneScenario {
         .setMessageId(id)
         .setDestination(clients.get(to).number())
         .setTimestamp(System.currentTimeMillis())
+        .setFirstAttempt(true)
         .addMessages(OutgoingMessage.newBuilder().setDeviceId(1).setType(ContentType.SIGNAL_MESSAGE)
             .setContent(ByteString.copyFrom(payload)))
         .build();

@@ -88,7 +88,7 @@ final class MessageSender {
 
   private Future<SendMessageResponse> attempt(String destination, byte[] plaintext, MessageId id, long timestamp,
       CallSignal call, int attempt) {
-    return crypto.run(() -> encrypt(destination, plaintext, id, timestamp, call))
+    return crypto.run(() -> encrypt(destination, plaintext, id, timestamp, call, attempt == 1))
         .compose(request -> api.call("PUT", "/v1/messages", request, SendMessageResponse.parser()))
         .recover(error -> {
           if (!(error instanceof RequestFailedException failed) || attempt >= MAX_ATTEMPTS) {
@@ -112,13 +112,14 @@ final class MessageSender {
 
   /** One ciphertext per device with a session; all or nothing (a failure leaves no ratchet advanced). */
   private SendMessageRequest encrypt(String destination, byte[] plaintext, MessageId id, long timestamp,
-      CallSignal call) throws Exception {
+      CallSignal call, boolean first) throws Exception {
     if (!store.identitiesOf(destination).stream().allMatch(FileProtocolStore.KnownIdentity::isTrusted)) {
       throw new IdentityChangedException(destination);
     }
     return store.files().batch(() -> {
       SendMessageRequest.Builder request = SendMessageRequest.newBuilder()
-          .setMessageId(id.bytes()).setDestination(destination).setTimestamp(timestamp).setCall(call);
+          .setMessageId(id.bytes()).setDestination(destination).setTimestamp(timestamp).setCall(call)
+          .setFirstAttempt(first);
       for (int device : usableSessions(destination)) {
         SessionCipher cipher = new SessionCipher(store, new SignalProtocolAddress(destination, device));
         CiphertextMessage ciphertext;

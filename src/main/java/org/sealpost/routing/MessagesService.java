@@ -97,7 +97,7 @@ public final class MessagesService {
             return Future.succeededFuture(SendMessageResponse.newBuilder().setServerTimestamp(now).build());
           }
           DedupeKey key = new DedupeKey(sender.number(), request.getDestination(), request.getMessageId());
-          return queues.appendOnce(key, now, envelopes).map(result -> {
+          return queues.appendOnce(key, now, envelopes, request.getFirstAttempt()).map(result -> {
             result.stored().forEach(router::deliver);
             return SendMessageResponse.newBuilder()
                 .setServerTimestamp(result.serverTimestamp())
@@ -133,7 +133,7 @@ public final class MessagesService {
       List<Envelope> missed = new ArrayList<>(envelopes.size());
       envelopes.forEach(envelope -> missed.add(envelope.toBuilder().setEphemeral(false).build()));
       DedupeKey key = new DedupeKey(sender.number(), request.getDestination(), request.getMessageId());
-      return queues.appendOnce(key, now, missed).map(result -> {
+      return queues.appendOnce(key, now, missed, request.getFirstAttempt()).map(result -> {
         result.stored().forEach(router::deliver);
         return SendMessageResponse.newBuilder()
             .setServerTimestamp(result.serverTimestamp())

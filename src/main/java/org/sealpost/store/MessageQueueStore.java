@@ -32,6 +32,18 @@ public interface MessageQueueStore {
    */
   Future<AppendResult> appendOnce(DedupeKey key, long serverTimestamp, List<Envelope> envelopes);
 
+  /**
+   * As {@link #appendOnce(DedupeKey, long, List)}; {@code firstAttempt} says the client never sent
+   * this key before, so only a concurrent send can have claimed it. A store whose long-term record
+   * of sends costs a read (Cassandra) skips that read then, and its short-term memory of sends
+   * still stores concurrent and quick retries once. A client that sets it on a late retry risks
+   * only its own message being stored twice.
+   */
+  default Future<AppendResult> appendOnce(DedupeKey key, long serverTimestamp, List<Envelope> envelopes,
+      boolean firstAttempt) {
+    return appendOnce(key, serverTimestamp, envelopes);
+  }
+
   /** Up to {@code limit} envelopes of a device with position greater than {@code afterSeq}, in order. */
   Future<List<Envelope>> read(DeviceKey device, long afterSeq, int limit);
 

@@ -62,7 +62,8 @@ class DurabilityTest {
       DeviceCredentials aliceCredentials = server.register();
       DeviceCredentials bob = server.register();
       ByteString id = TestDevice.newMessageId();
-      SendMessageResponse first = server.device(aliceCredentials).send(bob.getNumber(), List.of(1), id, "once");
+      SendMessageResponse first = server.device(aliceCredentials).sendFirstAttempt(bob.getNumber(), List.of(1), id,
+          "once");
 
       server.restart();
       TestDevice alice = server.device(aliceCredentials);

@@ -204,7 +204,7 @@ class MessageDeliveryTest {
     DeviceCredentials bobCredentials = server.register();
     ByteString id = TestDevice.newMessageId();
 
-    SendMessageResponse first = alice.send(bobCredentials.getNumber(), List.of(1), id, "once");
+    SendMessageResponse first = alice.sendFirstAttempt(bobCredentials.getNumber(), List.of(1), id, "once");
     SendMessageResponse retry = alice.send(bobCredentials.getNumber(), List.of(1), id, "once");
     ByteString next = TestDevice.newMessageId();
     alice.send(bobCredentials.getNumber(), List.of(1), next, "after");

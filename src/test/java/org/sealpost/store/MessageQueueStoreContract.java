@@ -229,6 +229,22 @@ public abstract class MessageQueueStoreContract {
     assertThat(seqs(other.stored())).containsExactly(2L);
   }
 
+  /** A client's first attempt at a key and its retries: stored once, whichever says it is first. */
+  @Test
+  void aFirstAttemptIsStoredOnceAndItsRetriesAreDuplicates() {
+    List<AppendResult> firsts = inParallel(10,
+        i -> store.appendOnce(dedupeKey("m1"), NOW + i, List.of(envelope(BOB_1, "a" + i, NOW + i)), true));
+    List<AppendResult> stored = firsts.stream().filter(r -> !r.duplicate()).toList();
+    assertThat(stored).hasSize(1);
+    long accepted = stored.get(0).serverTimestamp();
+
+    assertThat(await(store.appendOnce(dedupeKey("m1"), NOW + 20, List.of(envelope(BOB_1, "retry", NOW)), false)))
+        .isEqualTo(new AppendResult(accepted, true, List.of()));
+    assertThat(await(store.appendOnce(dedupeKey("m1"), NOW + 21, List.of(envelope(BOB_1, "retry", NOW)), true)))
+        .as("a quick retry that wrongly says it is first").isEqualTo(new AppendResult(accepted, true, List.of()));
+    assertThat(await(store.count(BOB_1))).isEqualTo(1);
+  }
+
   @Test
   void dedupeKeysDifferBySenderAndDestination() {
     ByteString id = ByteString.copyFromUtf8("same");

@@ -133,6 +133,13 @@ public final class TestDevice implements AutoCloseable {
     return await(sendAsync(to, devices, messageId, content));
   }
 
+  /** As {@link #send}, marked as the client's first attempt with this id, as the SDK marks it. */
+  public SendMessageResponse sendFirstAttempt(String to, List<Integer> devices, ByteString messageId, String content) {
+    return await(connection.call("PUT", "/v1/messages",
+        request(to, devices, messageId, content, false).toBuilder().setFirstAttempt(true).build(),
+        SendMessageResponse.parser()));
+  }
+
   public Future<SendMessageResponse> sendAsync(String to, List<Integer> devices, ByteString messageId, String content) {
     return connection.call("PUT", "/v1/messages", request(to, devices, messageId, content, false),
         SendMessageResponse.parser());

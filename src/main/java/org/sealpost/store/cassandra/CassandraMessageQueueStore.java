@@ -118,8 +118,14 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
 
   @Override
   public Future<AppendResult> appendOnce(DedupeKey key, long serverTimestamp, List<Envelope> envelopes) {
+    return appendOnce(key, serverTimestamp, envelopes, false);
+  }
+
+  @Override
+  public Future<AppendResult> appendOnce(DedupeKey key, long serverTimestamp, List<Envelope> envelopes,
+      boolean firstAttempt) {
     List<Envelope> copy = List.copyOf(envelopes);
-    return claims.claim(key, serverTimestamp).compose(claim -> {
+    return claims.claim(key, serverTimestamp, firstAttempt).compose(claim -> {
       if (!claim.won()) {
         return Future.succeededFuture(new AppendResult(claim.serverTimestamp(), true, List.of()));
       }

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * it, never losing it.
  *
  * <p>No Paxos: one Redis round trip, one plain read and one plain write to Cassandra per send, and
- * one more Redis round trip. The record is read and written at the configured consistency level,
+ * one more Redis round trip. A send whose client says it is its first attempt at the key
+ * ({@code SendMessageRequest.first_attempt}) skips the read: no earlier send can have stored it,
+ * and a concurrent or quick retry finds the claim or the stored mark in Redis. The record is read and written at the configured consistency level,
  * so a retry sees a stored send's record when reads and writes overlap (QUORUM or LOCAL_QUORUM
  * both ways); at ONE a retry after Redis forgot the send may store it again. Only the expiry sweep
  * deletes records conditionally, so it never deletes a record written again meanwhile.
@@ -102,14 +104,22 @@ final class DedupeClaims {
     return cql.prepareAll(D.class).map(statements -> new DedupeClaims(cql, sends, clock, statements));
   }
 
-  /** Claims {@code key}, waiting while another send's claim on it is pending. */
-  Future<Claim> claim(DedupeKey key, long serverTimestamp) {
-    return claim(key, serverTimestamp, UUID.randomUUID(), clock.millis() + PENDING_WAIT.toMillis(), 0);
+  /**
+   * Claims {@code key}, waiting while another send's claim on it is pending. A first attempt (its
+   * client never sent the key before) that wins in Redis has nothing to find in Cassandra, so it
+   * skips the read.
+   */
+  Future<Claim> claim(DedupeKey key, long serverTimestamp, boolean firstAttempt) {
+    return claim(key, serverTimestamp, firstAttempt, UUID.randomUUID(), clock.millis() + PENDING_WAIT.toMillis(), 0);
   }
 
-  private Future<Claim> claim(DedupeKey key, long serverTimestamp, UUID owner, long giveUpAt, int attempt) {
+  private Future<Claim> claim(DedupeKey key, long serverTimestamp, boolean firstAttempt, UUID owner, long giveUpAt,
+      int attempt) {
     long now = clock.millis();
     return sends.claim(pendingKey(key), owner.toString(), TAKEOVER_AFTER).compose(found -> {
+      if (found.won() && firstAttempt) {
+        return Future.succeededFuture(new Claim(true, serverTimestamp, owner, now));
+      }
       if (found.won()) {
         return storedBefore(key, owner).map(stored -> stored < 0
             ? new Claim(true, serverTimestamp, owner, now)
@@ -121,7 +131,7 @@ final class DedupeClaims {
       if (clock.millis() >= giveUpAt) {
         return Future.failedFuture(Cql.unavailable("the first send of this message is still being stored"));
       }
-      return cql.pause(attempt).compose(v -> claim(key, serverTimestamp, owner, giveUpAt, attempt + 1));
+      return cql.pause(attempt).compose(v -> claim(key, serverTimestamp, firstAttempt, owner, giveUpAt, attempt + 1));
     });
   }
 

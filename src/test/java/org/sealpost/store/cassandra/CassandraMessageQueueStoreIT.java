@@ -293,6 +293,21 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
     assertThat(contents(await(otherNode.messages().read(BOB_1, 0, 10)))).containsExactly("a");
   }
 
+  /**
+   * A first attempt skips reading the dedupe record but still writes it, so a retry after Redis
+   * forgot the send (another node, a Redis restart) finds it there.
+   */
+  @Test
+  void aFirstAttemptsRecordAnswersARetryAfterRedisForgot(Vertx vertx) {
+    AppendResult first = await(store.appendOnce(dedupeKey("m1"), NOW, List.of(envelope(BOB_1, "a", NOW)), true));
+    assertThat(first.duplicate()).isFalse();
+    otherNode = keyspace.openForgettingTurns(vertx);
+
+    assertThat(await(otherNode.messages().appendOnce(dedupeKey("m1"), NOW + 1, List.of(envelope(BOB_1, "a", NOW)),
+        false))).isEqualTo(new AppendResult(NOW, true, List.of()));
+    assertThat(contents(await(otherNode.messages().read(BOB_1, 0, 10)))).containsExactly("a");
+  }
+
   private QueueTable table() {
     return await(QueueTable.prepare(stores.cql()));
   }
