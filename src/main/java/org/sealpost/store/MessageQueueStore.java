@@ -75,7 +75,9 @@ public interface MessageQueueStore {
    * Acks that answer with receipts: deletes the device's envelopes at {@code seqs} and appends
    * (as {@link #append}) what {@code receiptsFor} makes of the seqs that were there (in
    * {@code seqs}' order); returns what was appended. A repeated ack finds nothing, so it sends no
-   * second receipt. Stores that can make it one atomic write do (no ack kept without its receipt
+   * second receipt. A store that would need a read per ack to know which seqs were there (Cassandra)
+   * passes every seq acked instead: callers ack only envelopes they delivered, and a second receipt
+   * is taken once by message id. Stores that can make it one atomic write do (no ack kept without its receipt
    * after a crash; {@code receiptsFor} then runs inside that write and must be quick and pure); the
    * default deletes one by one, then appends.
    */

@@ -33,6 +33,14 @@ public abstract class MessageQueueStoreContract {
   /** A new, empty store. The subclass releases what it opened (e.g. in an @AfterEach). */
   protected abstract MessageQueueStore newStore(Vertx vertx) throws Exception;
 
+  /**
+   * Whether {@link MessageQueueStore#deleteThenAppend} passes only the seqs that were there; a
+   * store that does not passes every seq acked.
+   */
+  protected boolean acksTellWhatWasThere() {
+    return true;
+  }
+
   @BeforeEach
   void createStore(Vertx vertx) throws Exception {
     store = newStore(vertx);
@@ -149,10 +157,15 @@ public abstract class MessageQueueStoreContract {
 
     assertThat(contents(receipt)).containsExactly("receipt");
     assertThat(seqs(receipt)).containsExactly(1L);
-    assertThat(again).isEmpty();
     assertThat(await(store.count(BOB_1))).isZero();
-    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("receipt");
-    assertThat(await(store.deleteThenAppend(BOB_2, List.of(1L), deleted -> List.of()))).isEmpty();
+    if (acksTellWhatWasThere()) {
+      assertThat(again).isEmpty();
+      assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("receipt");
+    } else {
+      assertThat(contents(again)).as("a repeated ack's second receipt").containsExactly("receipt");
+      assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("receipt", "receipt");
+    }
+    assertThat(await(store.deleteThenAppend(BOB_2, List.of(1L, 2L), deleted -> List.of()))).isEmpty();
     assertThat(await(store.count(BOB_2))).isZero();
   }
 
@@ -167,10 +180,13 @@ public abstract class MessageQueueStoreContract {
       return List.of(envelope(BOB_2, "receipt of " + deleted, NOW));
     }));
 
-    assertThat(asked).containsExactly(List.of(3L, 1L));
-    assertThat(contents(receipts)).containsExactly("receipt of [3, 1]");
+    List<Long> made = acksTellWhatWasThere() ? List.of(3L, 1L) : List.of(3L, 2L, 1L, 7L);
+    assertThat(asked).containsExactly(made);
+    assertThat(contents(receipts)).containsExactly("receipt of " + made);
     assertThat(await(store.count(BOB_1))).isZero();
-    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("receipt of [3, 1]");
+    assertThat(contents(await(store.read(BOB_2, 0, 10)))).containsExactly("receipt of " + made);
+    // Nothing acked moves the positions back, there or not.
+    assertThat(seqs(await(store.append(List.of(envelope(BOB_1, "d", NOW)))))).containsExactly(4L);
   }
 
   @Test

@@ -50,21 +50,22 @@ import org.slf4j.LoggerFactory;
  * <h2>Which writes are Paxos</h2>
  * Clears and floor moves (at most one per {@link #FLOOR_STRIDE} acks) are conditional batches on
  * the head row's floor, and seeding a device's counter reads its head at the serial level. Nothing
- * else: not appends (above), not the dedupe claim ({@link DedupeClaims}), not acks. An ack that
- * answers whether its envelopes were there ({@link #delete}, {@link #deleteThenAppend}: receipts
- * only for what was there) reads which of its positions are there, with their write times, and
- * deletes those with plain deletes, each stamped one microsecond after its row's write time (or
- * this node's clock, if later): rows are stamped by the clock of the node that appended them, and
- * a delete stamped by a clock behind it would silently not delete. An ack that answers nothing
- * ({@link #deleteAll}) reads nothing: its deletes are stamped a day ahead of this node's clock.
- * Since a position is never written again, a stamp ahead of the clock shadows nothing else.
+ * else: not appends (above), not the dedupe claim ({@link DedupeClaims}), not acks. Acks on the
+ * message path ({@link #deleteAll}, {@link #deleteThenAppend}) read nothing: their deletes are
+ * stamped a day ahead of this node's clock, since rows are stamped by the clock of the node that
+ * appended them and a delete stamped by a clock behind it would silently not delete. A position
+ * is never written again, so a stamp ahead of the clock shadows nothing else. So {@link
+ * #deleteThenAppend} makes receipts of every seq acked, not only of those still there. Only
+ * {@link #delete}, which answers whether its envelope was there, reads it first (with its write
+ * time) and stamps its delete one microsecond after it.
  *
  * <h2>Differences from the embedded store</h2>
  * A multi-device {@link #append} is atomic per device, not across devices: Cassandra has no
  * conditional batch across partitions. If one device's batch fails, the others' may be stored, and
  * the call fails. {@link #appendOnce} orders the dedupe claim before the envelopes (see {@link
  * DedupeClaims}) so such a failure releases the claim and the client's retry stores the message
- * again (possibly twice on some devices) rather than losing it. {@link #deleteExpired} counts the
+ * again (possibly twice on some devices) rather than losing it. {@link #deleteThenAppend} makes
+ * receipts of every seq acked, whether or not it was still there. {@link #deleteExpired} counts the
  * rows its batches deleted; a row acked between its scan and its batch is counted too.
  */
 final class CassandraMessageQueueStore implements MessageQueueStore {
@@ -169,30 +170,40 @@ final class CassandraMessageQueueStore implements MessageQueueStore {
 
   @Override
   public Future<Void> deleteAll(DeviceKey device, List<Long> seqs) {
-    List<Long> wanted = seqs.stream().filter(seq -> seq >= 1).distinct().toList();
-    if (wanted.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<BatchableStatement<?>> deletes = new ArrayList<>(wanted.size());
-    wanted.forEach(seq -> deletes.add(table.deleteBlind(device, seq)));
-    return cql.execute(Cql.batch(deletes)).compose(done -> floorPastStride(device, wanted));
+    return deleteBlind(device, seqs).mapEmpty();
   }
 
+  /**
+   * Deletes without reading which of {@code seqs} are there, like {@link #deleteAll}, then appends
+   * the receipts of every seq acked: the caller acks only envelopes it delivered. Knowing which
+   * were still there would cost a read per ack; without it a repeated ack (a device's two
+   * connections acking one envelope that both were sent) makes a second receipt, which the
+   * sender's devices take once by message id.
+   */
   @Override
   public Future<List<Envelope>> deleteThenAppend(DeviceKey device, List<Long> seqs,
       Function<List<Long>, List<Envelope>> receiptsFor) {
-    return deleteExisting(device, seqs).compose(deleted -> {
+    return deleteBlind(device, seqs).compose(deleted -> {
       List<Envelope> receipts = deleted.isEmpty() ? List.of() : receiptsFor.apply(deleted);
       return receipts.isEmpty() ? Future.succeededFuture(List.of()) : append(receipts);
     });
   }
 
+  /** One batch of deletes stamped ahead of the clock, without a read; returns the seqs deleted. */
+  private Future<List<Long>> deleteBlind(DeviceKey device, List<Long> seqs) {
+    List<Long> wanted = seqs.stream().filter(seq -> seq >= 1).distinct().toList();
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture(wanted);
+    }
+    List<BatchableStatement<?>> deletes = new ArrayList<>(wanted.size());
+    wanted.forEach(seq -> deletes.add(table.deleteBlind(device, seq)));
+    return cql.execute(Cql.batch(deletes)).compose(done -> floorPastStride(device, wanted)).map(wanted);
+  }
+
   /**
-   * Acks: one read of which of {@code seqs} are there (with their write times), then one batch of
-   * plain deletes, each stamped after its row's write time; returns the seqs deleted, in {@code
-   * seqs}' order. Two acks of one envelope at the same moment may both find it there (then both
-   * make its receipt, which the sender takes once by message id); an ack after another finds
-   * nothing.
+   * An ack that answers whether its envelopes were there ({@link #delete}): one read of which of
+   * {@code seqs} are there (with their write times), then one batch of plain deletes, each stamped
+   * after its row's write time; returns the seqs deleted, in {@code seqs}' order.
    */
   private Future<List<Long>> deleteExisting(DeviceKey device, List<Long> seqs) {
     List<Long> wanted = seqs.stream().filter(seq -> seq >= 1).distinct().toList();
