@@ -36,6 +36,9 @@ public interface PendingSends {
   /** Frees the key, if {@code holder} still holds it, so a retry can store the send. */
   Future<Void> release(String key, String holder);
 
-  /** Forgets the key's send stored at {@code serverTimestamp} (its dedupe record expired). */
+  /**
+   * Forgets the key's send stored at {@code serverTimestamp} (its dedupe record expired or was
+   * deleted): its stored mark, or its claim, which a store may keep held after the send is stored.
+   */
   Future<Void> forget(String key, long serverTimestamp);
 }

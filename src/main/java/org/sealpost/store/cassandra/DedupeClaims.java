@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.sealpost.store.MessageQueueStore.DedupeKey;
 import org.sealpost.store.PendingSends;
@@ -26,32 +25,35 @@ import org.slf4j.LoggerFactory;
  * <p>A send claims its key in Redis ({@link PendingSends}: set unless present, one round trip), so
  * of concurrent sends exactly one wins; the winner then reads the key's record in Cassandra (a
  * send stored longer ago than Redis remembers, or before Redis lost its keys, answers as a
- * duplicate from it), queues its envelopes, and marks the key stored: a plain write of the record
- * ({@code server_timestamp}, {@code stored = true}, with the dedupe TTL), then the stored mark in
- * Redis for the retries of the next {@link #REMEMBER_STORED}. A send that loses gets the winner's
- * server timestamp as a duplicate, but only once it is stored: while the claim is pending the
- * loser waits (up to {@link #PENDING_WAIT}, then fails as unavailable), so no sender is told
- * "already sent" for a message that is not queued yet. If the winner fails to queue, it releases
- * its claim and a retry starts afresh; if its node dies in between, the claim lapses after {@link
- * #TAKEOVER_AFTER} and a retry then stores the message, twice if the dead node had in fact queued
- * it, never losing it.
+ * duplicate from it), unless its client says this is its first attempt at the key ({@code
+ * SendMessageRequest.first_attempt}: nothing can be stored yet). It queues its envelopes and
+ * writes the record ({@code server_timestamp}, {@code stored = true}, with the dedupe TTL); its
+ * claim stays in Redis until it lapses ({@link #TAKEOVER_AFTER}). A send that finds the key held
+ * reads the record: stored, it is a duplicate with the winner's server timestamp (and marks the
+ * key stored in Redis for {@link #REMEMBER_STORED}, so further retries need no read); not yet, it
+ * waits (up to {@link #PENDING_WAIT}, then fails as unavailable), so no sender is told "already
+ * sent" for a message that is not queued yet. If the winner fails to queue, it releases its claim
+ * and a retry starts afresh; if its node dies in between, the claim lapses and a retry then stores
+ * the message, twice if the dead node had in fact queued it, never losing it.
  *
- * <p>No Paxos: one Redis round trip, one plain read and one plain write to Cassandra per send, and
- * one more Redis round trip. A send whose client says it is its first attempt at the key
- * ({@code SendMessageRequest.first_attempt}) skips the read: no earlier send can have stored it,
- * and a concurrent or quick retry finds the claim or the stored mark in Redis. The record is read and written at the configured consistency level,
- * so a retry sees a stored send's record when reads and writes overlap (QUORUM or LOCAL_QUORUM
- * both ways); at ONE a retry after Redis forgot the send may store it again. Only the expiry sweep
- * deletes records conditionally, so it never deletes a record written again meanwhile.
+ * <p>No Paxos, and the cost falls on retries: a first attempt costs one Redis round trip and one
+ * plain write to Cassandra; a retry one Redis round trip and a read. The record is read and
+ * written at the configured consistency level, so a retry sees a stored send's record when reads
+ * and writes overlap (QUORUM or LOCAL_QUORUM both ways); at ONE a retry may miss it and store the
+ * message again. Only the expiry sweep deletes records conditionally, so it never deletes a record
+ * written again meanwhile.
  */
 final class DedupeClaims {
   private static final Logger log = LoggerFactory.getLogger(DedupeClaims.class);
 
   /** How long a retry waits for a concurrent first send to finish storing. */
   static final Duration PENDING_WAIT = Duration.ofSeconds(15);
-  /** A claim pending this long belongs to a send that died; far beyond any append's deadline. */
+  /**
+   * A claim lasts this long, stored or not: one whose record is still missing then belongs to a
+   * send that died (far beyond any append's deadline).
+   */
   static final Duration TAKEOVER_AFTER = Duration.ofMinutes(2);
-  /** How long Redis answers retries of a stored send; after that the record in Cassandra does. */
+  /** Once a retry read a stored send's record, Redis answers the retries after it for this long. */
   static final Duration REMEMBER_STORED = Duration.ofMinutes(1);
 
   private static final int SWEEP_PARALLELISM = 32;
@@ -121,61 +123,59 @@ final class DedupeClaims {
         return Future.succeededFuture(new Claim(true, serverTimestamp, owner, now));
       }
       if (found.won()) {
-        return storedBefore(key, owner).map(stored -> stored < 0
-            ? new Claim(true, serverTimestamp, owner, now)
-            : new Claim(false, stored, null, 0));
+        // A send stored longer ago than Redis remembers, or before Redis lost its keys.
+        return recorded(key).transform(read -> read.failed()
+            ? sends.release(pendingKey(key), owner.toString()).transform(v -> Future.failedFuture(read.cause()))
+            : read.result() < 0
+                ? Future.succeededFuture(new Claim(true, serverTimestamp, owner, now))
+                : duplicate(key, read.result()));
       }
       if (!found.pending()) {
         return Future.succeededFuture(new Claim(false, found.storedAt(), null, 0));
       }
-      if (clock.millis() >= giveUpAt) {
-        return Future.failedFuture(Cql.unavailable("the first send of this message is still being stored"));
-      }
-      return cql.pause(attempt).compose(v -> claim(key, serverTimestamp, firstAttempt, owner, giveUpAt, attempt + 1));
+      // Held: the send still being stored, or one stored within TAKEOVER_AFTER (its claim stays).
+      return recorded(key).compose(stored -> {
+        if (stored >= 0) {
+          return duplicate(key, stored);
+        }
+        if (clock.millis() >= giveUpAt) {
+          return Future.failedFuture(Cql.unavailable("the first send of this message is still being stored"));
+        }
+        return cql.pause(attempt).compose(v -> claim(key, serverTimestamp, firstAttempt, owner, giveUpAt, attempt + 1));
+      });
     });
   }
 
-  /**
-   * The server timestamp of the key's stored send in Cassandra (-1: none), read after winning the
-   * claim in Redis; a stored one is marked in Redis again, and a failed read gives the claim up.
-   */
-  private Future<Long> storedBefore(DedupeKey key, UUID owner) {
-    return cql.row(statements.get(D.RECORD).bind(key.sender(), key.destination(), id(key)))
-        .transform(read -> {
-          if (read.failed()) {
-            return sends.release(pendingKey(key), owner.toString()).transform(v -> Future.failedFuture(read.cause()));
-          }
-          Optional<Row> row = read.result();
-          if (row.isEmpty() || !row.get().getBoolean("stored") || row.get().isNull("server_timestamp")) {
-            return Future.succeededFuture(-1L);
-          }
-          long stored = row.get().getLong("server_timestamp");
-          return sends.stored(pendingKey(key), stored, REMEMBER_STORED).transform(v -> Future.succeededFuture(stored));
-        });
+  /** The server timestamp of the key's stored send in Cassandra; -1 when there is none. */
+  private Future<Long> recorded(DedupeKey key) {
+    return cql.row(statements.get(D.RECORD).bind(key.sender(), key.destination(), id(key))).map(row ->
+        row.isEmpty() || !row.get().getBoolean("stored") || row.get().isNull("server_timestamp")
+            ? -1L
+            : row.get().getLong("server_timestamp"));
+  }
+
+  /** A duplicate of the send stored at {@code stored}, marked stored in Redis for the retries after it. */
+  private Future<Claim> duplicate(DedupeKey key, long stored) {
+    return sends.stored(pendingKey(key), stored, REMEMBER_STORED)
+        .transform(marked -> Future.succeededFuture(new Claim(false, stored, null, 0)));
   }
 
   /**
-   * Marks the won claim stored: the record in Cassandra, then Redis. Never fails: the envelopes
-   * are queued either way; a record not written only lets a retry after {@link #REMEMBER_STORED}
-   * store the message again, and a mark not made in Redis makes retries wait, then take over.
+   * Marks the won claim stored: the record in Cassandra, nothing in Redis, where the claim stays
+   * held until it lapses ({@link #TAKEOVER_AFTER}); a retry that finds it held reads the record.
+   * Never fails: the envelopes are queued either way; a record not written makes retries wait,
+   * then take over when the claim lapses and store the message again.
    */
   Future<Void> markStored(DedupeKey key, Claim claim) {
     int ttl = ttlSeconds(claim.claimedAt(), clock.millis());
     BoundStatement record = statements.get(D.STORE)
         .bind(key.sender(), key.destination(), id(key), claim.serverTimestamp(), ttl);
-    return cql.execute(record)
-        .transform(written -> {
-          if (written.failed()) {
-            log.warn("dedupe - could not record a stored send: {}", written.cause().getMessage());
-          }
-          return sends.stored(pendingKey(key), claim.serverTimestamp(), REMEMBER_STORED);
-        })
-        .transform(marked -> {
-          if (marked.failed()) {
-            log.warn("dedupe - could not mark a stored send in Redis: {}", marked.cause().getMessage());
-          }
-          return Future.succeededFuture();
-        });
+    return cql.execute(record).transform(written -> {
+      if (written.failed()) {
+        log.warn("dedupe - could not record a stored send: {}", written.cause().getMessage());
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** Gives up a won claim after its envelopes could not be queued, so a retry can store them. */

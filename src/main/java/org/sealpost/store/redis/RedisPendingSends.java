@@ -11,10 +11,12 @@ import org.sealpost.store.PendingSends;
  * Pending sends in Redis: one key per dedupe key, {@code p:<holder>} while a send stores it (with
  * the lapse as its expiry), then {@code s:<server timestamp>} for a while. A claim is one Lua
  * script ({@code redis/send-claim.lua}: get, or set with expiry), marking stored a plain {@code
- * SET}, a release a compare-and-delete: one round trip each.
+ * SET}, a release a compare-and-delete, forgetting {@code redis/send-forget.lua}: one round trip
+ * each.
  */
 final class RedisPendingSends implements PendingSends {
   static final LuaScript CLAIM = LuaScript.load("send-claim");
+  static final LuaScript FORGET = LuaScript.load("send-forget");
   private static final String HELD = "p:";
   private static final String STORED = "s:";
 
@@ -53,7 +55,6 @@ final class RedisPendingSends implements PendingSends {
 
   @Override
   public Future<Void> forget(String key, long serverTimestamp) {
-    return redis.eval(LuaScript.DELETE_IF_EQUAL, List.of(keyPrefix + key), List.of(STORED + serverTimestamp))
-        .mapEmpty();
+    return redis.eval(FORGET, List.of(keyPrefix + key), List.of(STORED + serverTimestamp)).mapEmpty();
   }
 }
