@@ -10,7 +10,10 @@
 # STORE=cassandra runs the server on conf/production.yaml (the Cassandra and Redis that
 # scripts/cassandra-start.sh and scripts/redis-start.sh start) in keyspace $KEYSPACE (default
 # sealpost_bench) under a fresh Redis key prefix, and also prints Cassandra's CPU during the bench.
-# Give each such run its own --prefix: accounts stay in the keyspace.
+# Give each such run its own --prefix: accounts stay in the keyspace. For figures on Cassandra, use
+# --warmup 40 or more (the server's JVM is new each run and compiles for about a minute) and start
+# each series on an empty Cassandra (scripts/cassandra-stop.sh; rm -rf var/cassandra;
+# scripts/cassandra-start.sh) with a warm-up run: a keyspace per run fills its 512 MB heap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-target/sealpost.jar}
