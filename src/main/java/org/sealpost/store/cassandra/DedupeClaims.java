@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * claim stays in Redis until it lapses ({@link #TAKEOVER_AFTER}). A send that finds the key held
  * reads the record: stored, it is a duplicate with the winner's server timestamp (and marks the
  * key stored in Redis for {@link #REMEMBER_STORED}, so further retries need no read); not yet, it
- * waits (up to {@link #PENDING_WAIT}, then fails as unavailable), so no sender is told "already
- * sent" for a message that is not queued yet. If the winner fails to queue, it releases its claim
+ * waits (up to {@link #PENDING_WAIT}, then fails as unavailable; polling Redis, and the record at
+ * growing intervals), so no sender is told "already sent" for a message that is not queued yet. If the winner fails to queue, it releases its claim
  * and a retry starts afresh; if its node dies in between, the claim lapses and a retry then stores
  * the message, twice if the dead node had in fact queued it, never losing it.
  *
@@ -134,7 +134,10 @@ final class DedupeClaims {
         return Future.succeededFuture(new Claim(false, found.storedAt(), null, 0));
       }
       // Held: the send still being stored, or one stored within TAKEOVER_AFTER (its claim stays).
-      return recorded(key).compose(stored -> {
+      // The record is read on attempts 0, 1, 3, 7, 15, ... only: retries waiting out a dead node's
+      // claims poll Redis, not Cassandra, so a crowd of them stays cheap.
+      Future<Long> record = (attempt & (attempt + 1)) == 0 ? recorded(key) : Future.succeededFuture(-1L);
+      return record.compose(stored -> {
         if (stored >= 0) {
           return duplicate(key, stored);
         }
