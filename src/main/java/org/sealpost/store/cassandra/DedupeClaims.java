@@ -124,11 +124,12 @@ final class DedupeClaims {
       }
       if (found.won()) {
         // A send stored longer ago than Redis remembers, or before Redis lost its keys.
-        return recorded(key).transform(read -> read.failed()
-            ? sends.release(pendingKey(key), owner.toString()).transform(v -> Future.failedFuture(read.cause()))
-            : read.result() < 0
+        return recorded(key)
+            .recover(failure -> sends.release(pendingKey(key), owner.toString())
+                .transform(v -> Future.<Long>failedFuture(failure)))
+            .compose(stored -> stored < 0
                 ? Future.succeededFuture(new Claim(true, serverTimestamp, owner, now))
-                : duplicate(key, read.result()));
+                : duplicate(key, stored));
       }
       if (!found.pending()) {
         return Future.succeededFuture(new Claim(false, found.storedAt(), null, 0));
