@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * client, nothing is refused); outbound bytes past {@code maxOutboundBytes} pause deliveries, and a reader that
  * lets twice that pile up is disconnected (its envelopes stay queued).
  */
-final class Connection {
+final class Connection implements DeliveryConnection {
   /** The message of a 404 for a verb and path no route serves. */
   static final String NO_ROUTE = "no route for this verb and path";
 
@@ -336,7 +336,8 @@ final class Connection {
   // ------------------------------------------------------------------ outbound
 
   /** Sends a server-initiated request (a delivery or a marker); completes with the client's response. */
-  Future<Response> request(String verb, String path, Message body) {
+  @Override
+  public Future<Response> request(String verb, String path, Message body) {
     if (state != State.OPEN) {
       return Future.failedFuture(new IllegalStateException("connection closed"));
     }
@@ -349,7 +350,8 @@ final class Connection {
   }
 
   /** Sends a request whose response nobody waits for (ephemeral envelopes, markers). */
-  void notify(String verb, String path, Message body) {
+  @Override
+  public void notify(String verb, String path, Message body) {
     if (state == State.OPEN) {
       write(Frame.newBuilder().setRequest(Request.newBuilder().setId(nextRequestId++).setVerb(verb).setPath(path)
           .setBody(body.toByteString())).build());
@@ -360,7 +362,8 @@ final class Connection {
    * The client acked a delivery. Acks that arrive together (one read of the socket, say the
    * answers to a drained batch) are stored together: one write, one receipt per sender device.
    */
-  void acknowledge(Envelope envelope) {
+  @Override
+  public void acknowledge(Envelope envelope) {
     ctx.metrics().acked(envelope);
     if (acks.isEmpty()) {
       vertx.getOrCreateContext().runOnContext(v -> storeAcks());
@@ -377,11 +380,13 @@ final class Connection {
             device, batch.size(), err.getMessage()));
   }
 
-  void delivered() {
+  @Override
+  public void delivered() {
     ctx.metrics().delivered();
   }
 
-  Vertx vertx() {
+  @Override
+  public Vertx vertx() {
     return vertx;
   }
 
@@ -397,7 +402,8 @@ final class Connection {
   }
 
   /** False while the peer reads too slowly: deliveries wait for {@link #onDrained}. */
-  boolean writable() {
+  @Override
+  public boolean writable() {
     return !transport.writeQueueFull();
   }
 

@@ -42,7 +42,7 @@ final class DeviceDelivery {
   private final int maxUnackedBytes;
   private final UnackedBytes node;
   private final long ackTimeoutNanos;
-  private final Connection connection;
+  private final DeliveryConnection connection;
 
   private long cursor;
   private int inflight;
@@ -61,7 +61,7 @@ final class DeviceDelivery {
   private boolean stopped;
 
   DeviceDelivery(DeviceKey device, MessageQueueStore queues, int window, int maxUnackedBytes, UnackedBytes node,
-      long ackTimeoutNanos, Connection connection) {
+      long ackTimeoutNanos, DeliveryConnection connection) {
     this.device = device;
     this.queues = queues;
     this.window = window;
@@ -143,7 +143,8 @@ final class DeviceDelivery {
         continue;
       }
       // The rest is read again once the connection drains, the client answers or credit frees up.
-      if (!connection.writable() || !fits(envelope) || !send(envelope)) {
+      // A device parked while this read was out takes nothing: it would hold credit until it answered.
+      if (parked || !connection.writable() || !fits(envelope) || !send(envelope)) {
         cut = true;
         break;
       }
