@@ -110,8 +110,10 @@ final class GroupMessenger {
           return groups.encrypt(groupId, ContentCodec.encode(
             Content.newBuilder().setText(text).setGroupId(groupId).build()));
         }))
+        // One request per message id (a failed send is a new message), so it is always the first attempt.
         .compose(ciphertext -> api.call("PUT", "/v1/groups/" + groupId + "/messages", GroupSendRequest.newBuilder()
-            .setMessageId(id.bytes()).setTimestamp(now).setContent(ByteString.copyFrom(ciphertext)).build(),
+            .setMessageId(id.bytes()).setTimestamp(now).setContent(ByteString.copyFrom(ciphertext))
+            .setFirstAttempt(true).build(),
             GroupSendResponse.parser()))
         .map(tick -> new SentMessage(id, groupId, now, tick.getServerTimestamp(), tick.getDuplicate()));
   }

@@ -261,7 +261,7 @@ public final class GroupsService implements GroupTyping {
             }
           }
           DedupeKey key = new DedupeKey(sender.number(), DEDUPE_PREFIX + id, request.getMessageId());
-          return queues.appendOnce(key, now, envelopes).map(result -> {
+          return queues.appendOnce(key, now, envelopes, request.getFirstAttempt()).map(result -> {
             result.stored().forEach(router::deliver);
             return GroupSendResponse.newBuilder()
                 .setServerTimestamp(result.serverTimestamp())

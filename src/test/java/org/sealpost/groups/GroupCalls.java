@@ -50,6 +50,12 @@ final class GroupCalls {
         GroupSendResponse.parser()), 60);
   }
 
+  /** A client's first request with {@code id} ({@code first_attempt}), as the SDK sends every group message. */
+  static GroupSendResponse sendFirstAttempt(TestDevice caller, String group, ByteString id, String content) {
+    return await(caller.connection().call("PUT", "/v1/groups/" + group + "/messages",
+        sendRequest(id, content).toBuilder().setFirstAttempt(true).build(), GroupSendResponse.parser()), 60);
+  }
+
   static Response sendRaw(TestDevice caller, String group, ByteString id, String content) {
     return await(caller.connection().request("PUT", "/v1/groups/" + group + "/messages", sendRequest(id, content)));
   }
