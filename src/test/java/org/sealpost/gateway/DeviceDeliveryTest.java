@@ -79,7 +79,7 @@ class DeviceDeliveryTest {
   }
 
   @Test
-  void aDeviceParkedWhileItsQueueWasReadTakesNothingFromThatRead() throws Exception {
+  void aDeviceParkedWhileItsQueueWasReadTakesNothingFromThatRead() {
     List<Envelope> stored = await(queue.append(List.of(envelope("a"), envelope("b"), envelope("c"))));
     delivery.start();
     completeRead();
@@ -101,7 +101,7 @@ class DeviceDeliveryTest {
     completeRead();
     assertThat(client.deliveries()).extracting(Envelope::getSeq)
         .containsExactly(seqs(List.of(stored.get(0), stored.get(1), stored.get(2), more.get(0), more.get(1))).toArray(Long[]::new));
-    assertThat(client.acked).hasSize(stored.size());
+    assertThat(client.acked()).hasSize(stored.size());
   }
 
   /** Lets the oldest held read complete; the delivery takes its batch on this thread. */
@@ -168,6 +168,10 @@ class DeviceDeliveryTest {
 
     List<Envelope> deliveries() {
       return delivered;
+    }
+
+    List<Envelope> acked() {
+      return acked;
     }
 
     void answerAll(int status) {

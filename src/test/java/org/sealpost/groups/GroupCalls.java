@@ -46,14 +46,16 @@ final class GroupCalls {
   }
 
   static GroupSendResponse send(TestDevice caller, String group, ByteString id, String content) {
-    return await(caller.connection().call("PUT", "/v1/groups/" + group + "/messages", sendRequest(id, content),
-        GroupSendResponse.parser()), 60);
+    return send(caller, group, sendRequest(id, content));
   }
 
   /** A client's first request with {@code id} ({@code first_attempt}), as the SDK sends every group message. */
   static GroupSendResponse sendFirstAttempt(TestDevice caller, String group, ByteString id, String content) {
-    return await(caller.connection().call("PUT", "/v1/groups/" + group + "/messages",
-        sendRequest(id, content).toBuilder().setFirstAttempt(true).build(), GroupSendResponse.parser()), 60);
+    return send(caller, group, sendRequest(id, content).toBuilder().setFirstAttempt(true).build());
+  }
+
+  private static GroupSendResponse send(TestDevice caller, String group, GroupSendRequest request) {
+    return await(caller.connection().call("PUT", "/v1/groups/" + group + "/messages", request, GroupSendResponse.parser()), 60);
   }
 
   static Response sendRaw(TestDevice caller, String group, ByteString id, String content) {
