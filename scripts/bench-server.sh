@@ -41,7 +41,11 @@ cleanup() {
   if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-for _ in $(seq 150); do curl -sf "http://127.0.0.1:$HTTP/health" >/dev/null && break; sleep 0.2; done
+# A new keyspace on a Cassandra that has taken many runs can take over a minute to create.
+for _ in $(seq 900); do curl -sf "http://127.0.0.1:$HTTP/health" >/dev/null && break; kill -0 $SERVER 2>/dev/null || break; sleep 0.2; done
+if ! curl -sf "http://127.0.0.1:$HTTP/health" >/dev/null; then
+  echo "bench-server: the server did not come up (it stopped, or 180 s passed); its log:" >&2; tail -20 "$WORK/server.log" >&2; exit 1
+fi
 echo "server pid $SERVER: http $HTTP, tcp $TCP; $(nproc) cores; $(java -version 2>&1 | head -1)"
 cassandra_ticks() { awk '{print $14 + $15}' "/proc/$(cat var/cassandra/cassandra.pid)/stat"; }
 [ "${STORE:-embedded}" = cassandra ] && before=$(cassandra_ticks)
