@@ -107,7 +107,8 @@ final class GroupScenario {
     byte[] id = new byte[16];
     ThreadLocalRandom.current().nextBytes(id);
     GroupSendRequest request = GroupSendRequest.newBuilder().setMessageId(ByteString.copyFrom(id))
-        .setTimestamp(System.currentTimeMillis()).setContent(ByteString.copyFrom(payload)).setFirstAttempt(true).build();
+        .setTimestamp(System.currentTimeMillis()).setContent(ByteString.copyFrom(payload))
+        .setFirstAttempt(true).build();
     return sender.connection.call("PUT", "/v1/groups/" + groupId + "/messages", request, GroupSendResponse.parser())
         .compose(response -> {
           tick.recordNanos(System.nanoTime() - sentAt);

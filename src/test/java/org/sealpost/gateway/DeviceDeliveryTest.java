@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,8 @@ class DeviceDeliveryTest {
   void open() {
     db = EmbeddedDatabase.open(vertx, dir);
     EmbeddedMessageQueueStore real = new EmbeddedMessageQueueStore(db);
-    queue = (MessageQueueStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MessageQueueStore.class},
-        (proxy, method, args) -> {
+    queue = (MessageQueueStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {MessageQueueStore.class}, (proxy, method, args) -> {
           Object result;
           try {
             result = method.invoke(real, args);
@@ -83,7 +84,7 @@ class DeviceDeliveryTest {
     List<Envelope> stored = await(queue.append(List.of(envelope("a"), envelope("b"), envelope("c"))));
     delivery.start();
     completeRead();
-    assertThat(client.deliveries()).extracting(Envelope::getSeq).containsExactly(seqs(stored).toArray(Long[]::new));
+    assertThat(client.deliveries()).extracting(Envelope::getSeq).containsExactlyElementsOf(seqs(stored));
 
     // More arrives out of order (a hint lost), so the delivery reads its queue; the client stays silent.
     List<Envelope> more = await(queue.append(List.of(envelope("d"), envelope("e"))));
@@ -100,7 +101,7 @@ class DeviceDeliveryTest {
     client.answerAll(200);
     completeRead();
     assertThat(client.deliveries()).extracting(Envelope::getSeq)
-        .containsExactly(seqs(List.of(stored.get(0), stored.get(1), stored.get(2), more.get(0), more.get(1))).toArray(Long[]::new));
+        .containsExactlyElementsOf(seqs(Stream.concat(stored.stream(), more.stream()).toList()));
     assertThat(client.acked()).hasSize(stored.size());
   }
 

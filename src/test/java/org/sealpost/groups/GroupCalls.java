@@ -55,7 +55,8 @@ final class GroupCalls {
   }
 
   private static GroupSendResponse send(TestDevice caller, String group, GroupSendRequest request) {
-    return await(caller.connection().call("PUT", "/v1/groups/" + group + "/messages", request, GroupSendResponse.parser()), 60);
+    return await(caller.connection().call("PUT", "/v1/groups/" + group + "/messages", request,
+        GroupSendResponse.parser()), 60);
   }
 
   static Response sendRaw(TestDevice caller, String group, ByteString id, String content) {
