@@ -5,7 +5,8 @@
 # generator. Prints the bench's summary and JSON line.
 #   scripts/bench-server.sh SCENARIO [BENCH OPTIONS...]
 #   e.g. scripts/bench-server.sh one-to-one --clients 1000 --rate 2000 --size 64 --duration 30
-# Environment: JAR (default target/sealpost.jar), SERVER_JAVA_OPTS (default -Xmx4g),
+# Environment: JAR (default target/sealpost.jar), BENCH_JAR (the load generator's, default $JAR:
+# compare two servers under one load generator), SERVER_JAVA_OPTS (default -Xmx4g),
 # SERVER_ENV (extra VAR=value settings for the server), KEEP=1 keeps the data and server log.
 # STORE=cassandra runs the server on conf/production.yaml (the Cassandra and Redis that
 # scripts/cassandra-start.sh and scripts/redis-start.sh start) in keyspace $KEYSPACE (default
@@ -17,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-target/sealpost.jar}
+BENCH_JAR=${BENCH_JAR:-$JAR}
 WORK=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 HTTP=$(free_port); TCP=$(free_port); MEDIA=$(free_port)
@@ -49,7 +51,7 @@ fi
 echo "server pid $SERVER: http $HTTP, tcp $TCP; $(nproc) cores; $(java -version 2>&1 | head -1)"
 cassandra_ticks() { awk '{print $14 + $15}' "/proc/$(cat var/cassandra/cassandra.pid)/stat"; }
 [ "${STORE:-embedded}" = cassandra ] && before=$(cassandra_ticks)
-java ${BENCH_JAVA_OPTS:-} -jar "$JAR" bench "$@" --server "http://127.0.0.1:$HTTP" --tcp-port $TCP
+java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" bench "$@" --server "http://127.0.0.1:$HTTP" --tcp-port $TCP
 if [ "${STORE:-embedded}" = cassandra ]; then
   echo "cassandra CPU during the bench: $(( ($(cassandra_ticks) - before) / $(getconf CLK_TCK) )) s"
 fi

@@ -37,6 +37,11 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_PREFIX = "+1999";
   static final String DEFAULT_CODE = "999999";
+  /**
+   * Accounts registered (and connected) at once while setting up a scenario, each over an HTTP
+   * connection of its own: a burst the server's accept and auth paths take.
+   */
+  private static final int SETUP_BATCH = 50;
 
   enum Scenario { ONE_TO_ONE, GROUP, OFFLINE_DRAIN, CONNECTIONS, REGISTRATION, FRAME_FLOOR }
 
@@ -317,7 +322,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Registers the numbers, spread round-robin over the nodes, without connecting. */
   private Future<List<DeviceCredentials>> registerAll(Vertx vertx, List<Node> nodes, List<String> numbers) {
-    List<RestClient> rests = nodes.stream().map(node -> new RestClient(vertx, node.http())).toList();
+    List<RestClient> rests = nodes.stream().map(node -> new RestClient(vertx, node.http(), SETUP_BATCH)).toList();
     return inBatches(numbers.size(), i -> BenchClient.register(rests.get(i % rests.size()), numbers.get(i), code));
   }
 
@@ -335,12 +340,12 @@ public final class BenchCommand implements Callable<Integer> {
     }));
   }
 
-  /** Starts {@code count} operations 50 at a time (a burst the server's accept and auth paths take), in order. */
+  /** Starts {@code count} operations {@link #SETUP_BATCH} at a time, in order. */
   private static <T> Future<List<T>> inBatches(int count, IntFunction<Future<T>> start) {
     Future<List<T>> chain = Future.succeededFuture(new ArrayList<>());
-    for (int first = 0; first < count; first += 50) {
+    for (int first = 0; first < count; first += SETUP_BATCH) {
       int from = first;
-      int to = Math.min(count, first + 50);
+      int to = Math.min(count, first + SETUP_BATCH);
       chain = chain.compose(list -> {
         List<Future<T>> batch = new ArrayList<>();
         for (int i = from; i < to; i++) {

@@ -39,6 +39,8 @@ final class ConnectionsScenario {
       "connections", "sealpost_gateway_authenticated");
   private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+)(\\{[^}]*})? ([-0-9.eE+]+)$");
   private static final long KEEPALIVE_MS = 30_000;
+  /** Accounts registered and connected at once, each over an HTTP connection of its own. */
+  private static final int CONNECT_BATCH = 200;
 
   private final Vertx vertx;
   private final URI server;
@@ -64,7 +66,7 @@ final class ConnectionsScenario {
   /** Runs it; returns the human summary and the JSON line. */
   Future<String[]> run() {
     warnAboutOpenFiles();
-    RestClient rest = new RestClient(vertx, server);
+    RestClient rest = new RestClient(vertx, server, CONNECT_BATCH);
     // Appended a batch at a time: the keepalive timer reads it from another event loop.
     List<WireConnection> open = new CopyOnWriteArrayList<>();
     AtomicLong failures = new AtomicLong();
@@ -97,7 +99,7 @@ final class ConnectionsScenario {
 
   private Future<Void> connectAll(RestClient rest, List<WireConnection> open, AtomicLong failures) {
     Future<Void> chain = Future.succeededFuture();
-    int batch = 200;
+    int batch = CONNECT_BATCH;
     for (int first = 0; first < count; first += batch) {
       int from = first;
       int to = Math.min(count, first + batch);

@@ -38,7 +38,7 @@ final class RegistrationScenario {
       throw new IllegalArgumentException("--clients must be 1..10000");
     }
     this.vertx = vertx;
-    this.rest = new RestClient(vertx, server);
+    this.rest = new RestClient(vertx, server, concurrency);
     this.accounts = accounts;
     this.concurrency = concurrency;
     this.deadlineNanos = System.nanoTime() + durationSeconds * 1_000_000_000L;

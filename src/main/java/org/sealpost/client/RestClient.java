@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
@@ -44,7 +45,17 @@ public final class RestClient {
 
   /** A client with HTTP options of the caller's (a local address to connect from, timeouts, a proxy). */
   public RestClient(Vertx vertx, URI server, ClientTls tls, HttpClientOptions options) {
-    this(vertx, List.of(server), tls, options);
+    this(vertx, List.of(server), tls, options, new PoolOptions());
+  }
+
+  /**
+   * A client that keeps up to {@code maxConnections} requests in flight at once (the default pool
+   * holds 5 HTTP/1.1 connections, so more wait for one); for load generators standing in for many
+   * users.
+   */
+  public RestClient(Vertx vertx, URI server, int maxConnections) {
+    this(vertx, List.of(server), "https".equals(server.getScheme()) ? ClientTls.systemTrust() : null,
+        new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(maxConnections));
   }
 
   /**
@@ -54,14 +65,14 @@ public final class RestClient {
    */
   public RestClient(Vertx vertx, List<URI> servers) {
     this(vertx, servers, "https".equals(servers.get(0).getScheme()) ? ClientTls.systemTrust() : null,
-        new HttpClientOptions());
+        new HttpClientOptions(), new PoolOptions());
   }
 
-  private RestClient(Vertx vertx, List<URI> servers, ClientTls tls, HttpClientOptions options) {
+  private RestClient(Vertx vertx, List<URI> servers, ClientTls tls, HttpClientOptions options, PoolOptions pool) {
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("at least one server is needed");
     }
-    this.http = vertx.createHttpClient(tls == null ? options : tls.applyTo(options));
+    this.http = vertx.createHttpClient(tls == null ? options : tls.applyTo(options), pool);
     this.servers = List.copyOf(servers);
     this.defaultPort = tls == null ? 80 : 443;
   }

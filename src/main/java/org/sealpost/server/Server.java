@@ -381,7 +381,7 @@ public final class Server {
         .withSessionTtl(store.redis().sessionTtl());
     return RedisStores.connect(vertx, redis).compose(shared -> CassandraStores.connect(vertx, cassandra, shared.queueCoordination(), clock)
         .map(durable -> {
-          Stores both = durable.toStores(shared.rateLimits(), shared.sessions(), shared.presence());
+          Stores both = durable.toStores(shared.codes(), shared.rateLimits(), shared.sessions(), shared.presence());
           return new Stores(both.accounts(), both.codes(), both.messages(), both.preKeys(), both.rateLimits(),
               both.sessions(), both.privacy(), both.presence(), both.groups(), both.pushTokens(), () -> {
                 shared.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);

@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stores Sealpost keeps in Cassandra: accounts, codes, message queues (with dedupe records),
- * prekeys, privacy settings, contacts and blocks, over one Vert.x Cassandra client. Rate limits and the session directory live elsewhere
- * (Redis, or memory on a single node).
+ * The stores Sealpost keeps in Cassandra: accounts, message queues (with dedupe records), prekeys,
+ * privacy settings, contacts and blocks, over one Vert.x Cassandra client. Codes, rate limits,
+ * presence and the session directory live in Redis.
  *
  * <p>{@link #connect} connects, applies the schema ({@link CassandraStoreOptions#schemaFile()}, every
  * statement idempotent) and prepares every statement, so a bad address, schema or query fails the
@@ -41,19 +41,17 @@ public final class CassandraStores {
 
   private final Cql cql;
   private final CassandraAccountStore accounts;
-  private final CassandraCodeStore codes;
   private final CassandraMessageQueueStore messages;
   private final CassandraPreKeyStore preKeys;
   private final CassandraPrivacyStore privacy;
   private final CassandraGroupStore groups;
   private final CassandraPushTokenStore pushTokens;
 
-  private CassandraStores(Cql cql, CassandraAccountStore accounts, CassandraCodeStore codes,
+  private CassandraStores(Cql cql, CassandraAccountStore accounts,
       CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys, CassandraPrivacyStore privacy,
       CassandraGroupStore groups, CassandraPushTokenStore pushTokens) {
     this.cql = cql;
     this.accounts = accounts;
-    this.codes = codes;
     this.messages = messages;
     this.preKeys = preKeys;
     this.privacy = privacy;
@@ -73,7 +71,7 @@ public final class CassandraStores {
    *
    * @param coordination who appends to a device's queue next and which send of a message stores
    *     it (Redis's, shared by the cluster's nodes)
-   * @param clock the node's clock: code TTLs and the age of pending dedupe claims
+   * @param clock the node's clock: the age of pending dedupe claims
    */
   public static Future<CassandraStores> connect(io.vertx.core.Vertx vertx, CassandraStoreOptions options,
       QueueCoordination coordination, Clock clock) {
@@ -84,15 +82,14 @@ public final class CassandraStores {
     return CassandraSchema.apply(cql)
         .compose(applied -> {
           Future<CassandraAccountStore> accounts = CassandraAccountStore.prepare(cql);
-          Future<CassandraCodeStore> codes = CassandraCodeStore.prepare(cql, clock);
           Future<QueueTable> queue = QueueTable.prepare(cql);
           Future<DedupeClaims> claims = DedupeClaims.prepare(cql, coordination.sends(), clock);
           Future<CassandraPreKeyStore> preKeys = CassandraPreKeyStore.prepare(cql);
           Future<CassandraPrivacyStore> privacy = CassandraPrivacyStore.prepare(cql);
           Future<CassandraGroupStore> groups = CassandraGroupStore.prepare(cql);
           Future<CassandraPushTokenStore> pushTokens = CassandraPushTokenStore.prepare(cql);
-          return Future.all(List.of(accounts, codes, queue, claims, preKeys, privacy, groups, pushTokens)).map(all -> new CassandraStores(cql,
-              accounts.result(), codes.result(),
+          return Future.all(List.of(accounts, queue, claims, preKeys, privacy, groups, pushTokens)).map(all -> new CassandraStores(cql,
+              accounts.result(),
               new CassandraMessageQueueStore(queue.result(), claims.result(), coordination.turns()), preKeys.result(), privacy.result(),
               groups.result(), pushTokens.result()));
         })
@@ -107,10 +104,6 @@ public final class CassandraStores {
 
   public AccountStore accounts() {
     return accounts;
-  }
-
-  public CodeStore codes() {
-    return codes;
   }
 
   public MessageQueueStore messages() {
@@ -134,10 +127,12 @@ public final class CassandraStores {
   }
 
   /**
-   * These stores with rate limits and sessions from elsewhere, as the node's {@link Stores}; closing
-   * those {@link Stores} closes this client (waiting up to a minute on a worker thread).
+   * These stores with codes, rate limits, sessions and presence from elsewhere (Redis), as the
+   * node's {@link Stores}; closing those {@link Stores} closes this client (waiting up to a minute on
+   * a worker thread).
    */
-  public Stores toStores(RateLimitStore rateLimits, SessionDirectory sessions, PresenceStore presence) {
+  public Stores toStores(CodeStore codes, RateLimitStore rateLimits, SessionDirectory sessions,
+      PresenceStore presence) {
     return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions, privacy, presence, groups, pushTokens,
         () -> close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES));
   }

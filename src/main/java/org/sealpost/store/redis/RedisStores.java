@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
+import org.sealpost.store.CodeStore;
 import org.sealpost.store.PresenceStore;
 import org.sealpost.store.QueueCoordination;
 import org.sealpost.store.RateLimitStore;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stores Sealpost keeps in Redis: rate limits ({@link RedisRateLimitStore}), the session
- * directory ({@link RedisSessionDirectory}), presence ({@link RedisPresenceStore}) and the turns at
+ * directory ({@link RedisSessionDirectory}), presence ({@link RedisPresenceStore}), single-use codes
+ * ({@link RedisCodeStore}) and the turns at
  * appending to Cassandra's device queues and its sends being stored ({@link #queueCoordination}), over a few pipelined connections of the Vert.x Redis
  * client ({@link PipelinedConnections}).
  *
@@ -51,6 +53,7 @@ public final class RedisStores {
   private final RedisPresenceStore presence;
   private final RedisQueueTurns queueTurns;
   private final RedisPendingSends pendingSends;
+  private final RedisCodeStore codes;
 
   private RedisStores(Vertx vertx, PipelinedConnections connections, RedisCommands commands,
       RedisStoreOptions options) {
@@ -62,6 +65,7 @@ public final class RedisStores {
     this.presence = new RedisPresenceStore(vertx, commands, options.keyPrefix(), options.sessionTtl());
     this.queueTurns = new RedisQueueTurns(commands, options.keyPrefix(), QUEUE_TURN_LEASE);
     this.pendingSends = new RedisPendingSends(commands, options.keyPrefix());
+    this.codes = new RedisCodeStore(commands, options.keyPrefix());
   }
 
   /**
@@ -119,6 +123,11 @@ public final class RedisStores {
     return presence;
   }
 
+  /** Registration and device-link codes ({@link RedisCodeStore}). */
+  public CodeStore codes() {
+    return codes;
+  }
+
   /**
    * What Cassandra's message queues coordinate through: turns at appending to a device's queue
    * ({@link RedisQueueTurns}) and sends being stored ({@link RedisPendingSends}).
@@ -158,7 +167,8 @@ public final class RedisStores {
     List<Future<?>> loads = new ArrayList<>();
     for (LuaScript script : List.of(RedisRateLimitStore.TAKE, LuaScript.DELETE_IF_EQUAL,
         RedisSessionDirectory.REFRESH, RedisPresenceStore.CONNECT, RedisPresenceStore.DISCONNECT,
-        RedisPresenceStore.GET, RedisQueueTurns.TAKE, RedisQueueTurns.GIVE, RedisPendingSends.CLAIM)) {
+        RedisPresenceStore.GET, RedisQueueTurns.TAKE, RedisQueueTurns.GIVE, RedisPendingSends.CLAIM, RedisCodeStore.PUT,
+        RedisCodeStore.CHECK, RedisCodeStore.SWEEP)) {
       loads.add(commands.send(script.scriptLoad()).compose(sha1 ->
           sha1.toString().equals(script.sha1())
               ? Future.succeededFuture()
