@@ -1,7 +1,8 @@
--- Claims a send's dedupe key, unless a send holds it ("p:<holder>") or was stored ("s:<timestamp>").
+-- Claims a send's dedupe key, unless a send holds it ("p:<process>/<holder>") or was stored
+-- ("s:<timestamp>").
 --
 -- KEYS[1]  the send's key
--- ARGV[1]  "p:<holder>"
+-- ARGV[1]  "p:<process>/<holder>"
 -- ARGV[2]  ms after which an unreleased claim lapses
 --
 -- Returns '' when claimed, else the value found.

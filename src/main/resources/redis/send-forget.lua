@@ -1,5 +1,5 @@
 -- Forgets a send's dedupe key (its record is gone): deletes it when it holds the stored mark
--- "s:<timestamp>" given, or a claim "p:<holder>", which a stored send keeps until it lapses.
+-- "s:<timestamp>" given, or a claim "p:<process>/<holder>", which a stored send keeps until it lapses.
 --
 -- KEYS[1]  the send's key
 -- ARGV[1]  "s:<timestamp>"

@@ -64,7 +64,7 @@ public final class RedisStores {
         new RedisSessionDirectory(vertx, commands, options.keyPrefix(), options.sessionTtl());
     this.presence = new RedisPresenceStore(vertx, commands, options.keyPrefix(), options.sessionTtl());
     this.queueTurns = new RedisQueueTurns(commands, options.keyPrefix(), QUEUE_TURN_LEASE);
-    this.pendingSends = new RedisPendingSends(commands, options.keyPrefix());
+    this.pendingSends = new RedisPendingSends(vertx, commands, options.keyPrefix());
     this.codes = new RedisCodeStore(commands, options.keyPrefix());
   }
 
@@ -92,8 +92,11 @@ public final class RedisStores {
     log.info("redis {} - connecting", endpoint);
     return opening.send(Request.cmd(Command.PING))
         .compose(pong -> loadScripts(opening))
-        .map(loaded -> {
+        .compose(loaded -> {
           RedisStores stores = new RedisStores(vertx, connections, commands, options);
+          return stores.pendingSends.start().map(stores);
+        })
+        .map(stores -> {
           stores.sessions.start();
           stores.presence.start();
           log.info("redis {} - connected: session entries live {}, refreshed every {}",
@@ -141,6 +144,7 @@ public final class RedisStores {
     log.info("redis {} - closing", commands.endpoint());
     return presence.close()
         .eventually(sessions::close)
+        .eventually(pendingSends::close)
         .eventually(connections::close)
         .transform(closed -> {
           if (closed.failed()) {
@@ -157,6 +161,11 @@ public final class RedisStores {
     return sessions;
   }
 
+  /** The pending sends with their test hooks. */
+  RedisPendingSends pendingSends() {
+    return pendingSends;
+  }
+
   /** The command path the stores use; for tests. */
   RedisCommands commands() {
     return commands;
@@ -167,7 +176,7 @@ public final class RedisStores {
     List<Future<?>> loads = new ArrayList<>();
     for (LuaScript script : List.of(RedisRateLimitStore.TAKE, LuaScript.DELETE_IF_EQUAL,
         RedisSessionDirectory.REFRESH, RedisPresenceStore.CONNECT, RedisPresenceStore.DISCONNECT,
-        RedisPresenceStore.GET, RedisQueueTurns.TAKE, RedisQueueTurns.GIVE, RedisPendingSends.CLAIM, RedisCodeStore.PUT,
+        RedisPresenceStore.GET, RedisQueueTurns.TAKE, RedisQueueTurns.GIVE, RedisPendingSends.CLAIM, RedisPendingSends.TAKE_OVER, RedisCodeStore.PUT,
         RedisCodeStore.CHECK, RedisCodeStore.SWEEP)) {
       loads.add(commands.send(script.scriptLoad()).compose(sha1 ->
           sha1.toString().equals(script.sha1())

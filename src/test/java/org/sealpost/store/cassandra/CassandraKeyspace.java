@@ -56,7 +56,12 @@ final class CassandraKeyspace implements AfterEachCallback, AfterAllCallback {
 
   /** The queue coordination (turns, pending sends) of the stores opened last. */
   QueueCoordination coordination() {
-    return redis.get(redis.size() - 1).queueCoordination();
+    return lastRedis().queueCoordination();
+  }
+
+  /** The Redis stores of the stores opened last: closing them is what a node's shutdown does. */
+  RedisStores lastRedis() {
+    return redis.get(redis.size() - 1);
   }
 
   /** Stores on this keyspace with the class's tables emptied. */

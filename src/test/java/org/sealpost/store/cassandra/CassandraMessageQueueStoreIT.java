@@ -275,6 +275,30 @@ class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {
         .isEqualTo(new AppendResult(NOW, true, List.of()));
   }
 
+  /**
+   * A node that stops with claims held (one send stored, its claim kept as usual; one cut short
+   * before storing): retries on another node take both over at once, instead of waiting for the
+   * claims to lapse, and the stored one still answers as a duplicate.
+   */
+  @Test
+  void retriesTakeOverTheClaimsOfANodeThatStopped(Vertx vertx) {
+    CassandraStores stopping = keyspace.open(vertx);
+    assertThat(await(stopping.messages().appendOnce(dedupeKey("m1"), NOW, List.of(envelope(BOB_1, "a", NOW))))
+        .duplicate()).isFalse();
+    assertThat(await(keyspace.coordination().sends().claim(DedupeClaims.pendingKey(dedupeKey("m2")), "cut-short",
+        DedupeClaims.TAKEOVER_AFTER)).won()).isTrue();
+    await(keyspace.lastRedis().close());
+
+    assertThat(await(store.appendOnce(dedupeKey("m1"), NOW + 1, List.of(envelope(BOB_1, "a", NOW + 1)))))
+        .isEqualTo(new AppendResult(NOW, true, List.of()));
+    long retried = System.nanoTime();
+    AppendResult m2 = await(store.appendOnce(dedupeKey("m2"), NOW + 2, List.of(envelope(BOB_1, "b", NOW + 2))));
+    assertThat(m2.duplicate()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - retried)).as("no waiting for the claim")
+        .isLessThan(DedupeClaims.PENDING_WAIT);
+    assertThat(contents(await(store.read(BOB_1, 0, 10)))).containsExactly("a", "b");
+  }
+
   /** A retry of a send still being stored waits for it and then answers a duplicate. */
   @Test
   void aRetryWaitsForAPendingClaimToBeStored() {

@@ -87,6 +87,38 @@ class RedisQueueTurnsIT {
     assertThat(await(sends.claim("k", "fourth", Duration.ofMinutes(1))).won()).isTrue();
   }
 
+  @Test
+  void aClaimOfAProcessThatClosedIsTakenOverAtOnce() {
+    RedisStores otherNode = RedisSupport.connect(vertx, RedisSupport.options(prefix));
+    PendingSends sends = stores.queueCoordination().sends();
+    assertThat(await(otherNode.queueCoordination().sends().claim("k", "first", Duration.ofMinutes(1))).won()).isTrue();
+    assertThat(await(sends.claim("k", "retry", Duration.ofMinutes(1))).pending())
+        .as("held by a live process").isTrue();
+
+    await(otherNode.close());
+    assertThat(await(sends.claim("k", "retry", Duration.ofMinutes(1)))).isEqualTo(new PendingSends.Claim(true, -1));
+    assertThat(await(sends.claim("k", "another", Duration.ofMinutes(1))).pending())
+        .as("the new claim is held by a live process").isTrue();
+  }
+
+  @Test
+  void aClaimOfAProcessThatStoppedBeatingIsTakenOverOnceItsLivenessExpires() {
+    RedisStores killed = RedisSupport.connect(vertx, RedisSupport.options(prefix));
+    PendingSends sends = stores.queueCoordination().sends();
+    assertThat(await(killed.queueCoordination().sends().claim("k", "first", Duration.ofMinutes(1))).won()).isTrue();
+    String liveness = killed.pendingSends().livenessKey();
+    long ttl = await(inspect.send(Request.cmd(Command.PTTL).arg(liveness))).toLong();
+    assertThat(ttl).isPositive().isLessThanOrEqualTo(RedisPendingSends.LIVENESS_TTL.toMillis());
+
+    killed.pendingSends().stopBeating();
+    assertThat(await(sends.claim("k", "retry", Duration.ofMinutes(1))).pending()).isTrue();
+    // What the TTL does to a killed process's key, without waiting it out.
+    await(inspect.send(Request.cmd(Command.PEXPIRE).arg(liveness).arg(1)));
+    RedisSupport.awaitUntil(vertx, () -> sends.claim("k", "retry", Duration.ofMinutes(1)),
+        PendingSends.Claim::won, Duration.ofMillis(20), Duration.ofSeconds(10));
+    await(killed.close());
+  }
+
   /** Waits until the device's turn key has expired (Redis's own expiry, polled). */
   private void awaitLapsed() {
     String key = prefix + "qt:{" + BOB_1.number() + ":" + BOB_1.deviceId() + "}";
