@@ -44,8 +44,10 @@ final class RedisCodeStore implements CodeStore {
 
   @Override
   public Future<Void> put(String key, CodeRecord record) {
+    // The node's clock, as expires_at is; PEXPIRE needs a positive time, so an expired code gets the grace.
+    long left = Math.max(0, record.getExpiresAt() - System.currentTimeMillis());
     return redis.eval(PUT, List.of(codePrefix + key, index), List.of(key, record.getCode(), record.getNumber(),
-        Long.toString(record.getExpiresAt()), Long.toString(EXPIRED_GRACE.toMillis()))).mapEmpty();
+        Long.toString(record.getExpiresAt()), Long.toString(left + EXPIRED_GRACE.toMillis()))).mapEmpty();
   }
 
   @Override

@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,28 +35,16 @@ class RedisRateLimitStoreIT extends RateLimitStoreContract {
       "expects an exact retry-after on a frozen Clock; on Redis TIME it is shorter by the real"
           + " time between the takes; see retryAfterCountsDownOnRedisTime"));
 
-  private final String prefix = RedisSupport.uniquePrefix();
+  @RegisterExtension final RedisNodes nodes = new RedisNodes();
+  private final String prefix = nodes.prefix();
   private Vertx vertx;
   private RedisStores stores;
-  private RedisStores otherNode;
-  private Redis inspect;
 
   @Override
   protected RateLimitStore newStore(Vertx vertx, Clock clock) {
     this.vertx = vertx;
-    stores = RedisSupport.connect(vertx, RedisSupport.options(prefix));
+    stores = nodes.open(vertx);
     return stores.rateLimits();
-  }
-
-  @AfterEach
-  void close() {
-    if (otherNode != null) {
-      await(otherNode.close());
-    }
-    await(stores.close());
-    if (inspect != null) {
-      await(inspect.close());
-    }
   }
 
   @Test
@@ -89,7 +76,7 @@ class RedisRateLimitStoreIT extends RateLimitStoreContract {
 
   @Test
   void aBucketKeyExpiresWhenTheBucketIsFullAgain() {
-    inspect = RedisSupport.client(vertx);
+    Redis inspect = nodes.inspect(vertx);
     String key = prefix + "rl:k";
     assertThat(await(store.take("k", 3, FAST, 2))).isZero();
     long pttl = await(inspect.send(Request.cmd(Command.PTTL).arg(key))).toLong();
@@ -105,7 +92,7 @@ class RedisRateLimitStoreIT extends RateLimitStoreContract {
 
   @Test
   void fiftyConcurrentTakesFromTwoNodesSpendExactlyTheBucket() {
-    otherNode = RedisSupport.connect(vertx, RedisSupport.options(prefix));
+    RedisStores otherNode = nodes.open(vertx);
     RateLimitStore[] nodes = {store, otherNode.rateLimits()};
     List<Duration> results = inParallel(50, i -> nodes[i % 2].take("shared", 20, EVERY, 1));
     assertThat(results).filteredOn(Duration::isZero).hasSize(20);
@@ -114,7 +101,7 @@ class RedisRateLimitStoreIT extends RateLimitStoreContract {
 
   @Test
   void aBucketLeftOverIsKeptBetweenNodes() {
-    otherNode = RedisSupport.connect(vertx, RedisSupport.options(prefix));
+    RedisStores otherNode = nodes.open(vertx);
     assertThat(await(store.take("k", 3, EVERY, 2))).isZero();
     assertThat(await(otherNode.rateLimits().take("k", 3, EVERY, 2))).isPositive();
     assertThat(await(otherNode.rateLimits().take("k", 3, EVERY, 1))).isZero();
@@ -138,7 +125,7 @@ class RedisRateLimitStoreIT extends RateLimitStoreContract {
 
   @Test
   void scriptsAreSentAgainAfterAFlush() {
-    inspect = RedisSupport.client(vertx);
+    Redis inspect = nodes.inspect(vertx);
     await(inspect.send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
     assertThat(await(store.take("k", 1, EVERY, 1))).isZero();
     assertThat(await(store.take("k", 1, EVERY, 1))).isPositive();
@@ -146,7 +133,7 @@ class RedisRateLimitStoreIT extends RateLimitStoreContract {
 
   @Test
   void killedConnectionsAreOpenedAgain() {
-    inspect = RedisSupport.client(vertx);
+    Redis inspect = nodes.inspect(vertx);
     assertThat(await(store.take("k", 100, EVERY, 1))).isZero();
     Set<Long> killed = new HashSet<>();
     for (int i = 0; i < RedisStoreOptions.DEFAULT_CONNECTIONS; i++) {
