@@ -88,8 +88,8 @@ final class Connection implements DeliveryConnection {
   private ErrorCode pendingCloseCode = ErrorCode.UNAUTHORIZED;
   /** Completes once the connection is closed and has left the session directory. */
   private final Promise<Void> closed = Promise.promise();
-  /** Tail of the chain that runs ordered routes (message sends) one at a time. */
-  private Future<?> orderedTail = Future.succeededFuture();
+  /** The order ordered routes (message sends) run in: per destination, group sends after all. */
+  private final RequestOrder order = new RequestOrder();
   private boolean holdsPreAuthSlot;
   /** Acks received and not yet handed to the store (see {@link #acknowledge}). */
   private List<Envelope> acks = new ArrayList<>();
@@ -307,10 +307,9 @@ final class Connection implements DeliveryConnection {
     }
     Call call = new Call(device, match.get().params(), body, transport.remoteIp());
     Future<? extends Message> result;
-    if (route.ordered()) {
-      Future<? extends Message> next = orderedTail.transform(ignored -> ApiRoutes.invoke(route, call));
-      orderedTail = next;
-      result = next;
+    String orderKey = route.order().key(body);
+    if (orderKey != null) {
+      result = order.run(orderKey, () -> ApiRoutes.invoke(route, call));
     } else {
       result = ApiRoutes.invoke(route, call);
     }

@@ -33,7 +33,9 @@ public final class CoreRoutes {
             call -> accounts.createLinkCode(call.device())),
         new Route("DELETE", "/v1/devices/:id", EMPTY, Access.DEVICE, false,
             call -> accounts.removeDevice(call.device(), call.deviceIdParam(0)).map(v -> EMPTY)),
-        new Route("PUT", "/v1/messages", SendMessageRequest.getDefaultInstance(), Access.DEVICE, true,
+        // Sends to one destination run one after another; to different ones side by side.
+        new Route("PUT", "/v1/messages", SendMessageRequest.getDefaultInstance(), Access.DEVICE,
+            body -> "to:" + ((SendMessageRequest) body).getDestination(),
             call -> messages.send(call.device(), call.body(SendMessageRequest.class))),
         new Route("PUT", "/v1/receipts/read", ReadReceiptRequest.getDefaultInstance(), Access.DEVICE, false,
             call -> messages.markRead(call.device(), call.body(ReadReceiptRequest.class)).map(v -> EMPTY)));

@@ -10,10 +10,30 @@ import java.util.Optional;
  * One API endpoint: verb, path pattern ({@code /v1/devices/:id}), the request message type, who
  * may call it, and the handler.
  *
- * @param ordered requests of one connection on ordered routes run one after another, so
+ * @param order which of one connection's requests this one runs after ({@link RequestOrder}), so
  *     messages from one device keep their order
  */
-public record Route(String verb, String path, Message requestType, Access access, boolean ordered, Handler handler) {
+public record Route(String verb, String path, Message requestType, Access access, Order order, Handler handler) {
+
+  /** A route whose requests run in no particular order ({@code false}) or after all ordered ones. */
+  public Route(String verb, String path, Message requestType, Access access, boolean ordered, Handler handler) {
+    this(verb, path, requestType, access, ordered ? Order.ALL : Order.NONE, handler);
+  }
+
+  /** Which of one connection's ordered requests a request keeps its order with. */
+  @FunctionalInterface
+  public interface Order {
+    /** Not ordered. */
+    Order NONE = body -> null;
+    /** After every earlier ordered request of the connection, before every later one. */
+    Order ALL = body -> RequestOrder.ALL;
+
+    /**
+     * The key of the requests this one runs after, one at a time ({@link RequestOrder#ALL}: all of
+     * them); null when it is not ordered.
+     */
+    String key(Message body);
+  }
 
   public enum Access {
     /** No credentials: registration and linking, over HTTP only. */

@@ -33,7 +33,7 @@ public final class RouteMetrics {
           .description("Requests refused by a rate limit").register(registry);
       boolean send = SENDS.contains(name);
       Route.Handler inner = route.handler();
-      wrapped.add(new Route(route.verb(), route.path(), route.requestType(), route.access(), route.ordered(), call -> {
+      wrapped.add(new Route(route.verb(), route.path(), route.requestType(), route.access(), route.order(), call -> {
         long start = System.nanoTime();
         var result = inner.handle(call);
         return result.onComplete(ar -> {
