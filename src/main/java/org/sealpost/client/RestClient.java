@@ -35,7 +35,7 @@ public final class RestClient {
 
   /** A client of an http:// server, or an https:// one trusting the JVM's certificate authorities. */
   public RestClient(Vertx vertx, URI server) {
-    this(vertx, server, "https".equals(server.getScheme()) ? ClientTls.systemTrust() : null);
+    this(vertx, server, tlsFor(server));
   }
 
   /** A client over TLS ({@code tls} non-null) or plaintext. */
@@ -54,7 +54,7 @@ public final class RestClient {
    * users.
    */
   public RestClient(Vertx vertx, URI server, int maxConnections) {
-    this(vertx, List.of(server), "https".equals(server.getScheme()) ? ClientTls.systemTrust() : null,
+    this(vertx, List.of(server), tlsFor(server),
         new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(maxConnections));
   }
 
@@ -64,7 +64,7 @@ public final class RestClient {
    * reached it, so trying another is safe for every route).
    */
   public RestClient(Vertx vertx, List<URI> servers) {
-    this(vertx, servers, "https".equals(servers.get(0).getScheme()) ? ClientTls.systemTrust() : null,
+    this(vertx, servers, tlsFor(servers.get(0)),
         new HttpClientOptions(), new PoolOptions());
   }
 
@@ -75,6 +75,11 @@ public final class RestClient {
     this.http = vertx.createHttpClient(tls == null ? options : tls.applyTo(options), pool);
     this.servers = List.copyOf(servers);
     this.defaultPort = tls == null ? 80 : 443;
+  }
+
+  /** TLS trusting the JVM's certificate authorities for an https:// server; none for http://. */
+  private static ClientTls tlsFor(URI server) {
+    return "https".equals(server.getScheme()) ? ClientTls.systemTrust() : null;
   }
 
   public Future<RequestCodeResponse> requestCode(String number) {

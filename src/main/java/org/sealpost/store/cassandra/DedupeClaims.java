@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * waits (up to {@link #PENDING_WAIT}, then fails as unavailable; polling Redis, and the record at
  * growing intervals), so no sender is told "already sent" for a message that is not queued yet.
  * If the winner fails to queue, it releases its claim and a retry starts afresh; if its node dies
- * in between, the claim lapses and a retry then stores the message, twice if the dead node had in
- * fact queued it, never losing it.
+ * in between, a retry takes the claim over once the node's liveness is gone (about 10 s, see
+ * {@code RedisPendingSends}), or when it lapses, and then stores the message, twice if the dead
+ * node had in fact queued it, never losing it.
  *
  * <p>No Paxos, and the cost falls on retries: a first attempt costs one Redis round trip and one
  * plain write to Cassandra; a retry one Redis round trip and a read. The record is read and

@@ -111,6 +111,7 @@ final class RedisPendingSends implements PendingSends {
   /** A claim found held: still pending while its process lives, else the caller's if it can take it over. */
   private Future<Claim> takeOverIfDead(String key, String found, String claim, Duration lapseAfter) {
     int slash = found.indexOf('/');
+    // A claim without a process (made before processes were named) is left to lapse.
     String owner = slash < 0 ? process : found.substring(HELD.length(), slash);
     if (owner.equals(process)) {
       return Future.succeededFuture(new Claim(false, -1));
