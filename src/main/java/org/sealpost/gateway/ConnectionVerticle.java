@@ -7,8 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -23,6 +21,7 @@ import org.sealpost.config.GatewayConfig;
 import org.sealpost.limits.HttpListenerGuard;
 import org.sealpost.ops.ListenFailure;
 import org.sealpost.protocol.ReconnectRequest;
+import org.sealpost.vertx.VertxInternals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +73,7 @@ public final class ConnectionVerticle extends VerticleBase {
       long now = System.nanoTime();
       List.copyOf(connections).forEach(connection -> connection.checkStalled(now));
     });
-    tcpMember = new TcpListener.Member(((ContextInternal) context).nettyEventLoop(), this::acceptTcp);
+    tcpMember = new TcpListener.Member(VertxInternals.eventLoop(context), this::acceptTcp);
     List<Future<?>> listening = new ArrayList<>();
     if (config.plaintext()) {
       listening.add(tcpListener("gateway TCP", config.tcpPort(), null).onSuccess(listener -> tcp = listener));
@@ -98,7 +97,7 @@ public final class ConnectionVerticle extends VerticleBase {
 
   private Future<TcpListener> tcpListener(String name, int port, SSLOptions tls) {
     return ListenFailure.naming(name, ctx.config().host(), port,
-        TcpListener.join((VertxInternal) vertx, ctx.config().host(), port, tls == null ? null : tls.getKeyCertOptions(), tcpMember));
+        TcpListener.join(vertx, ctx.config().host(), port, tls == null ? null : tls.getKeyCertOptions(), tcpMember));
   }
 
   private Future<HttpServer> listen(String name, int port, HttpServer server) {
@@ -114,7 +113,7 @@ public final class ConnectionVerticle extends VerticleBase {
     }
     channel.closeFuture().addListener(closed -> ctx.connections().release());
     GatewayConfig config = ctx.config();
-    TcpTransport.install(channel, ssl, (ContextInternal) context, config.maxFrameBytes(), config.maxOutboundBytes(),
+    TcpTransport.install(channel, ssl, context, config.maxFrameBytes(), config.maxOutboundBytes(),
         idleMillis(), transport -> {
           Connection connection = new Connection(vertx, ctx, transport);
           accept(connection);

@@ -4,10 +4,10 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.sealpost.protocol.Frame;
+import org.sealpost.vertx.VertxInternals;
 
 /**
  * Frames to and from bytes on the hot path: parsed straight from the received buffer, and
@@ -21,12 +21,12 @@ final class FrameCodec {
   private FrameCodec() {}
 
   static Frame decode(Buffer bytes) throws InvalidProtocolBufferException {
-    return Frame.parseFrom(((BufferInternal) bytes).getByteBuf().nioBuffer());
+    return Frame.parseFrom(VertxInternals.byteBuf(bytes).nioBuffer());
   }
 
   /** The frame's bytes, after its big-endian length when {@code lengthPrefixed}. */
   static Buffer encode(Frame frame, boolean lengthPrefixed) {
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(serialize(frame, lengthPrefixed)));
+    return VertxInternals.wrap(Unpooled.wrappedBuffer(serialize(frame, lengthPrefixed)));
   }
 
   /** As {@link #encode}, as an array. */

@@ -14,7 +14,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import org.sealpost.vertx.VertxInternals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ final class TcpListener {
   private static final Map<Key, TcpListener> LISTENERS = new HashMap<>();
 
   /** Instances of one Vert.x asking for the same host, port and TLS share one listener. */
-  private record Key(VertxInternal vertx, String host, int port, boolean tls) {}
+  private record Key(Vertx vertx, String host, int port, boolean tls) {}
 
   /** One gateway instance: its event loop, and what sets up a channel accepted for it. */
   record Member(EventLoop eventLoop, BiConsumer<Channel, SslContext> init) {}
@@ -62,7 +63,7 @@ final class TcpListener {
    * Adds {@code member} to the listener of {@code host:port} (binding it on first use);
    * completes once the port is bound. {@code tls} null means plaintext.
    */
-  static Future<TcpListener> join(VertxInternal vertx, String host, int port, KeyCertOptions tls, Member member) {
+  static Future<TcpListener> join(Vertx vertx, String host, int port, KeyCertOptions tls, Member member) {
     TcpListener listener;
     synchronized (LISTENERS) {
       Key key = new Key(vertx, host, port, tls != null);
@@ -112,13 +113,12 @@ final class TcpListener {
   }
 
   private Future<Channel> bind() {
-    VertxInternal vertx = key.vertx();
-    ServerChannel server = vertx.transport().serverChannelFactory(false).newChannel();
+    ServerChannel server = VertxInternals.newServerChannel(key.vertx());
     server.config().setOption(ChannelOption.SO_REUSEADDR, true);
     server.config().setOption(ChannelOption.SO_BACKLOG, 1024);
     server.pipeline().addLast(new Acceptor());
     Promise<Channel> promise = Promise.promise();
-    vertx.acceptorEventLoopGroup().register(server).addListener(registered -> {
+    VertxInternals.acceptorEventLoopGroup(key.vertx()).register(server).addListener(registered -> {
       if (!registered.isSuccess()) {
         promise.fail(registered.cause());
         return;

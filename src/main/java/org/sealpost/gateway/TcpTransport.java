@@ -12,12 +12,12 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.Context;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.sealpost.protocol.Frame;
+import org.sealpost.vertx.VertxInternals;
 
 /**
  * Frames on TCP: a 4-byte big-endian length, then that many bytes of Frame. A length over the
@@ -31,7 +31,7 @@ import org.sealpost.protocol.Frame;
  */
 final class TcpTransport extends ChannelDuplexHandler implements FrameTransport {
   private final Channel channel;
-  private final ContextInternal context;
+  private final Context context;
   private final int maxFrameBytes;
   private final Function<TcpTransport, Connection> onActive;
   private Connection connection;
@@ -42,7 +42,7 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
   private Runnable drained;
   private String remoteIp;
 
-  private TcpTransport(Channel channel, ContextInternal context, int maxFrameBytes,
+  private TcpTransport(Channel channel, Context context, int maxFrameBytes,
       Function<TcpTransport, Connection> onActive) {
     this.channel = channel;
     this.context = context;
@@ -55,7 +55,7 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
    * flush batching, frames); once the channel is connected, {@code onActive} makes (on
    * {@code context}) the connection its frames go to.
    */
-  static void install(Channel channel, SslContext ssl, ContextInternal context, int maxFrameBytes,
+  static void install(Channel channel, SslContext ssl, Context context, int maxFrameBytes,
       int maxOutboundBytes, long readIdleMillis, Function<TcpTransport, Connection> onActive) {
     TcpTransport transport = new TcpTransport(channel, context, maxFrameBytes, onActive);
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes));
@@ -73,7 +73,7 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    context.emit(this, transport -> connection = onActive.apply(transport));
+    VertxInternals.emit(context, this, transport -> connection = onActive.apply(transport));
     ctx.fireChannelActive();
   }
 
@@ -85,13 +85,13 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
       return;
     }
     received = received == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), received, bytes);
-    context.emit(null, v -> decodeFrames());
+    VertxInternals.emit(context, null, v -> decodeFrames());
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (channel.isWritable() && drained != null) {
-      context.emit(null, v -> drained.run());
+      VertxInternals.emit(context, null, v -> drained.run());
     }
     ctx.fireChannelWritabilityChanged();
   }
@@ -108,7 +108,7 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (connection != null) {
-      context.emit(cause, connection::onTransportError);
+      VertxInternals.emit(context, cause, connection::onTransportError);
     }
     ctx.close();
   }
@@ -117,7 +117,7 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
   public void channelInactive(ChannelHandlerContext ctx) {
     releaseReceived();
     if (connection != null) {
-      context.emit(null, v -> connection.onClosed());
+      VertxInternals.emit(context, null, v -> connection.onClosed());
     }
     ctx.fireChannelInactive();
   }
@@ -149,7 +149,7 @@ final class TcpTransport extends ChannelDuplexHandler implements FrameTransport 
         received.skipBytes(FrameCodec.LENGTH_BYTES);
         ByteBuf frame = received.readRetainedSlice((int) length);
         try {
-          connection.onFrame(BufferInternal.buffer(frame));
+          connection.onFrame(VertxInternals.wrap(frame));
         } finally {
           frame.release();
         }

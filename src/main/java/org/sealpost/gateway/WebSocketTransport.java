@@ -4,8 +4,8 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.internal.http.WebSocketInternal;
 import org.sealpost.protocol.Frame;
+import org.sealpost.vertx.VertxInternals;
 
 /**
  * Frames on WebSocket: one binary message per frame; text messages are a protocol error.
@@ -128,9 +128,7 @@ final class WebSocketTransport implements FrameTransport {
   @Override
   public void abort() {
     // close() would wait for the queued bytes to flush, which a stalled peer never allows.
-    if (socket instanceof WebSocketInternal internal) {
-      internal.channelHandlerContext().channel().close();
-    } else {
+    if (!VertxInternals.closeChannel(socket)) {
       socket.close();
     }
   }

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.sealpost.bus.proto.DeviceEvent;
@@ -80,12 +79,13 @@ public final class LocalDevices {
   /** Hands an event to this one connection; completes with its answer, on the caller's context. */
   public Future<Boolean> deliver(Vertx vertx, Endpoint endpoint, DeviceEvent event) {
     Context target = endpoint.context();
-    ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
+    Context caller = vertx.getOrCreateContext();
     if (caller == target) {
       return endpoint.onEvent(event);
     }
-    Promise<Boolean> answer = caller.promise();
-    target.runOnContext(v -> endpoint.onEvent(event).onComplete(answer));
+    Promise<Boolean> answer = Promise.promise();
+    target.runOnContext(v -> endpoint.onEvent(event)
+        .onComplete(result -> caller.runOnContext(back -> answer.handle(result))));
     return answer.future();
   }
 }
