@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sealpost.limits.Limit;
+import org.sealpost.limits.RateLimitConfig;
 
 /**
  * Loads {@link SealpostConfig}: built-in defaults, then the YAML file, then environment

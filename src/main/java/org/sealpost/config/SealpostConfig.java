@@ -2,6 +2,7 @@ package org.sealpost.config;
 
 import java.util.Map;
 import java.util.Objects;
+import org.sealpost.limits.RateLimitConfig;
 
 /**
  * The whole configuration of a node, loaded once from {@code conf/sealpost.yaml} (and

@@ -15,7 +15,7 @@ public final class ApiRoutes {
 
   private final List<Route> routes;
 
-  /** The table of every feature's routes; see {@link CoreRoutes} for accounts and messages. */
+  /** The table of every feature's routes; each feature offers its own (see its {@code *Routes} class). */
   public ApiRoutes(List<Route> routes) {
     this.routes = List.copyOf(routes);
   }

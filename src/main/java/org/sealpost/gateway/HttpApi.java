@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.sealpost.accounts.BasicAuth;
 import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.errors.Errors;
 import org.sealpost.errors.RateLimitedException;

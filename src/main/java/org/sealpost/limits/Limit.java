@@ -1,7 +1,6 @@
 package org.sealpost.limits;
 
 import java.time.Duration;
-import org.sealpost.config.RateLimitConfig;
 
 /**
  * Every rate limit, with its default. {@code limits.<id>.bucketSize} and

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import org.sealpost.config.RateLimitConfig;
 import org.sealpost.errors.RateLimitedException;
 import org.sealpost.store.RateLimitStore;
 

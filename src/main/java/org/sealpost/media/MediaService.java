@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.sealpost.accounts.AccountsService;
 import org.sealpost.config.MediaConfig;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.gateway.BasicAuth;
+import org.sealpost.accounts.BasicAuth;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.protocol.MediaEndpoint;

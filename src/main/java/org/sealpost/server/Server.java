@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.sealpost.accounts.AccountsService;
 import org.sealpost.accounts.ConsoleVerificationSender;
+import org.sealpost.accounts.RegistrationRoutes;
 import org.sealpost.bus.Codecs;
 import org.sealpost.calls.CallRoutes;
 import org.sealpost.calls.TurnCredentialsService;
@@ -34,7 +35,7 @@ import org.sealpost.config.SealpostConfig;
 import org.sealpost.config.StoreConfig;
 import org.sealpost.gateway.ApiRoutes;
 import org.sealpost.gateway.ConnectionVerticle;
-import org.sealpost.gateway.CoreRoutes;
+import org.sealpost.gateway.GatewayRoutes;
 import org.sealpost.gateway.GatewayContext;
 import org.sealpost.gateway.GatewayMetrics;
 import org.sealpost.limits.ConnectionsPerAddress;
@@ -72,6 +73,7 @@ import org.sealpost.push.PushRoutes;
 import org.sealpost.push.PushTokens;
 import org.sealpost.routing.MessagesService;
 import org.sealpost.routing.LocalDevices;
+import org.sealpost.routing.MessageRoutes;
 import org.sealpost.routing.Router;
 import org.sealpost.routing.RouterVerticle;
 import org.sealpost.store.Stores;
@@ -249,7 +251,7 @@ public final class Server {
           AccountDeletion.Holdings holdings = new AccountDeletion.Holdings(stores.messages(), stores.preKeys(),
               stores.privacy(), stores.pushTokens(), stores.presence(), stores.groups(), blobs);
           AccountDeletion deletion = new AccountDeletion(accounts, stores.accounts(), holdings, groups, router, limits, clock);
-          routes = new ApiRoutes(RouteMetrics.timed(concat(CoreRoutes.of(accounts, messages), KeyRoutes.of(keys),
+          routes = new ApiRoutes(RouteMetrics.timed(concat(GatewayRoutes.of(), RegistrationRoutes.of(accounts), MessageRoutes.of(messages), KeyRoutes.of(keys),
               AccountRoutes.of(deletion, new AccountExporter(accounts, holdings, limits, clock)),
               PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort),
               PushRoutes.of(new PushTokens(config.push(), stores.pushTokens())),

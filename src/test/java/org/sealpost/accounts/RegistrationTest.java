@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.vertx.core.http.HttpClientOptions;
 import org.sealpost.client.RequestFailedException;
 import org.sealpost.client.RestClient;
-import org.sealpost.config.RateLimitConfig;
+import org.sealpost.limits.RateLimitConfig;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.protocol.DeviceCredentials;

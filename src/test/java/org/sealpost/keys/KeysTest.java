@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.client.RequestFailedException;
-import org.sealpost.config.RateLimitConfig;
+import org.sealpost.limits.RateLimitConfig;
 import org.sealpost.limits.Limit;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.DeviceList;

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.sealpost.config.ConfigLoader;
-import org.sealpost.config.RateLimitConfig;
 import org.sealpost.config.SealpostConfig;
 
 /**

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.client.RequestFailedException;
 import org.sealpost.client.RestClient;
-import org.sealpost.config.RateLimitConfig;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.ErrorBody;

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.client.RequestFailedException;
 import org.sealpost.client.RestClient;
-import org.sealpost.config.RateLimitConfig;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.testing.TestServer;
 

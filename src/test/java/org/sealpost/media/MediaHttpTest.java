@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sealpost.config.RateLimitConfig;
+import org.sealpost.limits.RateLimitConfig;
 import org.sealpost.config.SealpostConfig;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sealpost.client.RequestFailedException;
-import org.sealpost.config.RateLimitConfig;
+import org.sealpost.limits.RateLimitConfig;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.protocol.AddMembersRequest;

@@ -1,9 +1,8 @@
-package org.sealpost.gateway;
+package org.sealpost.accounts;
 
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.sealpost.accounts.AccountsService;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.store.DeviceKey;
 
