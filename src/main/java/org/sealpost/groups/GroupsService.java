@@ -17,7 +17,7 @@ import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
-import org.sealpost.presence.Blocks;
+import org.sealpost.privacy.Blocks;
 import org.sealpost.presence.GroupTyping;
 import org.sealpost.protocol.AddMembersRequest;
 import org.sealpost.protocol.ContentType;

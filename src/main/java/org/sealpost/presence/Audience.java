@@ -1,17 +1,30 @@
 package org.sealpost.presence;
 
+import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.sealpost.privacy.PrivacyService;
 import org.sealpost.protocol.PresenceEvent;
 import org.sealpost.protocol.PrivacySettings;
 import org.sealpost.protocol.Visibility;
 import org.sealpost.store.PresenceStore.PresenceState;
+import org.sealpost.store.PrivacyStore;
 
 /**
  * Who may see what of one account's presence, loaded once per change and then asked per viewer:
  * its settings, its uploaded contacts ("my contacts") and whom it blocked.
  */
 record Audience(String target, PrivacySettings settings, Set<String> contacts, Set<String> blocked) {
+
+  /** What presence changes of {@code target} need to decide who sees them. */
+  static Future<Audience> load(String target, PrivacyService privacy, PrivacyStore store) {
+    Future<PrivacySettings> settings = privacy.settings(target);
+    Future<List<String>> contacts = store.contacts(target);
+    Future<List<String>> blocked = store.blocked(target);
+    return Future.all(settings, contacts, blocked).map(all -> new Audience(target, settings.result(),
+        Set.copyOf(contacts.result()), Set.copyOf(blocked.result())));
+  }
 
   boolean maySeeOnline(String viewer) {
     return may(settings.getOnline(), viewer);

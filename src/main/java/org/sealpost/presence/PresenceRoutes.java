@@ -3,19 +3,16 @@ package org.sealpost.presence;
 import static org.sealpost.gateway.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.gateway.Route;
 import org.sealpost.gateway.Route.Access;
-import org.sealpost.protocol.ContactsUploadRequest;
 import org.sealpost.protocol.PresenceSubscribeRequest;
-import org.sealpost.protocol.PrivacySettings;
 import org.sealpost.protocol.TypingRequest;
 
-/** Routes of presence, typing, privacy, contacts and blocking (documented in presence.proto). */
+/** Routes of presence and typing (documented in presence.proto). */
 public final class PresenceRoutes {
   private PresenceRoutes() {}
 
-  public static List<Route> of(PresenceService presence, TypingService typing, PrivacyService privacy) {
+  public static List<Route> of(PresenceService presence, TypingService typing) {
     return List.of(
         new Route("PUT", "/v1/presence/subscriptions", PresenceSubscribeRequest.getDefaultInstance(), Access.DEVICE,
             false, call -> presence.subscribe(call.device(), call.body(PresenceSubscribeRequest.class))),
@@ -23,25 +20,6 @@ public final class PresenceRoutes {
             Access.DEVICE, false,
             call -> presence.unsubscribe(call.device(), call.body(PresenceSubscribeRequest.class)).map(v -> EMPTY)),
         new Route("PUT", "/v1/typing", TypingRequest.getDefaultInstance(), Access.DEVICE, false,
-            call -> typing.send(call.device(), call.body(TypingRequest.class)).map(v -> EMPTY)),
-        new Route("GET", "/v1/privacy", EMPTY, Access.DEVICE, false,
-            call -> privacy.settings(call.device().number())),
-        new Route("PUT", "/v1/privacy", PrivacySettings.getDefaultInstance(), Access.DEVICE, false,
-            call -> privacy.putSettings(call.device().number(), call.body(PrivacySettings.class))),
-        new Route("PUT", "/v1/contacts", ContactsUploadRequest.getDefaultInstance(), Access.DEVICE, false,
-            call -> privacy.uploadContacts(call.device().number(), call.body(ContactsUploadRequest.class))),
-        new Route("GET", "/v1/blocks", EMPTY, Access.DEVICE, false,
-            call -> privacy.blocked(call.device().number())),
-        new Route("PUT", "/v1/blocks/:number", EMPTY, Access.DEVICE, false,
-            call -> privacy.block(call.device().number(), number(call.params().get(0))).map(v -> EMPTY)),
-        new Route("DELETE", "/v1/blocks/:number", EMPTY, Access.DEVICE, false,
-            call -> privacy.unblock(call.device().number(), number(call.params().get(0))).map(v -> EMPTY)));
+            call -> typing.send(call.device(), call.body(TypingRequest.class)).map(v -> EMPTY)));
   }
-
-  /** A path number; "+" may arrive percent-encoded. */
-  private static String number(String param) {
-    String number = param.replace("%2B", "+").replace("%2b", "+");
-    return PhoneNumbers.require(number, "number");
-  }
-
 }

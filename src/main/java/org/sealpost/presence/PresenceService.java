@@ -16,6 +16,7 @@ import org.sealpost.errors.SealpostException;
 import org.sealpost.gateway.ConnectionHooks;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.privacy.PrivacyService;
 import org.sealpost.protocol.PresenceEvent;
 import org.sealpost.protocol.PresenceSnapshot;
 import org.sealpost.protocol.PresenceSubscribeRequest;
@@ -117,7 +118,7 @@ public final class PresenceService implements ConnectionHooks {
   private void announce(String number, PresenceState state) {
     long now = clock.millis();
     Future<Set<DeviceKey>> subscribers = store.subscribers(number);
-    Future<Audience> audience = privacy.audience(number);
+    Future<Audience> audience = Audience.load(number, privacy, privacyStore);
     Future.all(subscribers, audience)
         .onSuccess(both -> {
           for (DeviceKey subscriber : subscribers.result()) {
@@ -175,7 +176,7 @@ public final class PresenceService implements ConnectionHooks {
     for (String number : numbers) {
       views.add(accounts.get(number).compose(account -> account.isEmpty()
           ? Future.succeededFuture(Optional.<PresenceEvent>empty())
-          : Future.all(store.get(number), privacy.audience(number)).map(both ->
+          : Future.all(store.get(number), Audience.load(number, privacy, privacyStore)).map(both ->
               both.<Audience>resultAt(1).view(viewer, both.<PresenceState>resultAt(0), now, true))));
     }
     return Future.all(views).map(all -> {

@@ -9,6 +9,7 @@ import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.privacy.PrivacyService;
 import org.sealpost.protocol.TypingAction;
 import org.sealpost.protocol.TypingEvent;
 import org.sealpost.protocol.TypingRequest;

@@ -57,7 +57,7 @@ public final class MessagesService {
     this(config, accounts, queues, limits, router, clock, MessagePolicy.OPEN);
   }
 
-  /** @param policy blocking and read receipt settings (see the presence feature's PrivacyService) */
+  /** @param policy blocking and read receipt settings (privacy's PrivacyService) */
   public MessagesService(MessagesConfig config, AccountStore accounts, MessageQueueStore queues, RateLimiters limits,
       Router router, Clock clock, MessagePolicy policy) {
     this.policy = policy;

@@ -52,13 +52,12 @@ import org.sealpost.metrics.EventLoopLag;
 import org.sealpost.metrics.ProcessMemoryMetrics;
 import org.sealpost.metrics.RouteMetrics;
 import org.sealpost.metrics.TimedStores;
-import org.sealpost.ops.MetricsVerticle;
+import org.sealpost.metrics.MetricsVerticle;
 import org.sealpost.ops.OpsEndpoints;
 import org.sealpost.ops.Readiness;
 import org.sealpost.store.DeviceKey;
 import org.sealpost.presence.PresenceRoutes;
 import org.sealpost.presence.PresenceService;
-import org.sealpost.presence.PrivacyService;
 import org.sealpost.presence.TypingService;
 import org.sealpost.media.MediaRoutes;
 import org.sealpost.media.MediaService;
@@ -68,6 +67,8 @@ import org.sealpost.lifecycle.AccountRoutes;
 import org.sealpost.lifecycle.AccountSweeper;
 import org.sealpost.media.MediaSweeper;
 import org.sealpost.media.MediaVerticle;
+import org.sealpost.privacy.PrivacyRoutes;
+import org.sealpost.privacy.PrivacyService;
 import org.sealpost.push.NotificationVerticle;
 import org.sealpost.push.PushRoutes;
 import org.sealpost.push.PushTokens;
@@ -253,7 +254,7 @@ public final class Server {
           AccountDeletion deletion = new AccountDeletion(accounts, stores.accounts(), holdings, groups, router, limits, clock);
           routes = new ApiRoutes(RouteMetrics.timed(concat(GatewayRoutes.of(), RegistrationRoutes.of(accounts), MessageRoutes.of(messages), KeyRoutes.of(keys),
               AccountRoutes.of(deletion, new AccountExporter(accounts, holdings, limits, clock)),
-              PresenceRoutes.of(presence, typing, privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort),
+              PresenceRoutes.of(presence, typing), PrivacyRoutes.of(privacy), GroupRoutes.of(groups), MediaRoutes.of(media, this::mediaPort),
               PushRoutes.of(new PushTokens(config.push(), stores.pushTokens())),
               CallRoutes.of(new TurnCredentialsService(config.turn(), clock))),
               registry));

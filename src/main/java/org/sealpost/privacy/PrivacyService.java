@@ -1,4 +1,4 @@
-package org.sealpost.presence;
+package org.sealpost.privacy;
 
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -152,12 +152,4 @@ public final class PrivacyService implements Blocks, MessagePolicy {
         !both.<PrivacySettings>resultAt(0).getReadReceiptsOff() && !both.<PrivacySettings>resultAt(1).getReadReceiptsOff());
   }
 
-  /** What presence changes of {@code target} need to decide who sees them. */
-  Future<Audience> audience(String target) {
-    Future<PrivacySettings> settings = settings(target);
-    Future<List<String>> contacts = store.contacts(target);
-    Future<List<String>> blocked = store.blocked(target);
-    return Future.all(settings, contacts, blocked).map(all -> new Audience(target, settings.result(),
-        Set.copyOf(contacts.result()), Set.copyOf(blocked.result())));
-  }
 }

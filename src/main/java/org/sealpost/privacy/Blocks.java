@@ -1,4 +1,4 @@
-package org.sealpost.presence;
+package org.sealpost.privacy;
 
 import io.vertx.core.Future;
 

@@ -1,4 +1,4 @@
-package org.sealpost.ops;
+package org.sealpost.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -6,6 +6,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import org.sealpost.ops.ListenFailure;
+import org.sealpost.ops.OpsEndpoints;
 
 /**
  * {@code metrics.port}: /metrics and the health endpoints on a listener of their own, so the
