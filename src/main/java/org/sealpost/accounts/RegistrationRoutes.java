@@ -1,10 +1,10 @@
 package org.sealpost.accounts;
 
-import static org.sealpost.gateway.ApiRoutes.EMPTY;
+import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.gateway.Route;
-import org.sealpost.gateway.Route.Access;
+import org.sealpost.api.Route;
+import org.sealpost.api.Route.Access;
 import org.sealpost.protocol.LinkDeviceRequest;
 import org.sealpost.protocol.RequestCodeRequest;
 import org.sealpost.protocol.VerifyCodeRequest;

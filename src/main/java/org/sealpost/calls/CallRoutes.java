@@ -1,11 +1,11 @@
 package org.sealpost.calls;
 
-import static org.sealpost.gateway.ApiRoutes.EMPTY;
+import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import io.vertx.core.Future;
 import java.util.List;
-import org.sealpost.gateway.Route;
-import org.sealpost.gateway.Route.Access;
+import org.sealpost.api.Route;
+import org.sealpost.api.Route.Access;
 
 /**
  * The calls route of the main API (documented in calls.proto): TURN credentials. Call signalling

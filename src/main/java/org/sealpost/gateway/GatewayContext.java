@@ -1,6 +1,8 @@
 package org.sealpost.gateway;
 
 import org.sealpost.accounts.AccountsService;
+import org.sealpost.api.ApiRoutes;
+import org.sealpost.api.ConnectionHooks;
 import org.sealpost.config.GatewayConfig;
 import org.sealpost.limits.ConnectionsPerAddress;
 import org.sealpost.limits.NodeConnections;

@@ -1,10 +1,11 @@
 package org.sealpost.gateway;
 
-import static org.sealpost.gateway.ApiRoutes.EMPTY;
+import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import io.vertx.core.Future;
 import java.util.List;
-import org.sealpost.gateway.Route.Access;
+import org.sealpost.api.Route;
+import org.sealpost.api.Route.Access;
 
 /** The gateway's own route: a keepalive that proves the connection and its credentials work. */
 public final class GatewayRoutes {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.sealpost.api.Route;
 
 /**
  * The order one connection's ordered requests run in: those with the same key one after another,
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
  */
 final class RequestOrder {
   /** The key of a request ordered with every other ordered request. */
-  static final String ALL = "";
+  static final String ALL = Route.Order.ALL_KEY;
 
   private final Map<String, Future<?>> tails = new HashMap<>();
   private Future<?> lastAll = Future.succeededFuture();

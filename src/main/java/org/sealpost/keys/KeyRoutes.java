@@ -1,10 +1,10 @@
 package org.sealpost.keys;
 
-import static org.sealpost.gateway.ApiRoutes.EMPTY;
+import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.gateway.Route;
-import org.sealpost.gateway.Route.Access;
+import org.sealpost.api.Route;
+import org.sealpost.api.Route.Access;
 import org.sealpost.protocol.PreKeyUpload;
 
 /** Routes of key distribution (documented in api.proto); every one needs an authenticated device. */

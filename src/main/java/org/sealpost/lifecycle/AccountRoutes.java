@@ -1,10 +1,10 @@
 package org.sealpost.lifecycle;
 
-import static org.sealpost.gateway.ApiRoutes.EMPTY;
+import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.gateway.Route;
-import org.sealpost.gateway.Route.Access;
+import org.sealpost.api.Route;
+import org.sealpost.api.Route.Access;
 import org.sealpost.protocol.DeleteAccountRequest;
 
 /** Routes of an account's owner leaving and asking what the server holds (account.proto). */

@@ -1,12 +1,12 @@
 package org.sealpost.media;
 
-import static org.sealpost.gateway.ApiRoutes.EMPTY;
+import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.IntSupplier;
-import org.sealpost.gateway.Route;
-import org.sealpost.gateway.Route.Access;
+import org.sealpost.api.Route;
+import org.sealpost.api.Route.Access;
 
 /** The media route of the main API (documented in media.proto): where to upload. */
 public final class MediaRoutes {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.errors.RateLimitedException;
-import org.sealpost.gateway.Route;
+import org.sealpost.api.Route;
 
 /**
  * Per-route request meters, wrapped around every API route once at start-up (frames and REST

@@ -13,7 +13,7 @@ import java.util.Set;
 import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.gateway.ConnectionHooks;
+import org.sealpost.api.ConnectionHooks;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.privacy.PrivacyService;

@@ -1,11 +1,11 @@
 package org.sealpost.privacy;
 
-import static org.sealpost.gateway.ApiRoutes.EMPTY;
+import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
 import org.sealpost.accounts.PhoneNumbers;
-import org.sealpost.gateway.Route;
-import org.sealpost.gateway.Route.Access;
+import org.sealpost.api.Route;
+import org.sealpost.api.Route.Access;
 import org.sealpost.protocol.ContactsUploadRequest;
 import org.sealpost.protocol.PrivacySettings;
 

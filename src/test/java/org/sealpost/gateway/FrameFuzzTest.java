@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.api.Route;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.Frame;

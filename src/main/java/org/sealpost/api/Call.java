@@ -1,4 +1,4 @@
-package org.sealpost.gateway;
+package org.sealpost.api;
 
 import com.google.protobuf.Message;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.sealpost.gateway;
+package org.sealpost.api;
 
 import com.google.protobuf.Message;
 import io.vertx.core.Future;
@@ -10,8 +10,8 @@ import java.util.Optional;
  * One API endpoint: verb, path pattern ({@code /v1/devices/:id}), the request message type, who
  * may call it, and the handler.
  *
- * @param order which of one connection's requests this one runs after ({@link RequestOrder}), so
- *     messages from one device keep their order
+ * @param order which of one connection's requests this one runs after, so messages from one device
+ *     keep their order
  */
 public record Route(String verb, String path, Message requestType, Access access, Order order, Handler handler) {
 
@@ -25,12 +25,14 @@ public record Route(String verb, String path, Message requestType, Access access
   public interface Order {
     /** Not ordered. */
     Order NONE = body -> null;
+    /** The key of a request that runs after every earlier ordered request and before every later one. */
+    String ALL_KEY = "";
     /** After every earlier ordered request of the connection, before every later one. */
-    Order ALL = body -> RequestOrder.ALL;
+    Order ALL = body -> ALL_KEY;
 
     /**
-     * The key of the requests this one runs after, one at a time ({@link RequestOrder#ALL}: all of
-     * them); null when it is not ordered.
+     * The key of the requests this one runs after, one at a time ({@link #ALL_KEY}: all of them);
+     * null when it is not ordered.
      */
     String key(Message body);
   }

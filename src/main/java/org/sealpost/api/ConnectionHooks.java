@@ -1,4 +1,4 @@
-package org.sealpost.gateway;
+package org.sealpost.api;
 
 import io.vertx.core.Future;
 import org.sealpost.store.DeviceKey;

@@ -1,4 +1,4 @@
-package org.sealpost.gateway;
+package org.sealpost.api;
 
 import com.google.protobuf.Empty;
 import com.google.protobuf.Message;
@@ -25,7 +25,7 @@ public final class ApiRoutes {
   }
 
   /** The route for a request and its path parameters. */
-  Optional<Match> find(String verb, String path) {
+  public Optional<Match> find(String verb, String path) {
     for (Route route : routes) {
       Optional<List<String>> params = route.match(verb, path);
       if (params.isPresent()) {
@@ -35,10 +35,11 @@ public final class ApiRoutes {
     return Optional.empty();
   }
 
-  record Match(Route route, List<String> params) {}
+  /** A route and the path parameters a request's path gave it. */
+  public record Match(Route route, List<String> params) {}
 
   /** Runs a handler, turning a thrown exception into a failed future. */
-  static Future<? extends Message> invoke(Route route, Call call) {
+  public static Future<? extends Message> invoke(Route route, Call call) {
     try {
       return route.handler().handle(call);
     } catch (RuntimeException e) {
