@@ -1,25 +1,15 @@
 package org.sealpost.bench;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntFunction;
-import org.sealpost.client.RestClient;
-import org.sealpost.config.SealpostConfig;
-import org.sealpost.limits.RateLimiters;
+import org.sealpost.client.SealpostClient;
 import org.sealpost.protocol.DeviceCredentials;
-import org.sealpost.server.Server;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +20,10 @@ import picocli.CommandLine.Parameters;
  * loopback, printing a human summary and one JSON line. Without {@code --server} it starts a
  * node in this JVM on a temporary data directory (server and load share the machine, as they
  * would on one box).
+ *
+ * <p>This class is the command line: its options, their checks, and which scenario runs with
+ * what; the node in this JVM is {@link InProcessServer}, the accounts a scenario needs come from
+ * {@link AccountSetUp}, and each scenario measures in a class of its own.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure a server: one-to-one throughput and latency; group fan-out latency; draining offline"
@@ -37,11 +31,6 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_PREFIX = "+1999";
   static final String DEFAULT_CODE = "999999";
-  /**
-   * Accounts registered (and connected) at once while setting up a scenario, each over an HTTP
-   * connection of its own: a burst the server's accept and auth paths take.
-   */
-  private static final int SETUP_BATCH = 50;
 
   enum Scenario { ONE_TO_ONE, GROUP, OFFLINE_DRAIN, CONNECTIONS, REGISTRATION, FRAME_FLOOR }
 
@@ -143,134 +132,97 @@ public final class BenchCommand implements Callable<Integer> {
     if (scenario == Scenario.FRAME_FLOOR) {
       return frameFloor(options);
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
-    Server embedded = null;
-    Path dataDir = null;
+    Vertx vertx = newVertx();
+    InProcessServer embedded = null;
     try {
-      List<Node> nodes;
+      List<NodeAddress> nodes;
       if (server == null) {
-        dataDir = Files.createTempDirectory("sealpost-bench");
-        embedded = await(Server.start(benchServerConfig(dataDir)));
-        nodes = List.of(new Node(URI.create("http://127.0.0.1:" + embedded.httpPort()), embedded.tcpPort()));
-        System.out.println("started a node in this JVM on " + dataDir + " (tcp " + embedded.tcpPort() + ")");
+        embedded = await(InProcessServer.start(prefix, code));
+        nodes = List.of(embedded.address());
+        System.out.println("started a node in this JVM on " + embedded.dataDir() + " (tcp " + nodes.get(0).tcpPort() + ")");
       } else {
-        nodes = Node.parse(server, tcpPort);
+        nodes = NodeAddress.parse(server, tcpPort);
       }
-      if (scenario == Scenario.REGISTRATION) {
-        if (nodes.size() != 1) {
-          throw new CommandLine.ParameterException(new CommandLine(this), "registration measures one server");
-        }
-        RegistrationScenario registration = new RegistrationScenario(vertx, nodes.get(0).http(), accounts, clients,
-            duration, prefix, code);
-        if (print(await(registration.run())) && registration.succeeded()) {
-          return 0;
-        }
-        Optional<String> refused = registration.firstFailure().flatMap(f -> ServerRefusals.explain(f, prefix, code));
-        refused.ifPresent(System.err::println);
-        return refused.isPresent() ? 2 : 1;
-      }
-      if (scenario == Scenario.OFFLINE_DRAIN) {
-        return offlineDrain(vertx, nodes);
-      }
-      if (scenario == Scenario.GROUP) {
-        GroupScenario group = new GroupScenario(vertx, messages, size);
-        List<BenchClient> members = await(connectAll(vertx, nodes, groupSize, group::onServerRequest));
-        System.out.println("connected " + members.size() + " members; sending " + messages + " group messages");
-        return print(await(group.run(members, cpuMeter(vertx, nodes)))) && group.succeeded() ? 0 : 1;
-      }
-      if (peering != OneToOneScenario.Peers.ANY && (nodes.size() < 2 || clients < 2 * nodes.size())) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
-            "--peers " + peers + " needs at least two --server URLs and two clients per node");
-      }
-      if (crypto.equals("signal")) {
-        return signalOneToOne(vertx, nodes, options);
-      }
-      OneToOneScenario scenario = new OneToOneScenario(vertx, options, peering, nodes.size());
-      List<BenchClient> connected = await(connectAll(vertx, nodes, clients, scenario::onServerRequest));
-      System.out.println("connected " + connected.size() + " clients; running " + duration + " s at " + rate + " msg/s");
-      BenchResult result = await(scenario.run(connected, cpuMeter(vertx, nodes)));
-      System.out.println(result.human());
-      System.out.println(result.json());
-      return result.lost() == 0 ? 0 : 1;
+      AccountSetUp setUp = new AccountSetUp(vertx, nodes, prefix, code, transport.equalsIgnoreCase("websocket"));
+      return switch (scenario) {
+        case REGISTRATION -> registration(vertx, nodes);
+        case OFFLINE_DRAIN -> offlineDrain(vertx, nodes, setUp);
+        case GROUP -> group(vertx, nodes, setUp);
+        default -> oneToOne(vertx, nodes, setUp, options, peering);
+      };
     } finally {
       // clients first: a server stopped under them would log every ack in flight as failed
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      close(vertx, 30);
       if (embedded != null) {
-        await(embedded.stop());
-        deleteTree(dataDir);
+        embedded.close();
       }
     }
+  }
+
+  private int registration(Vertx vertx, List<NodeAddress> nodes) throws Exception {
+    if (nodes.size() != 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "registration measures one server");
+    }
+    RegistrationScenario registration = new RegistrationScenario(vertx, nodes.get(0).http(), accounts, clients,
+        duration, prefix, code);
+    if (print(await(registration.run())) && registration.succeeded()) {
+      return 0;
+    }
+    Optional<String> refused = registration.firstFailure().flatMap(f -> ServerRefusals.explain(f, prefix, code));
+    refused.ifPresent(System.err::println);
+    return refused.isPresent() ? 2 : 1;
   }
 
   /**
    * Senders (at most 20) connected first; --clients receivers registered, not connected, until
    * their backlogs are queued; then all connect.
    */
-  private int offlineDrain(Vertx vertx, List<Node> nodes) throws Exception {
+  private int offlineDrain(Vertx vertx, List<NodeAddress> nodes, AccountSetUp setUp) throws Exception {
     OfflineDrainScenario drain = new OfflineDrainScenario(vertx, backlog, size);
     int senderCount = Math.min(20, clients);
-    List<BenchClient> senders = await(connectAll(vertx, nodes, senderCount, drain::onServerRequest));
-    List<String> numbers = new ArrayList<>();
-    for (int i = 0; i < clients; i++) {
-      numbers.add(String.format("%s7%06d", prefix, i));
-    }
-    List<DeviceCredentials> receivers = await(registerAll(vertx, nodes, numbers));
+    List<BenchClient> senders = await(setUp.connectAll(senderCount, drain::onServerRequest));
+    List<DeviceCredentials> receivers = await(setUp.registerAll(setUp.numbers("7%06d", clients)));
     System.out.println("connected " + senders.size() + " senders; registered " + receivers.size()
         + " offline devices; queueing " + backlog + " messages for each");
-    boolean webSocket = transport.equalsIgnoreCase("websocket");
-    String[] result = await(drain.run(senders, receivers, credentials -> {
-      Node node = nodes.get(Math.floorMod(credentials.getNumber().hashCode(), nodes.size()));
-      return BenchClient.connect(vertx, node.http(), node.tcpPort(), webSocket, credentials, drain::onServerRequest);
-    }, cpuMeter(vertx, nodes)));
+    String[] result = await(drain.run(senders, receivers,
+        credentials -> setUp.connectByNumber(credentials, drain::onServerRequest), cpuMeter(vertx, nodes)));
     return print(result) && drain.succeeded() ? 0 : 1;
   }
 
-  /** One-to-one with real SDK clients; their keys and sessions live in a temporary directory. */
-  private int signalOneToOne(Vertx vertx, List<Node> nodes, BenchOptions options) throws Exception {
-    Path states = Files.createTempDirectory("sealpost-bench-clients");
-    SignalOneToOneScenario signal = new SignalOneToOneScenario(vertx, options);
-    List<String> numbers = new ArrayList<>();
-    for (int i = 0; i < clients; i++) {
-      numbers.add(String.format("%s%07d", prefix, i));
+  private int group(Vertx vertx, List<NodeAddress> nodes, AccountSetUp setUp) throws Exception {
+    GroupScenario group = new GroupScenario(vertx, messages, size);
+    List<BenchClient> members = await(setUp.connectAll(groupSize, group::onServerRequest));
+    System.out.println("connected " + members.size() + " members; sending " + messages + " group messages");
+    return print(await(group.run(members, cpuMeter(vertx, nodes)))) && group.succeeded() ? 0 : 1;
+  }
+
+  private int oneToOne(Vertx vertx, List<NodeAddress> nodes, AccountSetUp setUp, BenchOptions options,
+      OneToOneScenario.Peers peering) throws Exception {
+    if (peering != OneToOneScenario.Peers.ANY && (nodes.size() < 2 || clients < 2 * nodes.size())) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--peers " + peers + " needs at least two --server URLs and two clients per node");
     }
-    try {
-      List<org.sealpost.client.SealpostClient> connected = await(signal.connect(nodes, states, numbers, code));
+    if (crypto.equals("signal")) {
+      return signalOneToOne(vertx, nodes, setUp, options);
+    }
+    OneToOneScenario scenario = new OneToOneScenario(vertx, options, peering, nodes.size());
+    List<BenchClient> connected = await(setUp.connectAll(clients, scenario::onServerRequest));
+    System.out.println("connected " + connected.size() + " clients; running " + duration + " s at " + rate + " msg/s");
+    return report(await(scenario.run(connected, cpuMeter(vertx, nodes))));
+  }
+
+  /** One-to-one with real SDK clients; their keys and sessions live in a temporary directory. */
+  private int signalOneToOne(Vertx vertx, List<NodeAddress> nodes, AccountSetUp setUp, BenchOptions options)
+      throws Exception {
+    try (TempDirectory states = TempDirectory.create("sealpost-bench-clients")) {
+      SignalOneToOneScenario signal = new SignalOneToOneScenario(vertx, options);
+      List<SealpostClient> connected = await(signal.connect(nodes, states.path(), setUp.numbers("%07d", clients),
+          code));
       System.out.println("registered and connected " + connected.size() + " SDK clients; running " + duration
           + " s at " + rate + " msg/s");
       BenchResult result = await(signal.run(connected, cpuMeter(vertx, nodes)));
-      await(Future.all(connected.stream().map(org.sealpost.client.SealpostClient::close).toList()));
-      System.out.println(result.human());
-      System.out.println(result.json());
-      return result.lost() == 0 ? 0 : 1;
-    } finally {
-      deleteTree(states);
-    }
-  }
-
-  /** Measures the servers' CPU from their /metrics, or none when the server runs in this JVM. */
-  private CpuMeter cpuMeter(Vertx vertx, List<Node> nodes) {
-    return new CpuMeter(vertx, server == null ? List.of() : nodes.stream().map(Node::http).toList());
-  }
-
-  private static boolean print(String[] result) {
-    System.out.println(result[0]);
-    System.out.println(result[1]);
-    return true;
-  }
-
-  /** One server to connect clients to: its HTTP URL and TCP port. */
-  record Node(URI http, int tcpPort) {
-    static List<Node> parse(String urls, String ports) {
-      String[] servers = urls.split(",");
-      String[] tcp = ports.split(",");
-      if (tcp.length != 1 && tcp.length != servers.length) {
-        throw new IllegalArgumentException("--tcp-port takes one port, or one per --server URL");
-      }
-      List<Node> nodes = new ArrayList<>();
-      for (int i = 0; i < servers.length; i++) {
-        nodes.add(new Node(URI.create(servers[i].trim()), Integer.parseInt(tcp[tcp.length == 1 ? 0 : i].trim())));
-      }
-      return nodes;
+      await(Future.all(connected.stream().map(SealpostClient::close).toList()));
+      return report(result);
     }
   }
 
@@ -284,16 +236,14 @@ public final class BenchCommand implements Callable<Integer> {
           "connections measures a server in its own process: give one --server URL (and --tcp-port)");
     }
     int sources = sourceAddresses > 0 ? sourceAddresses : Math.max(1, (clients + 24_999) / 25_000);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
+    Vertx vertx = newVertx();
     try {
       ConnectionsScenario run = new ConnectionsScenario(vertx, URI.create(server), Integer.parseInt(tcpPort.trim()),
           clients, sources, duration, prefix, code);
-      String[] result = await(run.run());
-      System.out.println(result[0]);
-      System.out.println(result[1]);
+      print(await(run.run()));
       return 0;
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      close(vertx, 60);
     }
   }
 
@@ -308,97 +258,46 @@ public final class BenchCommand implements Callable<Integer> {
     if (!relayTransport.equals("epoll") && !relayTransport.equals("io_uring")) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--relay-transport must be epoll or io_uring");
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
+    Vertx vertx = newVertx();
     try {
-      BenchResult result = await(new FrameFloorScenario(vertx, options).run(Runtime.getRuntime().availableProcessors(),
-          relayTransport.equals("io_uring")));
-      System.out.println(result.human());
-      System.out.println(result.json());
-      return result.lost() == 0 ? 0 : 1;
+      return report(await(new FrameFloorScenario(vertx, options).run(Runtime.getRuntime().availableProcessors(),
+          relayTransport.equals("io_uring"))));
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      close(vertx, 30);
     }
   }
 
-  /** Registers the numbers, spread round-robin over the nodes, without connecting. */
-  private Future<List<DeviceCredentials>> registerAll(Vertx vertx, List<Node> nodes, List<String> numbers) {
-    List<RestClient> rests = nodes.stream().map(node -> new RestClient(vertx, node.http(), SETUP_BATCH)).toList();
-    return inBatches(numbers.size(), i -> BenchClient.register(rests.get(i % rests.size()), numbers.get(i), code));
+  /** Measures the servers' CPU from their /metrics, or none when the server runs in this JVM. */
+  private CpuMeter cpuMeter(Vertx vertx, List<NodeAddress> nodes) {
+    return new CpuMeter(vertx, server == null ? List.of() : nodes.stream().map(NodeAddress::http).toList());
   }
 
-  /** Registers and connects {@code clients} accounts, client i on node i mod N. */
-  private Future<List<BenchClient>> connectAll(Vertx vertx, List<Node> nodes, int clients,
-      org.sealpost.client.WireConnection.ServerRequestHandler onRequest) {
-    List<String> numbers = new ArrayList<>();
-    for (int i = 0; i < clients; i++) {
-      numbers.add(String.format("%s%07d", prefix, i));
-    }
-    boolean webSocket = transport.equalsIgnoreCase("websocket");
-    return registerAll(vertx, nodes, numbers).compose(registered -> inBatches(registered.size(), i -> {
-      Node node = nodes.get(i % nodes.size());
-      return BenchClient.connect(vertx, node.http(), node.tcpPort(), webSocket, registered.get(i), onRequest);
-    }));
+  /** The load's Vert.x: native transport, an event loop per core. */
+  private static Vertx newVertx() {
+    return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
   }
 
-  /** Starts {@code count} operations {@link #SETUP_BATCH} at a time, in order. */
-  private static <T> Future<List<T>> inBatches(int count, IntFunction<Future<T>> start) {
-    Future<List<T>> chain = Future.succeededFuture(new ArrayList<>());
-    for (int first = 0; first < count; first += SETUP_BATCH) {
-      int from = first;
-      int to = Math.min(count, first + SETUP_BATCH);
-      chain = chain.compose(list -> {
-        List<Future<T>> batch = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-          batch.add(start.apply(i));
-        }
-        return Future.all(batch).map(all -> {
-          list.addAll(all.<T>list());
-          return list;
-        });
-      });
-    }
-    return chain;
+  private static void close(Vertx vertx, int seconds) throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
   }
 
-  private SealpostConfig benchServerConfig(Path dataDir) {
-    SealpostConfig base = new org.sealpost.config.ConfigLoader().load(null, System.getenv());
-    return base.withNode(base.node().withDataDir(dataDir.toString()))
-        .withGateway(base.gateway().withPorts(0, 0).withConnectionLimits(base.gateway().maxOutboundBytes(),
-            base.gateway().maxPendingRequests(), 0).withMaxHttpConnectionsPerIp(0)) // every client is on 127.0.0.1
-        .withMedia(base.media().withPort(0))
-        .withAccounts(base.accounts().withTestNumbers(Map.of(prefix + "*", code)))
-        .withLimits(RateLimiters.unlimited());
+  /** Prints a scenario's human summary and JSON line. */
+  private static boolean print(String[] result) {
+    System.out.println(result[0]);
+    System.out.println(result[1]);
+    return true;
   }
 
-  /** Completes after {@code millis} on a timer. */
-  static Future<Void> after(Vertx vertx, long millis) {
-    Promise<Void> promise = Promise.promise();
-    vertx.setTimer(Math.max(1, millis), id -> promise.complete());
-    return promise.future();
-  }
-
-  /** Completes with true once the condition holds, false at the deadline; checked every 50 ms. */
-  static Future<Boolean> poll(Vertx vertx, BooleanSupplier condition, long deadlineMillis) {
-    if (condition.getAsBoolean()) {
-      return Future.succeededFuture(true);
-    }
-    if (System.currentTimeMillis() >= deadlineMillis) {
-      return Future.succeededFuture(false);
-    }
-    return after(vertx, 50).compose(v -> poll(vertx, condition, deadlineMillis));
+  /** Prints the result; exit 0 when no message was lost. */
+  private static int report(BenchResult result) {
+    System.out.println(result.human());
+    System.out.println(result.json());
+    return result.lost() == 0 ? 0 : 1;
   }
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
-  }
-
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   static final class ScenarioConverter implements picocli.CommandLine.ITypeConverter<Scenario> {

@@ -82,7 +82,7 @@ final class ConnectionsScenario {
           double connectSeconds = (System.nanoTime() - started) / 1e9;
           System.out.printf(Locale.ROOT, "connected %d of %d in %.1f s; holding %d s%n", open.size(), count,
               connectSeconds, holdSeconds);
-          return BenchCommand.after(vertx, holdSeconds * 1000L)
+          return Timers.after(vertx, holdSeconds * 1000L)
               .compose(held -> scrape())
               .map(after -> {
                 long dropped = open.stream().filter(WireConnection::isClosed).count();

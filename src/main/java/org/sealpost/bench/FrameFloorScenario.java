@@ -42,7 +42,7 @@ final class FrameFloorScenario {
           System.out.println("connected " + sockets.size() + " clients to a bare relay (" + eventLoops
               + " event loops, " + (ioUring ? "io_uring" : "epoll") + "); running " + options.durationSeconds() + " s at " + options.rate() + " msg/s");
           return tally.run(vertx, options, () -> sendOne(sockets), new CpuMeter(relay::cpuNanos))
-              .compose(sent -> BenchCommand.poll(vertx, tally::settled, System.currentTimeMillis() + 30_000)
+              .compose(sent -> Timers.poll(vertx, tally::settled, System.currentTimeMillis() + 30_000)
                   .map(settled -> tally.result("frame-floor", "none", sockets.size(), options, sent)));
         })
         .eventually(() -> net.close())

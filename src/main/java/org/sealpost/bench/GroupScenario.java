@@ -88,7 +88,7 @@ final class GroupScenario {
     List<String> others = members.subList(1, members.size()).stream().map(BenchClient::number).toList();
     return sender.connection.call("POST", "/v1/groups", CreateGroupRequest.newBuilder().addAllMembers(others).build(),
             Group.parser())
-        .compose(group -> BenchCommand.poll(vertx, () -> events.get() >= members.size(),
+        .compose(group -> Timers.poll(vertx, () -> events.get() >= members.size(),
                 System.currentTimeMillis() + 120_000)
             .map(group))
         .compose(group -> cpu.start().compose(v -> sendFrom(sender, group.getId(), members.size() - 1, 0)))
@@ -112,7 +112,7 @@ final class GroupScenario {
     return sender.connection.call("PUT", "/v1/groups/" + groupId + "/messages", request, GroupSendResponse.parser())
         .compose(response -> {
           tick.recordNanos(System.nanoTime() - sentAt);
-          return BenchCommand.poll(vertx, () -> delivered[index].get() >= recipients,
+          return Timers.poll(vertx, () -> delivered[index].get() >= recipients,
               System.currentTimeMillis() + 60_000);
         })
         .compose(all -> {

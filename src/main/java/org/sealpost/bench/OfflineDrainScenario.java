@@ -107,7 +107,7 @@ final class OfflineDrainScenario {
                 drainStart = System.nanoTime();
                 return connectAll(receivers, connect);
               })
-              .compose(clients -> BenchCommand.poll(vertx, () -> delivered.containsAll(acked),
+              .compose(clients -> Timers.poll(vertx, () -> delivered.containsAll(acked),
                   System.currentTimeMillis() + 300_000))
               .compose(done -> {
                 double drainSeconds = (System.nanoTime() - drainStart) / 1e9;

@@ -80,7 +80,7 @@ final class OneToOneScenario {
 
   Future<BenchResult> run(List<BenchClient> clients, CpuMeter cpu) {
     return tally.run(vertx, options, () -> sendOne(clients), cpu).compose(sent ->
-        BenchCommand.poll(vertx, tally::settled, System.currentTimeMillis() + 30_000)
+        Timers.poll(vertx, tally::settled, System.currentTimeMillis() + 30_000)
             .map(settled -> tally.result("none", clients.size(), options, sent)));
   }
 

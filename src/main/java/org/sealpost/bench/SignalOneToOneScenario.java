@@ -3,7 +3,6 @@ package org.sealpost.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.sealpost.client.ClientListener;
@@ -33,29 +32,16 @@ final class SignalOneToOneScenario {
    * Registers (keys made and uploaded) and connects one SDK client per number, 10 at a time;
    * client i on node i mod N.
    */
-  Future<List<SealpostClient>> connect(List<BenchCommand.Node> nodes, Path stateRoot, List<String> numbers,
+  Future<List<SealpostClient>> connect(List<NodeAddress> nodes, Path stateRoot, List<String> numbers,
       String code) {
-    Future<List<SealpostClient>> chain = Future.succeededFuture(new ArrayList<>());
-    for (int first = 0; first < numbers.size(); first += 10) {
-      int from = first;
-      int to = Math.min(numbers.size(), first + 10);
-      chain = chain.compose(list -> {
-        List<Future<SealpostClient>> connecting = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-          String number = numbers.get(i);
-          BenchCommand.Node node = nodes.get(i % nodes.size());
-          connecting.add(SealpostClient.requestCode(vertx, node.http(), number)
-              .compose(sent -> SealpostClient.register(vertx, stateRoot.resolve(number.substring(1)), node.http(),
-                  number, sent.getSessionId(), code, "bench"))
-              .compose(client -> client.listener(listener()).connectTcp(node.tcpPort()).map(client)));
-        }
-        return Future.all(connecting).map(all -> {
-          list.addAll(all.<SealpostClient>list());
-          return list;
-        });
-      });
-    }
-    return chain;
+    return AccountSetUp.inBatches(numbers.size(), 10, i -> {
+      String number = numbers.get(i);
+      NodeAddress node = nodes.get(i % nodes.size());
+      return SealpostClient.requestCode(vertx, node.http(), number)
+          .compose(sent -> SealpostClient.register(vertx, stateRoot.resolve(number.substring(1)), node.http(),
+              number, sent.getSessionId(), code, "bench"))
+          .compose(client -> client.listener(listener()).connectTcp(node.tcpPort()).map(client));
+    });
   }
 
   private ClientListener listener() {
@@ -82,7 +68,7 @@ final class SignalOneToOneScenario {
 
   Future<BenchResult> run(List<SealpostClient> clients, CpuMeter cpu) {
     return tally.run(vertx, options, () -> sendOne(clients), cpu).compose(sent ->
-        BenchCommand.poll(vertx, tally::settled, System.currentTimeMillis() + 60_000)
+        Timers.poll(vertx, tally::settled, System.currentTimeMillis() + 60_000)
             .map(settled -> tally.result("signal", clients.size(), options, sent)));
   }
 

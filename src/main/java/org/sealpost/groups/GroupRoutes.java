@@ -12,11 +12,15 @@ import org.sealpost.protocol.GroupSendRequest;
 import org.sealpost.protocol.GroupSettings;
 import org.sealpost.protocol.SetMetadataRequest;
 
-/** Routes of groups (documented in groups.proto); every one needs an authenticated device. */
+/**
+ * Routes of groups (documented in groups.proto); every one needs an authenticated device. The
+ * membership routes go to {@link GroupsService}, the send to its {@link GroupFanOut}.
+ */
 public final class GroupRoutes {
   private GroupRoutes() {}
 
   public static List<Route> of(GroupsService groups) {
+    GroupFanOut fanOut = groups.fanOut();
     return List.of(
         new Route("POST", "/v1/groups", CreateGroupRequest.getDefaultInstance(), Access.DEVICE, false,
             call -> groups.create(call.device(), call.body(CreateGroupRequest.class))),
@@ -38,6 +42,6 @@ public final class GroupRoutes {
         new Route("PUT", "/v1/groups/:id/metadata", SetMetadataRequest.getDefaultInstance(), Access.DEVICE, false,
             call -> groups.setMetadata(call.device(), call.params().get(0), call.body(SetMetadataRequest.class))),
         new Route("PUT", "/v1/groups/:id/messages", GroupSendRequest.getDefaultInstance(), Access.DEVICE, true,
-            call -> groups.send(call.device(), call.params().get(0), call.body(GroupSendRequest.class))));
+            call -> fanOut.send(call.device(), call.params().get(0), call.body(GroupSendRequest.class))));
   }
 }

@@ -8,78 +8,65 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.sealpost.accounts.PhoneNumbers;
 import org.sealpost.config.MessagesConfig;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.privacy.Blocks;
 import org.sealpost.presence.GroupTyping;
 import org.sealpost.protocol.AddMembersRequest;
-import org.sealpost.protocol.ContentType;
 import org.sealpost.protocol.CreateGroupRequest;
-import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.Group;
 import org.sealpost.protocol.GroupEvent;
 import org.sealpost.protocol.GroupMember;
 import org.sealpost.protocol.GroupRole;
-import org.sealpost.protocol.GroupSendRequest;
-import org.sealpost.protocol.GroupSendResponse;
 import org.sealpost.protocol.GroupSettings;
 import org.sealpost.protocol.SetMetadataRequest;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
 import org.sealpost.store.DeviceKey;
 import org.sealpost.store.GroupStore;
-import org.sealpost.store.MessageQueueStore.DedupeKey;
 import org.sealpost.store.MessageQueueStore;
-import org.sealpost.store.proto.AccountRecord;
-import org.sealpost.store.proto.DeviceRecord;
 
 /**
- * Groups: membership, admins, settings and the metadata blob, each change a compare-and-set in the
- * {@link GroupStore} announced as a {@link GroupEvent} through the durable queue; and the group
- * send, which fans one Sender-Key ciphertext out to every member device but the sender's through
- * the same queue, router and receipt path as a one-to-one message.
+ * Group membership: members, admins, settings and the metadata blob, each change a compare-and-set
+ * in the {@link GroupStore} announced to the members as a {@link GroupEvent} through the group's
+ * {@link GroupFanOut}, which also carries the group send.
  *
- * <p>Permissions, in one place each: {@link #requireMember}, {@link #requireRole} and {@link
- * #mayAdd} (the hook where "may X add Y" is decided, e.g. for blocking).
+ * <p>Permissions, in one place each: {@link Members#requireMember}, {@link Members#requireRole}
+ * and {@link #mayAdd} (the hook where "may X add Y" is decided, e.g. for blocking).
  */
 public final class GroupsService implements GroupTyping {
   /** WhatsApp's limit; the next add fails with GROUP_FULL. */
   public static final int MAX_MEMBERS = 1024;
-  static final int MESSAGE_ID_BYTES = 16;
   /** The metadata blob is a small encrypted record (name, description, avatar pointer). */
   static final int MAX_METADATA_BYTES = 8 * 1024;
-  private static final String DEDUPE_PREFIX = "group:";
-  private static final java.util.regex.Pattern GROUP_ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
 
-  private final MessagesConfig config;
   private final AccountStore accounts;
   private final GroupStore groups;
-  private final MessageQueueStore queues;
-  private final RateLimiters limits;
-  private final Router router;
+  private final GroupFanOut fanOut;
   private final Clock clock;
   private final SecureRandom random;
   private final GroupLanes lanes = new GroupLanes();
   private final Blocks blocks;
 
+  /** Takes the fan-out's collaborators too and builds it, so a server wires groups in one call. */
   public GroupsService(MessagesConfig config, AccountStore accounts, GroupStore groups, MessageQueueStore queues,
       RateLimiters limits, Router router, Clock clock, SecureRandom random, Blocks blocks) {
-    this.blocks = blocks;
-    this.config = config;
     this.accounts = accounts;
     this.groups = groups;
-    this.queues = queues;
-    this.limits = limits;
-    this.router = router;
+    this.fanOut = new GroupFanOut(config, accounts, groups, queues, limits, router, clock);
     this.clock = clock;
     this.random = random;
+    this.blocks = blocks;
+  }
+
+  /** Where group messages are sent (and this service's events go): for the send route. */
+  GroupFanOut fanOut() {
+    return fanOut;
   }
 
   // ------------------------------------------------------------------ membership
@@ -106,15 +93,14 @@ public final class GroupsService implements GroupTyping {
     return requireAccounts(others)
         .compose(v -> mayAddAll(caller.number(), others))
         .compose(v -> lanes.submit(id, () -> groups.create(created).compose(stored -> stored
-            ? announce(created, event(created, GroupEvent.Kind.CREATED, caller, List.of()), List.of())
+            ? fanOut.announce(created, event(created, GroupEvent.Kind.CREATED, caller, List.of()), List.of())
             : Future.failedFuture(new IllegalStateException("group id collision")))))
         .map(created);
   }
 
   public Future<Group> get(DeviceKey caller, String id) {
-    return find(id).map(found -> {
-      Group group = found.orElseThrow(() -> SealpostException.notFound("no such group"));
-      requireMember(group, caller.number());
+    return Members.existing(groups, id).map(group -> {
+      Members.requireMember(group, caller.number());
       return group;
     });
   }
@@ -132,9 +118,9 @@ public final class GroupsService implements GroupTyping {
     return requireAccounts(added)
         .compose(v -> mayAddAll(caller.number(), added))
         .compose(v -> change(caller, id, group -> {
-          requireRole(group, caller.number(), group.getSettings().getAddMembers(), "add members");
+          Members.requireRole(group, caller.number(), group.getSettings().getAddMembers(), "add members");
           Set<String> fresh = new LinkedHashSet<>(added);
-          fresh.removeAll(memberNumbers(group));
+          fresh.removeAll(Members.numbers(group));
           if (fresh.isEmpty()) {
             return group;
           }
@@ -150,11 +136,11 @@ public final class GroupsService implements GroupTyping {
   public Future<Group> removeMember(DeviceKey caller, String id, String number) {
     boolean leaving = number.equals(caller.number());
     return change(caller, id, group -> {
-      requireMember(group, caller.number());
+      Members.requireMember(group, caller.number());
       if (!leaving) {
-        requireRole(group, caller.number(), GroupRole.ADMINS, "remove members");
+        Members.requireRole(group, caller.number(), GroupRole.ADMINS, "remove members");
       }
-      int index = indexOf(group, number);
+      int index = Members.indexOf(group, number);
       if (index < 0) {
         return group;
       }
@@ -168,8 +154,8 @@ public final class GroupsService implements GroupTyping {
   /** Promotes ({@code admin} true) or demotes a member; admins only. */
   public Future<Group> setAdmin(DeviceKey caller, String id, String number, boolean admin) {
     return change(caller, id, group -> {
-      requireRole(group, caller.number(), GroupRole.ADMINS, "change admins");
-      int index = indexOf(group, number);
+      Members.requireRole(group, caller.number(), GroupRole.ADMINS, "change admins");
+      int index = Members.indexOf(group, number);
       if (index < 0) {
         throw SealpostException.notFound(PhoneNumbers.redact(number) + " is not a member");
       }
@@ -188,7 +174,7 @@ public final class GroupsService implements GroupTyping {
 
   public Future<Group> setSettings(DeviceKey caller, String id, GroupSettings settings) {
     return change(caller, id, group -> {
-      requireRole(group, caller.number(), GroupRole.ADMINS, "change settings");
+      Members.requireRole(group, caller.number(), GroupRole.ADMINS, "change settings");
       if (group.getSettings().equals(settings)) {
         return group;
       }
@@ -205,7 +191,7 @@ public final class GroupsService implements GroupTyping {
       return Future.failedFuture(e);
     }
     return change(caller, id, group -> {
-      requireRole(group, caller.number(), group.getSettings().getEditMetadata(), "change the group's info");
+      Members.requireRole(group, caller.number(), group.getSettings().getEditMetadata(), "change the group's info");
       if (group.getMetadataVersion() != request.getExpectedVersion()) {
         throw new SealpostException(ErrorCode.VERSION_CONFLICT,
             "metadata is at version " + group.getMetadataVersion() + ", not " + request.getExpectedVersion());
@@ -214,72 +200,6 @@ public final class GroupsService implements GroupTyping {
           .setMetadataVersion(group.getMetadataVersion() + 1).build();
     }, (before, after) -> event(after, GroupEvent.Kind.METADATA_CHANGED, caller, List.of()).toBuilder()
         .setMetadataVersion(after.getMetadataVersion()).build());
-  }
-
-  // ------------------------------------------------------------------ messages
-
-  /**
-   * One Sender-Key ciphertext to every device of every member except the sending device:
-   * completes once every envelope is durable (the single tick). Idempotent by message id.
-   */
-  public Future<GroupSendResponse> send(DeviceKey sender, String id, GroupSendRequest request) {
-    if (request.getMessageId().size() != MESSAGE_ID_BYTES) {
-      return Future.failedFuture(SealpostException.badRequest("messageId must be 16 bytes"));
-    }
-    if (request.getContent().isEmpty()) {
-      return Future.failedFuture(SealpostException.badRequest("content is empty"));
-    }
-    if (request.getContent().size() > config.maxContentBytes()) {
-      return Future.failedFuture(SealpostException.tooLarge("content exceeds " + config.maxContentBytes() + " bytes"));
-    }
-    return limits.check(Limit.MESSAGES_PER_DEVICE, sender.id())
-        .compose(v -> find(id))
-        .compose(found -> {
-          Group group = found.orElseThrow(() -> SealpostException.notFound("no such group"));
-          requireRole(group, sender.number(), group.getSettings().getSend(), "send messages");
-          return devices(memberNumbers(group));
-        })
-        .compose(members -> {
-          long now = clock.millis();
-          List<Envelope> envelopes = new ArrayList<>();
-          Envelope.Builder template = Envelope.newBuilder()
-              .setType(Envelope.Type.MESSAGE)
-              .setMessageId(request.getMessageId())
-              .setSource(sender.number())
-              .setSourceDevice(sender.deviceId())
-              .setClientTimestamp(request.getTimestamp())
-              .setServerTimestamp(now)
-              .setContentType(ContentType.SENDER_KEY_MESSAGE)
-              .setContent(request.getContent())
-              .setGroupId(id);
-          for (AccountRecord member : members) {
-            for (DeviceRecord device : member.getDevicesList()) {
-              boolean sendingDevice = member.getNumber().equals(sender.number()) && device.getId() == sender.deviceId();
-              if (!sendingDevice) {
-                envelopes.add(template.setDestination(member.getNumber()).setDestinationDevice(device.getId()).build());
-              }
-            }
-          }
-          DedupeKey key = new DedupeKey(sender.number(), DEDUPE_PREFIX + id, request.getMessageId());
-          return queues.appendOnce(key, now, envelopes, request.getFirstAttempt()).map(result -> {
-            result.stored().forEach(router::deliver);
-            return GroupSendResponse.newBuilder()
-                .setServerTimestamp(result.serverTimestamp())
-                .setDuplicate(result.duplicate())
-                .setRecipients(result.stored().size())
-                .build();
-          });
-        });
-  }
-
-  /** The group, or empty for an unknown id and for anything that is not a group id at all. */
-  private Future<Optional<Group>> find(String id) {
-    return isGroupId(id) ? groups.get(id) : Future.succeededFuture(Optional.empty());
-  }
-
-  /** Ids are 16 random bytes in lower-case hex, as {@link #create} makes them. */
-  private static boolean isGroupId(String id) {
-    return id != null && GROUP_ID.matcher(id).matches();
   }
 
   // ------------------------------------------------------------------ permissions
@@ -298,11 +218,10 @@ public final class GroupsService implements GroupTyping {
   /** Typing in a group reaches those who may read its messages: the sender must be allowed to send. */
   @Override
   public Future<List<String>> otherMembers(String id, String sender) {
-    return find(id).map(found -> {
-      Group group = found.orElseThrow(() -> SealpostException.notFound("no such group"));
-      requireRole(group, sender, group.getSettings().getSend(), "send");
+    return Members.existing(groups, id).map(group -> {
+      Members.requireRole(group, sender, group.getSettings().getSend(), "send");
       List<String> others = new ArrayList<>(group.getMembersCount());
-      memberNumbers(group).forEach(number -> {
+      Members.numbers(group).forEach(number -> {
         if (!number.equals(sender)) {
           others.add(number);
         }
@@ -317,23 +236,6 @@ public final class GroupsService implements GroupTyping {
     return Future.all(checks).mapEmpty();
   }
 
-  private static void requireMember(Group group, String number) {
-    if (indexOf(group, number) < 0) {
-      throw SealpostException.forbidden("not a member of this group");
-    }
-  }
-
-  /** Members may act when {@code role} is ALL (or unset); only admins when it is ADMINS. */
-  private static void requireRole(Group group, String number, GroupRole role, String what) {
-    int index = indexOf(group, number);
-    if (index < 0) {
-      throw SealpostException.forbidden("not a member of this group");
-    }
-    if (role == GroupRole.ADMINS && !group.getMembers(index).getAdmin()) {
-      throw SealpostException.forbidden("only admins may " + what + " in this group");
-    }
-  }
-
   // ------------------------------------------------------------------ changes and events
 
   private interface EventOf {
@@ -346,7 +248,7 @@ public final class GroupsService implements GroupTyping {
    */
   private Future<Group> change(DeviceKey caller, String id, UnaryOperator<Group> change, EventOf event,
       String... alsoTell) {
-    if (!isGroupId(id)) {
+    if (!Members.isGroupId(id)) {
       return Future.failedFuture(SealpostException.notFound("no such group"));
     }
     return lanes.submit(id, () -> {
@@ -356,34 +258,7 @@ public final class GroupsService implements GroupTyping {
         return change.apply(current);
       }).compose(after -> after == before[0] || after.getRevision() == before[0].getRevision()
           ? Future.succeededFuture(after)
-          : announce(after, event.of(before[0], after), List.of(alsoTell)).map(after));
-    });
-  }
-
-  /** Stores the event for every device of the group's members and {@code others}, then routes it. */
-  private Future<Void> announce(Group group, GroupEvent event, List<String> others) {
-    Set<String> recipients = new LinkedHashSet<>(memberNumbers(group));
-    recipients.addAll(others);
-    long now = clock.millis();
-    return devices(recipients).compose(members -> {
-      List<Envelope> envelopes = new ArrayList<>();
-      for (AccountRecord member : members) {
-        for (DeviceRecord device : member.getDevicesList()) {
-          envelopes.add(Envelope.newBuilder()
-              .setType(Envelope.Type.GROUP_EVENT)
-              .setSource(event.getActor())
-              .setDestination(member.getNumber())
-              .setDestinationDevice(device.getId())
-              .setServerTimestamp(now)
-              .setGroupId(group.getId())
-              .setGroupEvent(event)
-              .build());
-        }
-      }
-      return queues.append(envelopes);
-    }).map(stored -> {
-      stored.forEach(router::deliver);
-      return null;
+          : fanOut.announce(after, event.of(before[0], after), List.of(alsoTell)).map(after));
     });
   }
 
@@ -393,8 +268,8 @@ public final class GroupsService implements GroupTyping {
   }
 
   private static List<String> added(Group before, Group after) {
-    Set<String> old = memberNumbers(before);
-    return memberNumbers(after).stream().filter(n -> !old.contains(n)).toList();
+    Set<String> old = Members.numbers(before);
+    return Members.numbers(after).stream().filter(n -> !old.contains(n)).toList();
   }
 
   /** When the last admin left, the longest-standing member becomes admin. */
@@ -406,11 +281,6 @@ public final class GroupsService implements GroupTyping {
 
   // ------------------------------------------------------------------ helpers
 
-  /** The accounts of {@code numbers} that exist. */
-  private Future<List<AccountRecord>> devices(Set<String> numbers) {
-    return accounts.getAll(numbers);
-  }
-
   private Future<Void> requireAccounts(Set<String> numbers) {
     return accounts.getAll(numbers).compose(found -> found.size() == numbers.size()
         ? Future.<Void>succeededFuture()
@@ -418,9 +288,7 @@ public final class GroupsService implements GroupTyping {
   }
 
   private static Set<String> numbers(List<String> numbers, String field) {
-    if (numbers.size() > MAX_MEMBERS) {
-      throw new SealpostException(ErrorCode.GROUP_FULL, "a group has at most " + MAX_MEMBERS + " members");
-    }
+    checkSize(numbers.size());
     Set<String> unique = new LinkedHashSet<>();
     for (String number : numbers) {
       unique.add(PhoneNumbers.require(number, field));
@@ -438,20 +306,5 @@ public final class GroupsService implements GroupTyping {
     if (metadata.size() > MAX_METADATA_BYTES) {
       throw SealpostException.tooLarge("metadata exceeds " + MAX_METADATA_BYTES + " bytes");
     }
-  }
-
-  private static Set<String> memberNumbers(Group group) {
-    Set<String> numbers = new LinkedHashSet<>();
-    group.getMembersList().forEach(m -> numbers.add(m.getNumber()));
-    return numbers;
-  }
-
-  private static int indexOf(Group group, String number) {
-    for (int i = 0; i < group.getMembersCount(); i++) {
-      if (group.getMembers(i).getNumber().equals(number)) {
-        return i;
-      }
-    }
-    return -1;
   }
 }
