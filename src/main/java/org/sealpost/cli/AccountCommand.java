@@ -3,7 +3,6 @@ package org.sealpost.cli;
 import com.google.protobuf.util.JsonFormat;
 import java.nio.file.Path;
 import java.time.Instant;
-import org.sealpost.client.SealpostClient;
 import org.sealpost.protocol.DeletionCodeResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,8 +36,7 @@ public final class AccountCommand implements Runnable {
 
     @Override
     int run(ClientRuntime runtime) throws Exception {
-      SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-      try {
+      return runtime.withClient(state, client -> {
         String number = client.number();
         if (!yes) {
           String typed = Prompt.ask(out(), "This deletes " + number + " and everything the server holds about it."
@@ -65,9 +63,7 @@ public final class AccountCommand implements Runnable {
         out().println("Deleted " + number + " from the server. " + state + " now holds keys of an account that no"
             + " longer exists: delete it.");
         return 0;
-      } finally {
-        runtime.await(client.close());
-      }
+      });
     }
   }
 
@@ -79,13 +75,10 @@ public final class AccountCommand implements Runnable {
 
     @Override
     int run(ClientRuntime runtime) throws Exception {
-      SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-      try {
+      return runtime.withClient(state, client -> {
         out().println(JsonFormat.printer().print(runtime.await(client.exportAccount())));
         return 0;
-      } finally {
-        runtime.await(client.close());
-      }
+      });
     }
   }
 }

@@ -2,7 +2,6 @@ package org.sealpost.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.sealpost.client.SealpostClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,8 +21,7 @@ public final class BlockCommand extends ClientCommand {
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
+    return runtime.withClient(state, client -> {
       if (number != null) {
         runtime.await(client.block(number));
         out().println("Blocked " + number + ".");
@@ -33,8 +31,6 @@ public final class BlockCommand extends ClientCommand {
         blocked.forEach(n -> out().println("  " + n));
       }
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 }

@@ -51,8 +51,7 @@ public final class CallCommand extends ClientCommand {
     if (answer == (number != null)) {
       throw new IllegalArgumentException("give a NUMBER to call, or --answer to take a call");
     }
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
+    return runtime.withClient(state, client -> {
       Progress progress = new Progress(client, runtime.vertx());
       client.ringTimeout(Duration.ofSeconds(ringTimeoutSeconds)).listener(progress);
       runtime.await(client.connect());
@@ -77,9 +76,7 @@ public final class CallCommand extends ClientCommand {
       }
       print("ringing");
       return runtime.await(progress.done.future(), bound);
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 
   private void print(String line) {

@@ -70,8 +70,7 @@ public final class ChatCommand extends ClientCommand {
     if ((to == null) == (group == null)) {
       throw new IllegalArgumentException("give exactly one of --to and --group");
     }
-    SealpostClient client = runtime.await(servers.open(runtime, state));
-    try {
+    return runtime.withClient(servers.open(runtime, state), client -> {
       Promise<Void> drained = Promise.promise();
       client.listener(new Screen(client, drained));
       runtime.await(servers.connect(client));
@@ -89,9 +88,7 @@ public final class ChatCommand extends ClientCommand {
       List<Future<SentMessage>> sends = converse(runtime, client);
       runtime.await(Future.join(sends));
       return sends.stream().allMatch(Future::succeeded) ? 0 : 1;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 
   private List<Future<SentMessage>> converse(ClientRuntime runtime, SealpostClient client) throws Exception {
@@ -102,12 +99,10 @@ public final class ChatCommand extends ClientCommand {
         out().println("In a group, use /safety and /trust in a chat with each member (chat --to NUMBER).");
       } else if (line.equals("/safety")) {
         for (SafetyNumber number : runtime.await(client.safetyNumbers(to))) {
-          out().println(SafetyNumberCommand.line(number));
+          out().println(Lines.safetyNumber(number));
         }
       } else if (line.equals("/trust")) {
-        int changed = runtime.await(client.trust(to));
-        out().println(changed == 0 ? "Nothing to accept: the safety number with " + to + " did not change."
-            : "Accepted the new safety number with " + to + ".");
+        out().println(Lines.trusted(to, runtime.await(client.trust(to))));
       } else if (line.equals("/typing")) {
         (group != null ? client.typingInGroup(group, true) : client.typing(to, true))
             .onFailure(err -> err().println("! typing not sent: " + err.getMessage()));
@@ -175,28 +170,22 @@ public final class ChatCommand extends ClientCommand {
     private final SealpostClient client;
     private final Promise<Void> drained;
     private final GroupEventLines groupEvents;
+    private final MessageLines messages;
 
     Screen(SealpostClient client, Promise<Void> drained) {
       this.client = client;
       this.drained = drained;
       this.groupEvents = new GroupEventLines(client, out());
+      this.messages = new MessageLines(client, groupEvents, out());
     }
 
     @Override
     public Future<Void> onMessage(IncomingMessage message) {
-      Future<String> line = message.group().isPresent()
-          ? groupEvents.beforeMessageOf(message.group().get())
-              .compose(v -> client.groupName(message.group().get()))
-              .map(name -> Lines.groupMessage(name, message))
-          : Future.succeededFuture(Lines.message(message));
-      return line.map(text -> {
-        out().println(text);
-        out().flush();
+      return messages.print(message).onSuccess(printed -> {
         if (readReceipts && !message.isSentTranscript() && !message.sender().equals(client.number())) {
           client.markRead(message.sender(), List.of(message.id()))
               .onFailure(err -> err().println("! read receipt not sent: " + err.getMessage()));
         }
-        return null;
       });
     }
 
@@ -217,8 +206,7 @@ public final class ChatCommand extends ClientCommand {
 
     @Override
     public void onIdentityChanged(String number) {
-      out().println(Lines.identityChanged(number));
-      out().flush();
+      messages.printIdentityChanged(number);
     }
 
     @Override

@@ -3,10 +3,12 @@ package org.sealpost.cli;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.sealpost.client.SealpostClient;
 
 /**
  * The Vert.x a client command runs on, and the bridge from its futures to the command's plain
@@ -37,6 +39,27 @@ final class ClientRuntime implements AutoCloseable {
       throw e;
     } catch (TimeoutException e) {
       throw new TimeoutException("no answer within " + timeout.toSeconds() + " s");
+    }
+  }
+
+  /** What a command does with its device's client; returns the exit code. */
+  @FunctionalInterface
+  interface ClientWork {
+    int run(SealpostClient client) throws Exception;
+  }
+
+  /** Opens the device kept in {@code state}, runs {@code work} with it, and closes it whatever happened. */
+  int withClient(Path state, ClientWork work) throws Exception {
+    return withClient(SealpostClient.open(vertx, state), work);
+  }
+
+  /** Runs {@code work} with the client {@code opening} opens, and closes it whatever happened. */
+  int withClient(Future<SealpostClient> opening, ClientWork work) throws Exception {
+    SealpostClient client = await(opening);
+    try {
+      return work.run(client);
+    } finally {
+      await(client.close());
     }
   }
 

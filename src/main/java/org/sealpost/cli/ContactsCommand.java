@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.sealpost.client.SealpostClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,14 +36,11 @@ public final class ContactsCommand extends ClientCommand {
         }
       }
     }
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
+    return runtime.withClient(state, client -> {
       List<String> registered = runtime.await(client.uploadContacts(all));
       out().println("Uploaded " + all.size() + " numbers; " + registered.size() + " on Sealpost:");
       registered.forEach(number -> out().println("  " + number));
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 }

@@ -2,7 +2,6 @@ package org.sealpost.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import org.sealpost.client.SealpostClient;
 import org.sealpost.protocol.DeviceInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +18,7 @@ public final class DevicesCommand extends ClientCommand {
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
+    return runtime.withClient(state, client -> {
       if (remove != null) {
         runtime.await(client.removeDevice(remove));
         out().println("Removed device " + remove + " of " + client.number() + ".");
@@ -31,8 +29,6 @@ public final class DevicesCommand extends ClientCommand {
             + Instant.ofEpochMilli(device.getCreated()) + (device.getDeviceId() == client.deviceId() ? "  (this device)" : ""));
       }
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 }

@@ -32,17 +32,14 @@ public final class GroupCommand implements Runnable {
 
     @Override
     int run(ClientRuntime runtime) throws Exception {
-      SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-      try {
+      return runtime.withClient(state, client -> {
         GroupInfo group = runtime.await(call(client));
         out().println(group.id());
         out().println("  name:    " + group.displayName());
         out().println("  members: " + String.join(", ", group.members()));
         out().println("  admins:  " + String.join(", ", group.admins()));
         return 0;
-      } finally {
-        runtime.await(client.close());
-      }
+      });
     }
   }
 

@@ -4,9 +4,10 @@ import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.proto.AttachmentPointer;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
+import org.sealpost.client.SafetyNumber;
 import org.sealpost.protocol.GroupEvent;
 
-/** How messages and ticks print, one line each, the same in {@code receive} and {@code chat}. */
+/** How messages, ticks and safety numbers print, one line each, the same in every command. */
 final class Lines {
   static final String SENT = "✓";
   static final String DELIVERED = "✓✓";
@@ -51,6 +52,18 @@ final class Lines {
   static String receipt(Receipt receipt, MessageId id) {
     String what = receipt.kind() == Receipt.Kind.READ ? "read" : "delivered";
     return DELIVERED + " " + what + " " + id.hex() + " by " + receipt.by();
+  }
+
+  /** One device's safety number, marked while a change waits to be accepted. */
+  static String safetyNumber(SafetyNumber number) {
+    return number.number() + " device " + number.deviceId() + ": " + number.grouped()
+        + (number.isTrusted() ? "" : "   (changed, not accepted yet)");
+  }
+
+  /** The outcome of accepting {@code contact}'s safety number, {@code changed} its devices whose key changed. */
+  static String trusted(String contact, int changed) {
+    return changed == 0 ? "Nothing to accept: the safety number with " + contact + " did not change."
+        : "Accepted the new safety number with " + contact + ".";
   }
 
   static String identityChanged(String number) {

@@ -58,16 +58,13 @@ public final class LinkCommand extends ClientCommand {
   }
 
   private int printCode(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
+    return runtime.withClient(state, client -> {
       LinkCode link = runtime.await(client.createLinkCode());
       out().println(link.getCode());
       out().println("On the new device, before " + Instant.ofEpochMilli(link.getExpiresAt()) + ", run: sealpost link"
           + " --server " + client.server() + " --phone " + client.number() + " --code " + link.getCode()
           + " --state NEW_DIR");
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 }

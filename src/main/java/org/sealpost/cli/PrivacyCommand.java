@@ -2,7 +2,6 @@ package org.sealpost.cli;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import org.sealpost.client.SealpostClient;
 import org.sealpost.protocol.PrivacySettings;
 import org.sealpost.protocol.Visibility;
 import picocli.CommandLine.Command;
@@ -27,8 +26,7 @@ public final class PrivacyCommand extends ClientCommand {
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
+    return runtime.withClient(state, client -> {
       PrivacySettings settings = runtime.await(client.privacy());
       if (lastSeen != null || online != null || readReceipts != null) {
         PrivacySettings.Builder changed = settings.toBuilder();
@@ -50,9 +48,7 @@ public final class PrivacyCommand extends ClientCommand {
       out().println("online:        " + name(settings.getOnline()));
       out().println("read receipts: " + (settings.getReadReceiptsOff() ? "off" : "on"));
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 
   private static Visibility visibility(String value, String option) {

@@ -2,7 +2,6 @@ package org.sealpost.cli;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import org.sealpost.client.SealpostClient;
 import org.sealpost.protocol.PushToken;
 import org.sealpost.protocol.PushType;
 import picocli.CommandLine.Command;
@@ -36,8 +35,7 @@ public final class PushTokenCommand extends ClientCommand {
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
+    return runtime.withClient(state, client -> {
       if (remove) {
         runtime.await(client.unregisterPush());
         out().println("Push token removed.");
@@ -60,9 +58,7 @@ public final class PushTokenCommand extends ClientCommand {
         out().println(current.map(PushTokenCommand::describe).orElse("No push token registered."));
       }
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 
   private static String describe(PushToken token) {

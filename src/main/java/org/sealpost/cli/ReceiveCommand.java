@@ -41,19 +41,14 @@ public final class ReceiveCommand extends ClientCommand {
       description = "Where received files are saved (default: the current directory).")
   Path downloadDir;
 
-  private SealpostClient client;
-
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    client = runtime.await(servers.open(runtime, state));
-    try {
+    return runtime.withClient(servers.open(runtime, state), client -> {
       Printer printer = new Printer(client, runtime.vertx(), Duration.ofSeconds(timeoutSeconds));
       client.listener(printer);
       runtime.await(servers.connect(client));
       return runtime.await(printer.done(), DRAIN_TIMEOUT.plusSeconds(Math.max(0, timeoutSeconds)));
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 
   /** Prints what arrives; completes {@link #done()} with the exit code. */
@@ -63,6 +58,7 @@ public final class ReceiveCommand extends ClientCommand {
     private final Duration idle;
     private final Promise<Integer> done = Promise.promise();
     private final GroupEventLines groupEvents;
+    private final MessageLines messages;
     private boolean drained;
     private long idleTimer = -1;
 
@@ -71,6 +67,7 @@ public final class ReceiveCommand extends ClientCommand {
       this.vertx = vertx;
       this.idle = idle;
       this.groupEvents = new GroupEventLines(client, out());
+      this.messages = new MessageLines(client, groupEvents, out());
     }
 
     Future<Integer> done() {
@@ -79,14 +76,7 @@ public final class ReceiveCommand extends ClientCommand {
 
     @Override
     public Future<Void> onMessage(IncomingMessage message) {
-      Future<String> line = message.group().isPresent()
-          ? groupEvents.beforeMessageOf(message.group().get())
-              .compose(v -> client.groupName(message.group().get()))
-              .map(name -> Lines.groupMessage(name, message))
-          : Future.succeededFuture(Lines.message(message));
-      return line.compose(text -> {
-        out().println(text);
-        out().flush();
+      return messages.print(message).compose(printed -> {
         Future<Void> saved = Future.succeededFuture();
         for (AttachmentPointer file : message.attachments()) {
           saved = saved.compose(v -> save(message, file));
@@ -141,8 +131,7 @@ public final class ReceiveCommand extends ClientCommand {
 
     @Override
     public void onIdentityChanged(String number) {
-      out().println(Lines.identityChanged(number));
-      out().flush();
+      messages.printIdentityChanged(number);
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.sealpost.cli;
 import java.nio.file.Path;
 import java.util.List;
 import org.sealpost.client.SafetyNumber;
-import org.sealpost.client.SealpostClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,22 +22,14 @@ public final class SafetyNumberCommand extends ClientCommand {
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
+    return runtime.withClient(state, client -> {
       List<SafetyNumber> numbers = runtime.await(client.safetyNumbers(with));
       if (numbers.isEmpty()) {
         err().println("sealpost: " + with + " has no devices with keys");
         return 1;
       }
-      numbers.forEach(number -> out().println(line(number)));
+      numbers.forEach(number -> out().println(Lines.safetyNumber(number)));
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
-  }
-
-  static String line(SafetyNumber number) {
-    return number.number() + " device " + number.deviceId() + ": " + number.grouped()
-        + (number.isTrusted() ? "" : "   (changed, not accepted yet)");
+    });
   }
 }

@@ -1,7 +1,6 @@
 package org.sealpost.cli;
 
 import java.nio.file.Path;
-import org.sealpost.client.SealpostClient;
 import org.sealpost.client.SentMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,8 +47,7 @@ public final class SendCommand extends ClientCommand {
     if (group != null && file != null) {
       throw new IllegalArgumentException("--file goes to one number (--to); groups take --text");
     }
-    SealpostClient client = runtime.await(servers.open(runtime, state));
-    try {
+    return runtime.withClient(servers.open(runtime, state), client -> {
       SentMessage sent = group != null
           ? runtime.await(client.sendGroup(group, text))
           : file == null
@@ -57,8 +55,6 @@ public final class SendCommand extends ClientCommand {
               : runtime.await(client.sendFile(to, file, text == null ? "" : text), UPLOAD_TIMEOUT);
       out().println(sent.id().hex());
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 }

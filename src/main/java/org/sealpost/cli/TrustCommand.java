@@ -1,7 +1,6 @@
 package org.sealpost.cli;
 
 import java.nio.file.Path;
-import org.sealpost.client.SealpostClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,14 +19,9 @@ public final class TrustCommand extends ClientCommand {
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
-      int changed = runtime.await(client.trust(with));
-      out().println(changed == 0 ? "Nothing to accept: the safety number with " + with + " did not change."
-          : "Accepted the new safety number with " + with + ".");
+    return runtime.withClient(state, client -> {
+      out().println(Lines.trusted(with, runtime.await(client.trust(with))));
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 }

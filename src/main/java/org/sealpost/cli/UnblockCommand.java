@@ -1,7 +1,6 @@
 package org.sealpost.cli;
 
 import java.nio.file.Path;
-import org.sealpost.client.SealpostClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,13 +16,10 @@ public final class UnblockCommand extends ClientCommand {
 
   @Override
   int run(ClientRuntime runtime) throws Exception {
-    SealpostClient client = runtime.await(SealpostClient.open(runtime.vertx(), state));
-    try {
+    return runtime.withClient(state, client -> {
       runtime.await(client.unblock(number));
       out().println("Unblocked " + number + ".");
       return 0;
-    } finally {
-      runtime.await(client.close());
-    }
+    });
   }
 }

@@ -3,11 +3,8 @@ package org.sealpost.client;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.sealpost.client.proto.LocalAccount;
 import org.sealpost.client.proto.UsedBaseKeys;
@@ -31,11 +28,10 @@ import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
  * libsignal's protocol state for one device, kept as files in its state directory (one file per
  * record, see {@link StateFiles}) so it survives restarts.
  *
- * <p>Identities are trusted on first use per device address. A different key later offered for
- * a known address is not trusted: {@link #isTrustedIdentity} answers false (libsignal then
- * throws {@code UntrustedIdentityException}), and the key is kept as pending until the user
- * accepts the new safety number with {@link #trustPending}. That is how a contact who
- * re-registered shows up as a safety-number change instead of being silently re-keyed.
+ * <p>Identities are trusted on first use per device address ({@link IdentityFiles}). A different
+ * key later offered for a known address is not trusted: {@link #isTrustedIdentity} answers false
+ * (libsignal then throws {@code UntrustedIdentityException}), and the key is kept as pending until
+ * the user accepts the new safety number with {@link #trustPending}.
  *
  * <p>One-time EC prekeys are deleted by libsignal through {@link #removePreKey}; one-time Kyber
  * prekeys are deleted here in {@link #markKyberPreKeyUsed}, while last-resort Kyber keys stay and
@@ -43,14 +39,15 @@ import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
  *
  * <p>Blocking and not thread-safe: libsignal's ciphers are not either, so every use goes through
  * the owning client's single crypto worker.
+ *
+ * <p>Apart from the identities, which carry a trust policy of their own, this stays one class: its
+ * length is libsignal's {@link SignalProtocolStore} interface, each method a record kept as a file.
  */
 final class FileProtocolStore implements SignalProtocolStore {
   /** libsignal prekey ids are 24-bit ("Medium") values. */
   static final int MAX_KEY_ID = 0xFFFFFF;
 
   private static final String ACCOUNT = "account.pb";
-  private static final String IDENTITIES = "identities";
-  private static final String PENDING_IDENTITIES = "identities-pending";
   private static final String PRE_KEYS = "prekeys";
   private static final String SIGNED_PRE_KEYS = "signed-prekeys";
   private static final String KYBER_PRE_KEYS = "kyber-prekeys";
@@ -62,11 +59,11 @@ final class FileProtocolStore implements SignalProtocolStore {
   private final StateFiles files;
   private LocalAccount account;
   private IdentityKeyPair identity;
-  /** Numbers whose pending (untrusted) identity changed since the last {@link #drainIdentityChanges}. */
-  private final Set<String> identityChanges = new LinkedHashSet<>();
+  private final IdentityFiles identities;
 
   private FileProtocolStore(StateFiles files, LocalAccount account) {
     this.files = files;
+    this.identities = new IdentityFiles(files);
     setAccount(account);
   }
 
@@ -130,89 +127,32 @@ final class FileProtocolStore implements SignalProtocolStore {
 
   @Override
   public IdentityChange saveIdentity(SignalProtocolAddress address, IdentityKey key) {
-    Optional<IdentityKey> known = identityAt(IDENTITIES, Addresses.fileName(address));
-    if (known.isPresent() && known.get().equals(key)) {
-      return IdentityChange.NEW_OR_UNCHANGED;
-    }
-    files.write(IDENTITIES + "/" + Addresses.fileName(address), key.serialize());
-    files.delete(PENDING_IDENTITIES + "/" + Addresses.fileName(address));
-    return known.isPresent() ? IdentityChange.REPLACED_EXISTING : IdentityChange.NEW_OR_UNCHANGED;
+    return identities.save(address, key);
   }
 
   @Override
   public boolean isTrustedIdentity(SignalProtocolAddress address, IdentityKey key, Direction direction) {
-    String name = Addresses.fileName(address);
-    Optional<IdentityKey> known = identityAt(IDENTITIES, name);
-    if (known.isEmpty() || known.get().equals(key)) {
-      return true;
-    }
-    Optional<IdentityKey> pending = identityAt(PENDING_IDENTITIES, name);
-    if (pending.isEmpty() || !pending.get().equals(key)) {
-      // Written through: the operation that asked is about to fail and discard its batch.
-      files.writeNow(PENDING_IDENTITIES + "/" + name, key.serialize());
-      identityChanges.add(address.getName());
-    }
-    return false;
+    return identities.isTrusted(address, key);
   }
 
   @Override
   public IdentityKey getIdentity(SignalProtocolAddress address) {
-    return identityAt(IDENTITIES, Addresses.fileName(address)).orElse(null);
+    return identities.trusted(address).orElse(null);
   }
 
   /** Numbers that offered a new, untrusted identity since the last call. */
   List<String> drainIdentityChanges() {
-    List<String> changed = new ArrayList<>(identityChanges);
-    identityChanges.clear();
-    return changed;
+    return identities.drainChanges();
   }
 
   /** Accepts every pending identity of {@code number}; returns the device ids whose key changed. */
   List<Integer> trustPending(String number) {
-    List<Integer> devices = new ArrayList<>();
-    for (String file : files.list(PENDING_IDENTITIES)) {
-      if (file.startsWith(Addresses.prefix(number))) {
-        int deviceId = Addresses.deviceId(file);
-        identityAt(PENDING_IDENTITIES, file).ifPresent(key -> {
-          saveIdentity(new SignalProtocolAddress(number, deviceId), key);
-          devices.add(deviceId);
-        });
-        files.delete(PENDING_IDENTITIES + "/" + file);
-      }
-    }
-    return devices;
+    return identities.trustPending(number);
   }
 
   /** The identity of each known device of {@code number}: a pending (untrusted) key wins over the trusted one. */
-  List<KnownIdentity> identitiesOf(String number) {
-    List<KnownIdentity> known = new ArrayList<>();
-    Set<Integer> devices = new TreeSet<>();
-    for (String dir : List.of(IDENTITIES, PENDING_IDENTITIES)) {
-      for (String file : files.list(dir)) {
-        if (file.startsWith(Addresses.prefix(number)) && Addresses.deviceId(file) > 0) {
-          devices.add(Addresses.deviceId(file));
-        }
-      }
-    }
-    for (int device : devices) {
-      String file = Addresses.fileName(number, device);
-      Optional<IdentityKey> pending = identityAt(PENDING_IDENTITIES, file);
-      Optional<IdentityKey> trusted = identityAt(IDENTITIES, file);
-      pending.or(() -> trusted).ifPresent(key -> known.add(new KnownIdentity(device, key, pending.isEmpty())));
-    }
-    return known;
-  }
-
-  record KnownIdentity(int deviceId, IdentityKey key, boolean isTrusted) {}
-
-  private Optional<IdentityKey> identityAt(String dir, String file) {
-    return files.read(dir + "/" + file).map(bytes -> {
-      try {
-        return new IdentityKey(bytes);
-      } catch (InvalidKeyException e) {
-        throw new IllegalStateException(dir + "/" + file + " is damaged", e);
-      }
-    });
+  List<IdentityFiles.KnownIdentity> identitiesOf(String number) {
+    return identities.of(number);
   }
 
   // ------------------------------------------------------------------ key ids

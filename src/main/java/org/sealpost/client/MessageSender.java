@@ -113,7 +113,7 @@ final class MessageSender {
   /** One ciphertext per device with a session; all or nothing (a failure leaves no ratchet advanced). */
   private SendMessageRequest encrypt(String destination, byte[] plaintext, MessageId id, long timestamp,
       CallSignal call, boolean first) throws Exception {
-    if (!store.identitiesOf(destination).stream().allMatch(FileProtocolStore.KnownIdentity::isTrusted)) {
+    if (!store.identitiesOf(destination).stream().allMatch(IdentityFiles.KnownIdentity::isTrusted)) {
       throw new IdentityChangedException(destination);
     }
     return store.files().batch(() -> {

@@ -1,6 +1,5 @@
 package org.sealpost.client;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.vertx.core.Future;

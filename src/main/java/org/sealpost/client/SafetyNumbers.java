@@ -21,7 +21,7 @@ final class SafetyNumbers {
   static List<SafetyNumber> of(FileProtocolStore store, String localNumber, String number) {
     NumericFingerprintGenerator generator = new NumericFingerprintGenerator(ITERATIONS);
     List<SafetyNumber> numbers = new ArrayList<>();
-    for (FileProtocolStore.KnownIdentity known : store.identitiesOf(number)) {
+    for (IdentityFiles.KnownIdentity known : store.identitiesOf(number)) {
       Fingerprint fingerprint = generator.createFor(VERSION,
           localNumber.getBytes(StandardCharsets.UTF_8), store.getIdentityKeyPair().getPublicKey(),
           number.getBytes(StandardCharsets.UTF_8), known.key());

@@ -1,8 +1,5 @@
 package org.sealpost.client;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Empty;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -21,19 +19,15 @@ import org.sealpost.client.proto.AttachmentPointer;
 import org.sealpost.client.proto.Content;
 import org.sealpost.client.proto.LocalAccount;
 import org.sealpost.protocol.AccountExport;
-import org.sealpost.protocol.DeleteAccountRequest;
 import org.sealpost.protocol.DeletionCodeResponse;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.DeviceList;
 import org.sealpost.protocol.LinkCode;
 import org.sealpost.protocol.PreKeyCount;
-import org.sealpost.protocol.ReadReceiptRequest;
-import org.sealpost.protocol.ReconnectRequest;
-import org.sealpost.protocol.Request;
+import org.sealpost.protocol.PrivacySettings;
+import org.sealpost.protocol.PushToken;
+import org.sealpost.protocol.PushType;
 import org.sealpost.protocol.RequestCodeResponse;
-import org.sealpost.protocol.SendMessageResponse;
-import org.signal.libsignal.protocol.IdentityKeyPair;
-import org.signal.libsignal.protocol.util.KeyHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +45,16 @@ import org.slf4j.LoggerFactory;
  * <p>Every method may be called from any thread; the work runs on the client's Vert.x context,
  * and all cryptography and state-file I/O on its single {@link CryptoWorker} thread, which keeps
  * libsignal's non-thread-safe ciphers to one operation at a time and off the event loop.
+ *
+ * <p>This class is the SDK's public face and nothing else: it makes a device's collaborators,
+ * checks arguments, moves each call onto the client's context and hands it to the collaborator
+ * that does the work ({@link ConnectionSupervisor}, {@link Outbox}, {@link MessageReceiver},
+ * {@link Calls}, {@link GroupMessenger}, {@link PresenceClient}, {@link ContactIdentities},
+ * {@link AccountClient}, {@link PushRegistration}, {@link Attachments}). Its length is the public
+ * API's, a documented method and a line of delegation each, which callers use as one object.
  */
 public final class SealpostClient {
   private static final Logger log = LoggerFactory.getLogger(SealpostClient.class);
-  static final String RECONNECT_PATH = "/v1/reconnect";
   private static final Pattern NUMBER = Pattern.compile("\\+[1-9][0-9]{6,14}");
   /** A third of the server's default idle timeout (90 s), so one lost keepalive does not cost the connection. */
   public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
@@ -63,68 +63,60 @@ public final class SealpostClient {
 
   private final Vertx vertx;
   private final Context context;
-  private final Clock clock = Clock.systemUTC();
   private final StateLock lock;
-  private final FileProtocolStore store;
   private final RestClient rest;
   private final CryptoWorker crypto;
-  private final ServerApi api;
   private final KeyUploader keys;
-  private final MessageSender sender;
-  private final SentLog sent;
   private final MessageReceiver receiver;
   private final Calls calls;
   private final PresenceClient presence;
   private final GroupMessenger groups;
   private final Attachments attachments;
+  private final Outbox outbox;
+  private final ContactIdentities identities;
+  private final AccountClient account;
+  private final PushRegistration push;
+  private final Keepalive keepalive;
+  private final ConnectionSupervisor connection;
   private final String number;
   private final int deviceId;
-  private final String password;
   private final URI server;
   private final String self;
   private volatile ClientListener listener = new ClientListener() { };
-  private volatile WireConnection connection;
-  private Future<?> sendTail = Future.succeededFuture();
-  private Duration keepalive = DEFAULT_KEEPALIVE;
-  private long keepaliveTimer = -1;
   private boolean closed;
-  /** Set by {@link #connect(List)}: the cluster's nodes, tried in turn when a connection drops. */
-  private Failover failover;
-  /** True once {@link #connect(List)} succeeded: from then on a dropped connection is reopened. */
-  private boolean reconnecting;
-  private long reconnectTimer = -1;
-  private URI connectedTo;
-
-  private SealpostClient(Vertx vertx, Context context, StateLock lock, FileProtocolStore store) {
-    this(vertx, context, lock, store, List.of());
-  }
 
   private SealpostClient(Vertx vertx, Context context, StateLock lock, FileProtocolStore store, List<URI> servers) {
-    LocalAccount account = store.account();
+    LocalAccount stored = store.account();
+    Clock clock = Clock.systemUTC();
     this.vertx = vertx;
     this.context = context;
     this.lock = lock;
-    this.store = store;
-    this.number = account.getNumber();
-    this.deviceId = account.getDeviceId();
-    this.password = account.getPassword();
-    this.server = servers.isEmpty() ? URI.create(account.getServerUrl()) : servers.get(0);
+    this.number = stored.getNumber();
+    this.deviceId = stored.getDeviceId();
+    this.server = servers.isEmpty() ? URI.create(stored.getServerUrl()) : servers.get(0);
     this.self = Redact.device(number, deviceId);
+    DeviceCredentials credentials = DeviceCredentials.newBuilder().setNumber(number).setDeviceId(deviceId)
+        .setPassword(stored.getPassword()).build();
     this.rest = new RestClient(vertx, servers.isEmpty() ? List.of(server) : servers);
     this.crypto = new CryptoWorker(vertx);
-    this.api = new ServerApi(rest, DeviceCredentials.newBuilder().setNumber(number).setDeviceId(deviceId)
-        .setPassword(password).build());
+    ServerApi api = new ServerApi(rest, credentials);
     this.keys = new KeyUploader(store, crypto, api, clock, self);
-    this.sender = new MessageSender(store, crypto, api, number, deviceId);
-    this.sent = new SentLog(store.files());
+    MessageSender sender = new MessageSender(store, crypto, api, number, deviceId);
+    SentLog sent = new SentLog(store.files());
     GroupSessions groupSessions = new GroupSessions(store, number, deviceId);
     this.calls = new Calls(vertx, sender, () -> listener, clock, DEFAULT_RING_TIMEOUT);
     this.receiver = new MessageReceiver(store, groupSessions, crypto, () -> listener, keys::refill, self, calls, sent,
         number);
     this.presence = new PresenceClient(api, () -> listener);
     this.groups = new GroupMessenger(groupSessions, sender, crypto, api, number, clock, sent);
-    this.attachments = new Attachments(vertx, api, server, DeviceCredentials.newBuilder().setNumber(number)
-        .setDeviceId(deviceId).setPassword(password).build(), clock);
+    this.attachments = new Attachments(vertx, api, server, credentials, clock);
+    this.outbox = new Outbox(crypto, sender, groups, sent, api, clock, number);
+    this.identities = new ContactIdentities(store, crypto, sender, receiver, number, self);
+    this.account = new AccountClient(api, stored.getPassword());
+    this.push = new PushRegistration(api);
+    this.keepalive = new Keepalive(vertx, DEFAULT_KEEPALIVE, self);
+    this.connection = new ConnectionSupervisor(vertx, credentials, api, keys, keepalive,
+        request -> presence.onRequest(request).orElseGet(() -> receiver.onRequest(request)), () -> listener, self);
     crypto.watch(store, changed -> listener.onIdentityChanged(changed));
   }
 
@@ -205,7 +197,7 @@ public final class SealpostClient {
           return enrollment.apply(rest, prepared.registrationId())
               .eventually(rest::close)
               .compose(credentials -> vertx.executeBlocking(() -> prepared.save(credentials, server)))
-              .map(store -> new SealpostClient(vertx, context, prepared.lock(), store))
+              .map(store -> new SealpostClient(vertx, context, prepared.lock(), store, List.of()))
               .onFailure(err -> vertx.executeBlocking(() -> {
                 prepared.lock().close();
                 return null;
@@ -215,33 +207,6 @@ public final class SealpostClient {
             .map(client)
             .recover(err -> client.close().transform(closed -> Future.failedFuture(err))))
         .onSuccess(client -> log.info("{} - device enrolled", client.self)));
-  }
-
-  /** A state directory locked for a device that is being created, with its new identity. */
-  private record Enrollment(StateLock lock, StateFiles files, IdentityKeyPair identity, int registrationId) {
-    static Enrollment prepare(Path stateDir) {
-      StateLock lock = StateLock.acquire(stateDir);
-      StateFiles files = new StateFiles(stateDir);
-      if (FileProtocolStore.exists(files)) {
-        lock.close();
-        throw new IllegalStateException(stateDir + " already holds an account");
-      }
-      return new Enrollment(lock, files, IdentityKeyPair.generate(), KeyHelper.generateRegistrationId(false));
-    }
-
-    FileProtocolStore save(DeviceCredentials credentials, URI server) {
-      return FileProtocolStore.create(files, LocalAccount.newBuilder()
-          .setNumber(credentials.getNumber())
-          .setDeviceId(credentials.getDeviceId())
-          .setPassword(credentials.getPassword())
-          .setServerUrl(server.toString())
-          .setRegistrationId(registrationId)
-          .setIdentityKeyPair(ByteString.copyFrom(identity.serialize()))
-          .setNextPreKeyId(1)
-          .setNextKyberPreKeyId(1)
-          .setNextSignedPreKeyId(1)
-          .build());
-    }
   }
 
   public String number() {
@@ -273,7 +238,7 @@ public final class SealpostClient {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("keepalive interval must be positive");
     }
-    this.keepalive = interval;
+    keepalive.interval(interval);
     return this;
   }
 
@@ -284,12 +249,12 @@ public final class SealpostClient {
    */
   public Future<Void> connect() {
     int port = server.getPort() > 0 ? server.getPort() : 80;
-    return connectWith(() -> WireConnection.webSocket(vertx, server.getHost(), port));
+    return onContext(() -> connection.connect(() -> WireConnection.webSocket(vertx, server.getHost(), port)));
   }
 
   /** Like {@link #connect()}, over the server's TCP port (length-prefixed frames). */
   public Future<Void> connectTcp(int tcpPort) {
-    return connectWith(() -> WireConnection.tcp(vertx, server.getHost(), tcpPort));
+    return onContext(() -> connection.connect(() -> WireConnection.tcp(vertx, server.getHost(), tcpPort)));
   }
 
   /**
@@ -302,137 +267,16 @@ public final class SealpostClient {
    * time; fails when none of the servers could be reached.
    */
   public Future<Void> connect(List<URI> servers) {
-    return onContext(() -> {
-      failover = Failover.of(servers);
-      return connectFirst(servers.size()).onSuccess(v -> reconnecting = true);
-    });
+    return onContext(() -> connection.connect(servers));
   }
 
   /** The node this client is connected to (or was last), when connected with {@link #connect(List)}. */
   public URI connectedServer() {
-    return connectedTo;
-  }
-
-  private Future<Void> connectFirst(int attemptsLeft) {
-    URI target = failover.next(System.nanoTime());
-    return connectTo(target).recover(err -> {
-      failover.failed();
-      if (attemptsLeft <= 1 || closed) {
-        return Future.failedFuture(err);
-      }
-      return connectFirst(attemptsLeft - 1);
-    });
-  }
-
-  private Future<Void> connectTo(URI target) {
-    int port = target.getPort() > 0 ? target.getPort() : 80;
-    return connectWith(() -> WireConnection.webSocket(vertx, target.getHost(), port)).onSuccess(v -> {
-      connectedTo = target;
-      failover.connected();
-    });
-  }
-
-  /** One reconnect attempt after the failover's backoff; another is scheduled if it fails. */
-  private void scheduleReconnect() {
-    if (reconnectTimer >= 0 || closed) {
-      return;
-    }
-    long wait = Math.max(1, failover.delay().toMillis());
-    reconnectTimer = vertx.setTimer(wait, id -> {
-      reconnectTimer = -1;
-      if (closed || isConnected()) {
-        return;
-      }
-      URI target = failover.next(System.nanoTime());
-      connectTo(target)
-          .onSuccess(v -> log.info("{} - reconnected to {}", self, target))
-          .onFailure(err -> {
-            log.debug("{} - reconnecting to {} failed: {}", self, target, err.toString());
-            failover.failed();
-            scheduleReconnect();
-          });
-    });
-  }
-
-  /** Server requests: the reconnect request is the connection's business, the rest the receiver's. */
-  private Future<Integer> onServerRequest(Request request) {
-    if (!RECONNECT_PATH.equals(request.getPath())) {
-      return presence.onRequest(request).orElseGet(() -> receiver.onRequest(request));
-    }
-    ReconnectRequest ask;
-    try {
-      ask = ReconnectRequest.parseFrom(request.getBody());
-    } catch (InvalidProtocolBufferException e) {
-      ask = ReconnectRequest.getDefaultInstance();
-    }
-    log.info("{} - server asks to reconnect elsewhere: {}", self, ask.getReason());
-    if (failover != null && connectedTo != null) {
-      failover.avoid(connectedTo, Duration.ofMillis(ask.getAvoidMs()), System.nanoTime());
-    }
-    return Future.succeededFuture(200);
+    return connection.connectedServer();
   }
 
   public boolean isConnected() {
-    WireConnection open = connection;
-    return open != null && !open.isClosed();
-  }
-
-  private Future<Void> connectWith(Supplier<Future<WireConnection>> opener) {
-    return onContext(() -> {
-      if (closed) {
-        return Future.failedFuture(new IllegalStateException("client closed"));
-      }
-      if (isConnected()) {
-        return Future.failedFuture(new IllegalStateException("already connected"));
-      }
-      return opener.get().compose(opened -> {
-        opened.onRequest(this::onServerRequest).onClose(() -> onConnectionClosed(opened));
-        return opened.authenticate(number, deviceId, password)
-            .compose(auth -> {
-              connection = opened;
-              api.use(opened);
-              startKeepalive(opened);
-              log.info("{} - connected", self);
-              return keys.ensure();
-            })
-            .recover(err -> opened.close().transform(ignored -> Future.failedFuture(err)));
-      });
-    });
-  }
-
-  private void startKeepalive(WireConnection opened) {
-    long timer = vertx.setPeriodic(keepalive.toMillis(), id -> {
-      if (opened.isClosed()) {
-        vertx.cancelTimer(id);
-        return;
-      }
-      opened.call("GET", "/v1/keepalive", Empty.getDefaultInstance(), Empty.parser())
-          .onFailure(err -> log.debug("{} - keepalive failed: {}", self, err.toString()));
-    });
-    stopKeepalive();
-    keepaliveTimer = timer;
-  }
-
-  private void stopKeepalive() {
-    if (keepaliveTimer >= 0) {
-      vertx.cancelTimer(keepaliveTimer);
-      keepaliveTimer = -1;
-    }
-  }
-
-  private void onConnectionClosed(WireConnection closedConnection) {
-    api.forget(closedConnection);
-    if (connection == closedConnection) {
-      stopKeepalive();
-      connection = null;
-      if (!closed) {
-        log.info("{} - disconnected", self);
-        listener.onDisconnected();
-        if (reconnecting) {
-          scheduleReconnect();
-        }
-      }
-    }
+    return connection.isConnected();
   }
 
   // ------------------------------------------------------------------ messages
@@ -444,14 +288,10 @@ public final class SealpostClient {
    * {@link IdentityChangedException} while {@code to}'s safety number changed and is not trusted.
    */
   public Future<SentMessage> send(String to, String text) {
-    if (to == null || !NUMBER.matcher(to).matches()) {
+    if (!isNumber(to)) {
       return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + to));
     }
-    return onContext(() -> {
-      Future<SentMessage> next = sendTail.transform(ignored -> sendNow(to, Content.newBuilder().setText(text).build()));
-      sendTail = next;
-      return next;
-    });
+    return onContext(() -> outbox.send(to, Content.newBuilder().setText(text).build()));
   }
 
   /**
@@ -462,7 +302,7 @@ public final class SealpostClient {
    * {@link IncomingMessage#attachments()} and saves it with {@link #saveAttachment}.
    */
   public Future<SentMessage> sendFile(String to, Path file, String caption) {
-    if (to == null || !NUMBER.matcher(to).matches()) {
+    if (!isNumber(to)) {
       return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + to));
     }
     return onContext(() -> vertx.executeBlocking(() -> {
@@ -470,12 +310,8 @@ public final class SealpostClient {
       return type == null ? "application/octet-stream" : type;
     }, false)
         .compose(type -> attachments.upload(file, type))
-        .compose(pointer -> {
-          Content content = Content.newBuilder().setText(caption == null ? "" : caption).addAttachments(pointer).build();
-          Future<SentMessage> next = sendTail.transform(ignored -> sendNow(to, content));
-          sendTail = next;
-          return next;
-        }));
+        .compose(pointer -> outbox.send(to,
+            Content.newBuilder().setText(caption == null ? "" : caption).addAttachments(pointer).build())));
   }
 
   /**
@@ -487,21 +323,12 @@ public final class SealpostClient {
     return onContext(() -> attachments.save(pointer, directory));
   }
 
-  /**
-   * Records the message as sent to {@code to} (the receipts that come back are checked against
-   * it), sends the transcript to this account's other devices, then the message: in that order,
-   * so another device has the transcript in its queue before any receipt of the message.
-   */
-  private Future<SentMessage> sendNow(String to, Content content) {
-    MessageId id = MessageId.random();
-    long now = clock.millis();
-    byte[] transcript = ContentCodec.encode(content.toBuilder().setSentTo(to).build());
-    return crypto.run(() -> {
-      sent.record(id, List.of(to));
-      return null;
-    }).compose(v -> sender.send(number, transcript, id, now))
-        .compose(own -> (to.equals(number) ? Future.succeededFuture(own) : sender.send(to, ContentCodec.encode(content), id, now))
-            .map(tick -> new SentMessage(id, to, now, tick.getServerTimestamp(), tick.getDuplicate())));
+  /** Tells {@code sender}'s devices that these messages of theirs were read here (blue ticks). */
+  public Future<Void> markRead(String sender, List<MessageId> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return onContext(() -> outbox.markRead(sender, ids));
   }
 
   // ------------------------------------------------------------------ calls
@@ -525,7 +352,7 @@ public final class SealpostClient {
    * the result says not reachable and the callee sees a missed call once it connects.
    */
   public Future<OutgoingCall> call(String to, String sdpOffer) {
-    if (to == null || !NUMBER.matcher(to).matches() || to.equals(number)) {
+    if (!isNumber(to) || to.equals(number)) {
       return Future.failedFuture(new IllegalArgumentException("not another account's E.164 number: " + to));
     }
     return onContext(() -> calls.call(to, sdpOffer));
@@ -556,7 +383,7 @@ public final class SealpostClient {
   /** Creates a group with this account as its admin; {@code name} reaches the server only encrypted. */
   public Future<GroupInfo> createGroup(String name, List<String> members) {
     for (String member : members) {
-      if (member == null || !NUMBER.matcher(member).matches()) {
+      if (!isNumber(member)) {
         return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + member));
       }
     }
@@ -583,11 +410,7 @@ public final class SealpostClient {
    * Sends of one client (1:1 and group) go out one after another, in call order.
    */
   public Future<SentMessage> sendGroup(String groupId, String text) {
-    return onContext(() -> {
-      Future<SentMessage> next = sendTail.transform(ignored -> groups.send(groupId, text));
-      sendTail = next;
-      return next;
-    });
+    return onContext(() -> outbox.sendGroup(groupId, text));
   }
 
   /** The group's name as this device knows it (no server round trip), or its id when unknown. */
@@ -603,17 +426,6 @@ public final class SealpostClient {
   /** Tests: decrypts a Sender-Key ciphertext; fails when this device holds no key that opens it. */
   Future<String> decryptGroupMessage(String source, int sourceDevice, byte[] ciphertext) {
     return onContext(() -> groups.decryptOnly(source, sourceDevice, ciphertext));
-  }
-
-  /** Tells {@code sender}'s devices that these messages of theirs were read here (blue ticks). */
-  public Future<Void> markRead(String sender, List<MessageId> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    ReadReceiptRequest.Builder request = ReadReceiptRequest.newBuilder().setDestination(sender)
-        .setTimestamp(clock.millis());
-    ids.forEach(id -> request.addMessageIds(id.bytes()));
-    return onContext(() -> api.call("PUT", "/v1/receipts/read", request.build(), Empty.parser()).mapEmpty());
   }
 
   // ------------------------------------------------------------------ presence, privacy, contacts, blocking
@@ -644,12 +456,12 @@ public final class SealpostClient {
   }
 
   /** This account's privacy settings. */
-  public Future<org.sealpost.protocol.PrivacySettings> privacy() {
+  public Future<PrivacySettings> privacy() {
     return onContext(presence::privacy);
   }
 
   /** Replaces this account's privacy settings; completes with them as stored. */
-  public Future<org.sealpost.protocol.PrivacySettings> setPrivacy(org.sealpost.protocol.PrivacySettings settings) {
+  public Future<PrivacySettings> setPrivacy(PrivacySettings settings) {
     return onContext(() -> presence.setPrivacy(settings));
   }
 
@@ -683,34 +495,23 @@ public final class SealpostClient {
    * (replacing any earlier registration): {@code value} is the APNs device token (hex), the FCM
    * registration token, or the webhook URL. The wake-up carries no content: connect to fetch.
    */
-  public Future<Void> registerPush(org.sealpost.protocol.PushType type, String value) {
-    org.sealpost.protocol.PushToken.Builder token = org.sealpost.protocol.PushToken.newBuilder().setType(type);
-    if (type == org.sealpost.protocol.PushType.WEBHOOK) {
-      token.setUrl(value);
-    } else {
-      token.setToken(value);
-    }
-    return registerPush(token.build());
+  public Future<Void> registerPush(PushType type, String value) {
+    return registerPush(PushRegistration.token(type, value));
   }
 
-  /** {@link #registerPush(org.sealpost.protocol.PushType, String)} with every field (an APNs topic). */
-  public Future<Void> registerPush(org.sealpost.protocol.PushToken token) {
-    return onContext(() -> api.call("PUT", "/v1/push/token", token, Empty.parser()).mapEmpty());
+  /** {@link #registerPush(PushType, String)} with every field (an APNs topic). */
+  public Future<Void> registerPush(PushToken token) {
+    return onContext(() -> push.register(token));
   }
 
   /** This device's registered push token, if any (a provider's "unregistered" removes it). */
-  public Future<java.util.Optional<org.sealpost.protocol.PushToken>> pushToken() {
-    return onContext(() -> api.call("GET", "/v1/push/token", Empty.getDefaultInstance(),
-            org.sealpost.protocol.PushToken.parser())
-        .map(java.util.Optional::of)
-        .recover(err -> err instanceof RequestFailedException e && e.status() == 404
-            ? Future.succeededFuture(java.util.Optional.empty())
-            : Future.failedFuture(err)));
+  public Future<Optional<PushToken>> pushToken() {
+    return onContext(push::token);
   }
 
   /** Stops wake-ups for this device. */
   public Future<Void> unregisterPush() {
-    return onContext(() -> api.call("DELETE", "/v1/push/token", Empty.getDefaultInstance(), Empty.parser()).mapEmpty());
+    return onContext(push::unregister);
   }
 
   // ------------------------------------------------------------------ identities
@@ -720,9 +521,7 @@ public final class SealpostClient {
    * contacted, its keys are fetched first (setting up the sessions a first message would).
    */
   public Future<List<SafetyNumber>> safetyNumbers(String contact) {
-    return onContext(() -> crypto.run(() -> store.identitiesOf(contact).isEmpty())
-        .compose(unknown -> unknown ? sender.startSessions(contact) : Future.succeededFuture())
-        .compose(v -> crypto.run(() -> SafetyNumbers.of(store, number, contact))));
+    return onContext(() -> identities.safetyNumbers(contact));
   }
 
   /**
@@ -731,24 +530,18 @@ public final class SealpostClient {
    * its devices had a changed key (0: nothing was waiting to be trusted).
    */
   public Future<Integer> trust(String contact) {
-    return onContext(() -> crypto.run(() -> store.trustPending(contact))
-        .compose(devices -> {
-          if (!devices.isEmpty()) {
-            log.info("{} - trusted new identity of {} on {} device(s)", self, Redact.number(contact), devices.size());
-          }
-          return receiver.releaseHeld(contact).map(released -> devices.size());
-        }));
+    return onContext(() -> identities.trust(contact));
   }
 
   // ------------------------------------------------------------------ devices and keys
 
   /** A code for linking a new device to this account (primary device only). */
   public Future<LinkCode> createLinkCode() {
-    return onContext(() -> api.call("POST", "/v1/devices/link-code", Empty.getDefaultInstance(), LinkCode.parser()));
+    return onContext(account::createLinkCode);
   }
 
   public Future<DeviceList> devices() {
-    return onContext(() -> api.call("GET", "/v1/devices", Empty.getDefaultInstance(), DeviceList.parser()));
+    return onContext(account::devices);
   }
 
   /**
@@ -756,16 +549,14 @@ public final class SealpostClient {
    * itself); its connection closes and its queue and keys go.
    */
   public Future<Void> removeDevice(int deviceId) {
-    return onContext(() -> api.call("DELETE", "/v1/devices/" + deviceId, Empty.getDefaultInstance(), Empty.parser())
-        .mapEmpty());
+    return onContext(() -> account.removeDevice(deviceId));
   }
 
   // ------------------------------------------------------------------ the account itself
 
   /** Has the server send a deletion code to this account's number (primary device only). */
   public Future<DeletionCodeResponse> requestDeletionCode() {
-    return onContext(() -> api.call("POST", "/v1/accounts/me/deletion-code", Empty.getDefaultInstance(),
-        DeletionCodeResponse.parser()));
+    return onContext(account::requestDeletionCode);
   }
 
   /**
@@ -773,18 +564,17 @@ public final class SealpostClient {
    * code {@link #requestDeletionCode} sent to the number. This device's state is useless after.
    */
   public Future<Void> deleteAccount(String code) {
-    DeleteAccountRequest request = DeleteAccountRequest.newBuilder().setPassword(password).setCode(code).build();
-    return onContext(() -> api.call("DELETE", "/v1/accounts/me", request, Empty.parser()).mapEmpty());
+    return onContext(() -> account.deleteAccount(code));
   }
 
   /** What the server holds about this account (docs/protocol.md, "Deleting an account and exporting its data"). */
   public Future<AccountExport> exportAccount() {
-    return onContext(() -> api.call("GET", "/v1/accounts/me/export", Empty.getDefaultInstance(), AccountExport.parser()));
+    return onContext(account::exportAccount);
   }
 
   /** How many of this device's one-time keys the server has left. */
   public Future<PreKeyCount> serverKeyCount() {
-    return onContext(() -> api.call("GET", "/v1/keys/count", Empty.getDefaultInstance(), PreKeyCount.parser()));
+    return onContext(account::serverKeyCount);
   }
 
   // ------------------------------------------------------------------ life
@@ -799,16 +589,8 @@ public final class SealpostClient {
         return Future.succeededFuture();
       }
       closed = true;
-      stopKeepalive();
-      if (reconnectTimer >= 0) {
-        vertx.cancelTimer(reconnectTimer);
-        reconnectTimer = -1;
-      }
-      WireConnection open = connection;
-      connection = null;
-      Future<Void> disconnected = open == null ? Future.succeededFuture() : open.close();
-      return disconnected
-          .transform(ignored -> Future.join(sendTail, receiver.idle(), calls.idle()))
+      return connection.close()
+          .transform(ignored -> Future.join(outbox.idle(), receiver.idle(), calls.idle()))
           .transform(ignored -> crypto.close())
           .transform(ignored -> attachments.close())
           .transform(ignored -> rest.close())
@@ -819,6 +601,10 @@ public final class SealpostClient {
           .onComplete(done -> log.info("{} - closed", self))
           .mapEmpty();
     });
+  }
+
+  private static boolean isNumber(String candidate) {
+    return candidate != null && NUMBER.matcher(candidate).matches();
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> action) {

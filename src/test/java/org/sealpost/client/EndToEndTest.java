@@ -12,6 +12,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.Empty;
 import io.vertx.core.Future;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -470,6 +471,56 @@ class EndToEndTest {
     assertThat(alice.client().isConnected()).isTrue();
     assertThat(bob.client().isConnected()).isTrue();
     assertThat(alice.events().nextMessage().text()).isEqualTo("still there?");
+  }
+
+  @Test
+  void aClusterClientConnectsToTheFirstNodeThatAnswers() throws IOException {
+    URI unreachable = URI.create("http://127.0.0.1:" + freePort());
+    Device bob = register("bob");
+    Device alice = registerConnectingWith("alice",
+        client -> client.connect(List.of(unreachable, server.httpUri())));
+
+    await(bob.client().send(alice.number(), "found you"), 30);
+
+    assertThat(alice.client().connectedServer()).isEqualTo(server.httpUri());
+    assertThat(alice.events().nextMessage().text()).isEqualTo("found you");
+  }
+
+  @Test
+  void aClusterClientReconnectsWhenItsNodeRestarts() throws IOException {
+    int port = freePort();
+    server.close();
+    server = new TestServer(dir.resolve("server-fixed-port"),
+        config -> config.withGateway(config.gateway().withPorts(0, port)));
+    Device bob = register("bob");
+    Device alice = registerConnectingWith("alice", client -> client.connect(List.of(server.httpUri())));
+    await(bob.client().close());
+    devices.remove(bob);
+
+    server.restart();
+    // Bob only sends, over HTTP; alice gets it once her client is back on the restarted node.
+    SealpostClient bobAgain = await(SealpostClient.open(server.clients(), bob.state()));
+    devices.add(new Device(bobAgain, new RecordingListener(), bob.state()));
+    await(bobAgain.send(alice.number(), "after the restart"), 30);
+
+    assertThat(alice.events().nextMessage().text()).isEqualTo("after the restart");
+    assertThat(alice.client().isConnected()).isTrue();
+  }
+
+  /** A newly registered device, connected by {@code connect} instead of {@link SealpostClient#connect()}. */
+  private Device registerConnectingWith(String name, java.util.function.Function<SealpostClient, Future<Void>> connect) {
+    String number = TestServer.newNumber();
+    String session = await(SealpostClient.requestCode(server.clients(), server.httpUri(), number)).getSessionId();
+    Path state = dir.resolve(name);
+    SealpostClient client = await(SealpostClient.register(server.clients(), state, server.httpUri(), number,
+        session, TestServer.TEST_CODE, name), 30);
+    return connect(client, state, () -> connect.apply(client));
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** Asks the server until the count reaches {@code target}: each round trip is the wait. */

@@ -1,0 +1,83 @@
+package org.sealpost.client;
+
+import com.google.protobuf.Empty;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import org.sealpost.client.proto.Content;
+import org.sealpost.protocol.ReadReceiptRequest;
+
+/**
+ * What this device sends to other accounts: messages, 1:1 and group, one after another in call
+ * order (each waits for the one before, failed or not), and read receipts, which wait for nothing.
+ * Used on the client's context.
+ */
+final class Outbox {
+  private final CryptoWorker crypto;
+  private final MessageSender sender;
+  private final GroupMessenger groups;
+  private final SentLog sent;
+  private final ServerApi api;
+  private final Clock clock;
+  private final String number;
+  /** The last send handed over: the next one starts once it completes. */
+  private Future<?> tail = Future.succeededFuture();
+
+  Outbox(CryptoWorker crypto, MessageSender sender, GroupMessenger groups, SentLog sent, ServerApi api, Clock clock,
+      String number) {
+    this.crypto = crypto;
+    this.sender = sender;
+    this.groups = groups;
+    this.sent = sent;
+    this.api = api;
+    this.clock = clock;
+    this.number = number;
+  }
+
+  /** Sends {@code content} to {@code to} after the sends before it. */
+  Future<SentMessage> send(String to, Content content) {
+    return enqueue(() -> sendNow(to, content));
+  }
+
+  /** Sends {@code text} to the group after the sends before it. */
+  Future<SentMessage> sendGroup(String groupId, String text) {
+    return enqueue(() -> groups.send(groupId, text));
+  }
+
+  /** Tells {@code to}'s devices that these messages of theirs were read here. */
+  Future<Void> markRead(String to, List<MessageId> ids) {
+    ReadReceiptRequest.Builder request = ReadReceiptRequest.newBuilder().setDestination(to)
+        .setTimestamp(clock.millis());
+    ids.forEach(id -> request.addMessageIds(id.bytes()));
+    return api.call("PUT", "/v1/receipts/read", request.build(), Empty.parser()).mapEmpty();
+  }
+
+  /** Completes once the sends handed over so far are done. */
+  Future<?> idle() {
+    return tail;
+  }
+
+  private Future<SentMessage> enqueue(Supplier<Future<SentMessage>> send) {
+    Future<SentMessage> next = tail.transform(ignored -> send.get());
+    tail = next;
+    return next;
+  }
+
+  /**
+   * Records the message as sent to {@code to} (the receipts that come back are checked against
+   * it), sends the transcript to this account's other devices, then the message: in that order,
+   * so another device has the transcript in its queue before any receipt of the message.
+   */
+  private Future<SentMessage> sendNow(String to, Content content) {
+    MessageId id = MessageId.random();
+    long now = clock.millis();
+    byte[] transcript = ContentCodec.encode(content.toBuilder().setSentTo(to).build());
+    return crypto.run(() -> {
+      sent.record(id, List.of(to));
+      return null;
+    }).compose(v -> sender.send(number, transcript, id, now))
+        .compose(own -> (to.equals(number) ? Future.succeededFuture(own) : sender.send(to, ContentCodec.encode(content), id, now))
+            .map(tick -> new SentMessage(id, to, now, tick.getServerTimestamp(), tick.getDuplicate())));
+  }
+}
