@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.config.AccountsConfig;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.sealpost.accounts.BasicAuth;
-import org.sealpost.accounts.PhoneNumbers;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.api.ApiRoutes;
 import org.sealpost.api.Call;
 import org.sealpost.api.Route;

@@ -3,7 +3,7 @@ package org.sealpost.groups;
 import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.accounts.PhoneNumbers;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.api.Route;
 import org.sealpost.api.Route.Access;
 import org.sealpost.protocol.AddMembersRequest;

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.sealpost.accounts.PhoneNumbers;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.limits.Limit;

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.sealpost.accounts.AccountsService;
-import org.sealpost.accounts.PhoneNumbers;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.groups.GroupsService;

@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.sealpost.accounts.PhoneNumbers;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.api.ConnectionHooks;

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.sealpost.accounts.PhoneNumbers;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.limits.Limit;

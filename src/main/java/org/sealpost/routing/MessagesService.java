@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.sealpost.accounts.PhoneNumbers;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.config.MessagesConfig;
 import org.sealpost.errors.MismatchedDevicesException;
 import org.sealpost.errors.SealpostException;

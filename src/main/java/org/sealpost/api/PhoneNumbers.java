@@ -1,4 +1,4 @@
-package org.sealpost.accounts;
+package org.sealpost.api;
 
 import java.util.regex.Pattern;
 import org.sealpost.errors.SealpostException;
