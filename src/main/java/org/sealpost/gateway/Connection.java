@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * (at that many the connection is not read until one is answered: TCP pushes back on the
  * client, nothing is refused); outbound bytes past {@code maxOutboundBytes} pause deliveries, and a reader that
  * lets twice that pile up is disconnected (its envelopes stay queued).
+ *
+ * <p>Long for one class, and still one idea: the state machine of one connection, whose states,
+ * requests in flight, acks and closing read and write one set of fields on one event loop. What
+ * stands alone is already apart: the bytes ({@link FrameTransport}), the delivery window
+ * ({@link DeviceDelivery}), which requests wait for which ({@link RequestOrder}) and the meters
+ * ({@link GatewayMetrics}).
  */
 final class Connection implements DeliveryConnection {
   /** The message of a 404 for a verb and path no route serves. */
