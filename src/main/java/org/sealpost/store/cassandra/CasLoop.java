@@ -50,4 +50,9 @@ final class CasLoop {
   static <T> Future<Optional<T>> done(T value) {
     return Future.succeededFuture(Optional.of(value));
   }
+
+  /** What an attempt answers after its conditional write: {@code value} if it applied, else lost. */
+  static <T> Future<Optional<T>> doneIf(boolean applied, T value) {
+    return applied ? done(value) : lost();
+  }
 }

@@ -2,12 +2,10 @@ package org.sealpost.store.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -45,39 +43,41 @@ final class CassandraPreKeyStore implements PreKeyStore {
   private static final int EC = 1;
   private static final int KYBER = 2;
 
-  private enum P implements Cql.Text {
-    HEAD("SELECT record, version, ec_count, kyber_count, ec_floor, kyber_floor FROM ${keyspace}.prekeys"
-        + " WHERE number = ? AND device = ? AND kind = 0 AND key_id = 0"),
-    FIRST("SELECT key_id, key FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ?"
-        + " AND key_id >= ? LIMIT 1"),
-    EXISTING("SELECT key_id FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ?"
-        + " AND key_id IN ?"),
-    CREATE_HEAD("INSERT INTO ${keyspace}.prekeys (number, device, kind, key_id, record, version, ec_count,"
-        + " kyber_count, ec_floor, kyber_floor) VALUES (?, ?, 0, 0, ?, ?, ?, ?, ?, ?) IF NOT EXISTS"),
-    UPDATE_HEAD("UPDATE ${keyspace}.prekeys SET record = ?, version = ?, ec_count = ?, kyber_count = ?,"
+  private enum Statement {
+    @Cql.Text("SELECT record, version, ec_count, kyber_count, ec_floor, kyber_floor FROM ${keyspace}.prekeys"
+        + " WHERE number = ? AND device = ? AND kind = 0 AND key_id = 0")
+    HEAD,
+    @Cql.Text("SELECT key_id, key FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ?"
+        + " AND key_id >= ? LIMIT 1")
+    FIRST,
+    @Cql.Text("SELECT key_id FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ?"
+        + " AND key_id IN ?")
+    EXISTING,
+    @Cql.Text("INSERT INTO ${keyspace}.prekeys (number, device, kind, key_id, record, version, ec_count,"
+        + " kyber_count, ec_floor, kyber_floor) VALUES (?, ?, 0, 0, ?, ?, ?, ?, ?, ?) IF NOT EXISTS")
+    CREATE_HEAD,
+    @Cql.Text("UPDATE ${keyspace}.prekeys SET record = ?, version = ?, ec_count = ?, kyber_count = ?,"
         + " ec_floor = ?, kyber_floor = ? WHERE number = ? AND device = ? AND kind = 0 AND key_id = 0"
-        + " IF version = ?"),
-    PUT_KEY("INSERT INTO ${keyspace}.prekeys (number, device, kind, key_id, key) VALUES (?, ?, ?, ?, ?)"),
-    DELETE_KEY("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ? AND key_id = ?"),
-    DELETE_KIND("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ?"),
-    DELETE_BELOW("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ? AND key_id < ?"),
-    DELETE_BETWEEN("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ?"
-        + " AND key_id > ? AND key_id < ?"),
-    DELETE_ABOVE("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ? AND key_id > ?"),
-    DELETE_HEAD("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = 0 AND key_id = 0"
-        + " IF version = ?"),
-    DELETE_DEVICE("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ?");
-
-    private final String cql;
-
-    P(String cql) {
-      this.cql = cql;
-    }
-
-    @Override
-    public String cql() {
-      return cql;
-    }
+        + " IF version = ?")
+    UPDATE_HEAD,
+    @Cql.Text("INSERT INTO ${keyspace}.prekeys (number, device, kind, key_id, key) VALUES (?, ?, ?, ?, ?)")
+    PUT_KEY,
+    @Cql.Text("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ? AND key_id = ?")
+    DELETE_KEY,
+    @Cql.Text("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ?")
+    DELETE_KIND,
+    @Cql.Text("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ? AND key_id < ?")
+    DELETE_BELOW,
+    @Cql.Text("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ?"
+        + " AND key_id > ? AND key_id < ?")
+    DELETE_BETWEEN,
+    @Cql.Text("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = ? AND key_id > ?")
+    DELETE_ABOVE,
+    @Cql.Text("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ? AND kind = 0 AND key_id = 0"
+        + " IF version = ?")
+    DELETE_HEAD,
+    @Cql.Text("DELETE FROM ${keyspace}.prekeys WHERE number = ? AND device = ?")
+    DELETE_DEVICE
   }
 
   /** The head row as read. */
@@ -86,16 +86,17 @@ final class CassandraPreKeyStore implements PreKeyStore {
 
   private final Cql cql;
   private final KeyedSequencer<DeviceKey> writes;
-  private final EnumMap<P, PreparedStatement> statements;
+  private final Statements<Statement> statements;
 
-  private CassandraPreKeyStore(Cql cql, EnumMap<P, PreparedStatement> statements) {
+  private CassandraPreKeyStore(Cql cql, Statements<Statement> statements) {
     this.cql = cql;
     this.writes = new KeyedSequencer<>(cql.vertx());
     this.statements = statements;
   }
 
   static Future<CassandraPreKeyStore> prepare(Cql cql) {
-    return cql.prepareAll(P.class).map(statements -> new CassandraPreKeyStore(cql, statements));
+    return cql.prepareAll(Statement.class)
+        .map(statements -> new CassandraPreKeyStore(cql, statements));
   }
 
   @Override
@@ -146,8 +147,8 @@ final class CassandraPreKeyStore implements PreKeyStore {
         head(device, true).compose(found -> found.isEmpty()
             ? CasLoop.done(true)
             : decide(List.of(
-                    bind(P.DELETE_HEAD, device, found.get().version()),
-                    bind(P.DELETE_DEVICE, device)),
+                    statements.bindDevice(Statement.DELETE_HEAD, device, found.get().version()),
+                    statements.bindDevice(Statement.DELETE_DEVICE, device)),
                 true)))).mapEmpty();
   }
 
@@ -187,7 +188,7 @@ final class CassandraPreKeyStore implements PreKeyStore {
     long kyberFloor = kyber.isEmpty() ? 0 : kyber.firstKey();
     List<BatchableStatement<?>> batch = new ArrayList<>();
     if (head.isEmpty()) {
-      batch.add(statements.get(P.CREATE_HEAD).bind(device.number(), device.deviceId(), Protos.blob(record),
+      batch.add(statements.bindDevice(Statement.CREATE_HEAD, device, Protos.blob(record),
           Versioned.next(), ec.size(), kyber.size(), ecFloor, kyberFloor));
     } else {
       batch.add(updateHead(device, head.get(), record, ec.size(), kyber.size(), ecFloor, kyberFloor));
@@ -213,7 +214,7 @@ final class CassandraPreKeyStore implements PreKeyStore {
       if (ec.result().isPresent()) {
         long id = ec.result().get().getLong("key_id");
         bundle.setOneTimePreKey(Protos.parse(PreKey.parser(), ec.result().get().getByteBuffer("key")));
-        deletes.add(bind(P.DELETE_KEY, device, EC, id));
+        deletes.add(statements.bindDevice(Statement.DELETE_KEY, device, EC, id));
         ecCount--;
         ecFloor = id + 1;
       }
@@ -222,7 +223,7 @@ final class CassandraPreKeyStore implements PreKeyStore {
       if (kyber.result().isPresent()) {
         long id = kyber.result().get().getLong("key_id");
         bundle.setKyberPreKey(Protos.parse(SignedPreKey.parser(), kyber.result().get().getByteBuffer("key")));
-        deletes.add(bind(P.DELETE_KEY, device, KYBER, id));
+        deletes.add(statements.bindDevice(Statement.DELETE_KEY, device, KYBER, id));
         kyberCount--;
         kyberFloor = id + 1;
       }
@@ -239,41 +240,40 @@ final class CassandraPreKeyStore implements PreKeyStore {
    */
   private void deleteAllBut(DeviceKey device, int kind, List<Long> keep, List<BatchableStatement<?>> batch) {
     if (keep.isEmpty()) {
-      batch.add(bind(P.DELETE_KIND, device, kind));
+      batch.add(statements.bindDevice(Statement.DELETE_KIND, device, kind));
       return;
     }
-    batch.add(bind(P.DELETE_BELOW, device, kind, keep.get(0)));
+    batch.add(statements.bindDevice(Statement.DELETE_BELOW, device, kind, keep.get(0)));
     for (int i = 0; i + 1 < keep.size(); i++) {
       if (keep.get(i + 1) > keep.get(i) + 1) {
-        batch.add(bind(P.DELETE_BETWEEN, device, kind, keep.get(i), keep.get(i + 1)));
+        batch.add(statements.bindDevice(Statement.DELETE_BETWEEN, device, kind, keep.get(i),
+            keep.get(i + 1)));
       }
     }
-    batch.add(bind(P.DELETE_ABOVE, device, kind, keep.get(keep.size() - 1)));
+    batch.add(statements.bindDevice(Statement.DELETE_ABOVE, device, kind, keep.get(keep.size() - 1)));
   }
 
   private void putKeys(DeviceKey device, TreeMap<Long, PreKey> ec, TreeMap<Long, SignedPreKey> kyber,
       List<BatchableStatement<?>> batch) {
-    ec.forEach((id, key) -> batch.add(bind(P.PUT_KEY, device, EC, id, Protos.blob(key))));
-    kyber.forEach((id, key) -> batch.add(bind(P.PUT_KEY, device, KYBER, id, Protos.blob(key))));
+    ec.forEach((id, key) ->
+        batch.add(statements.bindDevice(Statement.PUT_KEY, device, EC, id, Protos.blob(key))));
+    kyber.forEach((id, key) ->
+        batch.add(statements.bindDevice(Statement.PUT_KEY, device, KYBER, id, Protos.blob(key))));
   }
 
   private BoundStatement updateHead(DeviceKey device, Head head, DeviceKeysRecord record, int ecCount,
       int kyberCount, long ecFloor, long kyberFloor) {
-    return statements.get(P.UPDATE_HEAD).bind(Protos.blob(record), Versioned.next(), ecCount, kyberCount,
+    return statements.bind(Statement.UPDATE_HEAD, Protos.blob(record), Versioned.next(), ecCount, kyberCount,
         ecFloor, kyberFloor, device.number(), device.deviceId(), head.version());
   }
 
   /** Runs a conditional batch: {@code answer} when it applied, a lost race when not. */
   private <T> Future<Optional<T>> decide(List<BatchableStatement<?>> batch, T answer) {
-    return cql.applied(Cql.batch(batch)).compose(applied -> applied ? CasLoop.done(answer) : CasLoop.lost());
+    return cql.applied(Cql.batch(batch)).compose(applied -> CasLoop.doneIf(applied, answer));
   }
 
   private Future<Optional<Head>> head(DeviceKey device, boolean serial) {
-    BoundStatement statement = bind(P.HEAD, device);
-    if (serial) {
-      statement = statement.setConsistencyLevel(cql.serial());
-    }
-    return cql.row(statement).map(row -> row.map(r -> new Head(
+    return cql.row(statements.bindDevice(Statement.HEAD, device), serial).map(row -> row.map(r -> new Head(
         Protos.parse(DeviceKeysRecord.parser(), r.getByteBuffer("record")),
         r.getUuid("version"),
         r.getInt("ec_count"),
@@ -284,7 +284,7 @@ final class CassandraPreKeyStore implements PreKeyStore {
 
   /** The key with the smallest id from {@code floor} on, read at the serial level. */
   private Future<Optional<Row>> first(DeviceKey device, int kind, long floor) {
-    return cql.row(bind(P.FIRST, device, kind, floor).setConsistencyLevel(cql.serial()));
+    return cql.row(statements.bindDevice(Statement.FIRST, device, kind, floor).setConsistencyLevel(cql.serial()));
   }
 
   /** Which of {@code ids} are stored, read at the serial level. */
@@ -292,20 +292,13 @@ final class CassandraPreKeyStore implements PreKeyStore {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
-    return cql.rows(bind(P.EXISTING, device, kind, new ArrayList<>(ids)).setConsistencyLevel(cql.serial()))
+    BoundStatement existing = statements.bindDevice(Statement.EXISTING, device, kind, new ArrayList<>(ids));
+    return cql.rows(existing.setConsistencyLevel(cql.serial()))
         .map(rows -> {
           Set<Long> stored = new HashSet<>();
           rows.forEach(row -> stored.add(row.getLong("key_id")));
           return stored;
         });
-  }
-
-  private BoundStatement bind(P statement, DeviceKey device, Object... more) {
-    Object[] values = new Object[2 + more.length];
-    values[0] = device.number();
-    values[1] = device.deviceId();
-    System.arraycopy(more, 0, values, 2, more.length);
-    return statements.get(statement).bind(values);
   }
 
   private static Future<Optional<Row>> none() {

@@ -1,9 +1,7 @@
 package org.sealpost.store.cassandra;
 
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.vertx.core.Future;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -17,86 +15,84 @@ import org.sealpost.store.proto.ContactsRecord;
  * read-modify-written), so the driver's client timestamps order them.
  */
 final class CassandraPrivacyStore implements PrivacyStore {
-  private enum Statement implements Cql.Text {
-    GET_SETTINGS("SELECT settings FROM ${keyspace}.privacy WHERE number = ?"),
-    PUT_SETTINGS("INSERT INTO ${keyspace}.privacy (number, settings) VALUES (?, ?)"),
-    GET_CONTACTS("SELECT record FROM ${keyspace}.contacts WHERE owner = ?"),
-    PUT_CONTACTS("INSERT INTO ${keyspace}.contacts (owner, record) VALUES (?, ?)"),
-    BLOCK("INSERT INTO ${keyspace}.blocks (blocker, blocked) VALUES (?, ?)"),
-    UNBLOCK("DELETE FROM ${keyspace}.blocks WHERE blocker = ? AND blocked = ?"),
-    IS_BLOCKED("SELECT blocked FROM ${keyspace}.blocks WHERE blocker = ? AND blocked = ?"),
-    BLOCKED("SELECT blocked FROM ${keyspace}.blocks WHERE blocker = ?"),
-    CLEAR_SETTINGS("DELETE FROM ${keyspace}.privacy WHERE number = ?"),
-    CLEAR_CONTACTS("DELETE FROM ${keyspace}.contacts WHERE owner = ?"),
-    CLEAR_BLOCKS("DELETE FROM ${keyspace}.blocks WHERE blocker = ?");
-
-    private final String cql;
-
-    Statement(String cql) {
-      this.cql = cql;
-    }
-
-    @Override
-    public String cql() {
-      return cql;
-    }
+  private enum Statement {
+    @Cql.Text("SELECT settings FROM ${keyspace}.privacy WHERE number = ?")
+    GET_SETTINGS,
+    @Cql.Text("INSERT INTO ${keyspace}.privacy (number, settings) VALUES (?, ?)")
+    PUT_SETTINGS,
+    @Cql.Text("SELECT record FROM ${keyspace}.contacts WHERE owner = ?")
+    GET_CONTACTS,
+    @Cql.Text("INSERT INTO ${keyspace}.contacts (owner, record) VALUES (?, ?)")
+    PUT_CONTACTS,
+    @Cql.Text("INSERT INTO ${keyspace}.blocks (blocker, blocked) VALUES (?, ?)")
+    BLOCK,
+    @Cql.Text("DELETE FROM ${keyspace}.blocks WHERE blocker = ? AND blocked = ?")
+    UNBLOCK,
+    @Cql.Text("SELECT blocked FROM ${keyspace}.blocks WHERE blocker = ? AND blocked = ?")
+    IS_BLOCKED,
+    @Cql.Text("SELECT blocked FROM ${keyspace}.blocks WHERE blocker = ?")
+    BLOCKED,
+    @Cql.Text("DELETE FROM ${keyspace}.privacy WHERE number = ?")
+    CLEAR_SETTINGS,
+    @Cql.Text("DELETE FROM ${keyspace}.contacts WHERE owner = ?")
+    CLEAR_CONTACTS,
+    @Cql.Text("DELETE FROM ${keyspace}.blocks WHERE blocker = ?")
+    CLEAR_BLOCKS
   }
 
   private final Cql cql;
-  private final EnumMap<Statement, PreparedStatement> statements;
+  private final Statements<Statement> statements;
 
-  private CassandraPrivacyStore(Cql cql, EnumMap<Statement, PreparedStatement> statements) {
+  private CassandraPrivacyStore(Cql cql, Statements<Statement> statements) {
     this.cql = cql;
     this.statements = statements;
   }
 
   static Future<CassandraPrivacyStore> prepare(Cql cql) {
-    return cql.prepareAll(Statement.class).map(prepared -> new CassandraPrivacyStore(cql, prepared));
+    return cql.prepareAll(Statement.class)
+        .map(statements -> new CassandraPrivacyStore(cql, statements));
   }
 
   @Override
   public Future<Optional<PrivacySettings>> settings(String number) {
-    return cql.row(statements.get(Statement.GET_SETTINGS).bind(number))
-        .map(row -> row.map(r -> Protos.parse(PrivacySettings.parser(), r.getByteBuffer("settings"))));
+    return cql.record(statements.bind(Statement.GET_SETTINGS, number), "settings", PrivacySettings.parser());
   }
 
   @Override
   public Future<Void> putSettings(String number, PrivacySettings settings) {
-    return cql.execute(statements.get(Statement.PUT_SETTINGS).bind(number, Protos.blob(settings))).mapEmpty();
+    return cql.execute(statements.bind(Statement.PUT_SETTINGS, number, Protos.blob(settings))).mapEmpty();
   }
 
   @Override
   public Future<List<String>> contacts(String owner) {
-    return cql.row(statements.get(Statement.GET_CONTACTS).bind(owner))
-        .map(row -> row
-            .map(r -> List.copyOf(Protos.parse(ContactsRecord.parser(), r.getByteBuffer("record")).getNumbersList()))
-            .orElse(List.of()));
+    return cql.record(statements.bind(Statement.GET_CONTACTS, owner), "record", ContactsRecord.parser())
+        .map(found -> found.map(record -> List.copyOf(record.getNumbersList())).orElse(List.of()));
   }
 
   @Override
   public Future<Void> replaceContacts(String owner, Collection<String> numbers) {
     ContactsRecord record = ContactsRecord.newBuilder().addAllNumbers(new LinkedHashSet<>(numbers)).build();
-    return cql.execute(statements.get(Statement.PUT_CONTACTS).bind(owner, Protos.blob(record))).mapEmpty();
+    return cql.execute(statements.bind(Statement.PUT_CONTACTS, owner, Protos.blob(record))).mapEmpty();
   }
 
   @Override
   public Future<Void> block(String blocker, String blocked) {
-    return cql.execute(statements.get(Statement.BLOCK).bind(blocker, blocked)).mapEmpty();
+    return cql.execute(statements.bind(Statement.BLOCK, blocker, blocked)).mapEmpty();
   }
 
   @Override
   public Future<Void> unblock(String blocker, String blocked) {
-    return cql.execute(statements.get(Statement.UNBLOCK).bind(blocker, blocked)).mapEmpty();
+    return cql.execute(statements.bind(Statement.UNBLOCK, blocker, blocked)).mapEmpty();
   }
 
   @Override
   public Future<Boolean> isBlocked(String blocker, String blocked) {
-    return cql.row(statements.get(Statement.IS_BLOCKED).bind(blocker, blocked)).map(Optional::isPresent);
+    return cql.row(statements.bind(Statement.IS_BLOCKED, blocker, blocked)).map(Optional::isPresent);
   }
 
   @Override
   public Future<List<String>> blocked(String blocker) {
-    return cql.rows(statements.get(Statement.BLOCKED).bind(blocker))
+    return cql.rows(statements.bind(Statement.BLOCKED, blocker))
         .map(rows -> rows.stream().map(r -> r.getString("blocked")).toList());
   }
 
@@ -107,9 +103,9 @@ final class CassandraPrivacyStore implements PrivacyStore {
   @Override
   public Future<Void> clear(String number) {
     return Future.all(
-            cql.execute(statements.get(Statement.CLEAR_SETTINGS).bind(number)),
-            cql.execute(statements.get(Statement.CLEAR_CONTACTS).bind(number)),
-            cql.execute(statements.get(Statement.CLEAR_BLOCKS).bind(number)))
+            cql.execute(statements.bind(Statement.CLEAR_SETTINGS, number)),
+            cql.execute(statements.bind(Statement.CLEAR_CONTACTS, number)),
+            cql.execute(statements.bind(Statement.CLEAR_BLOCKS, number)))
         .mapEmpty();
   }
 }

@@ -12,11 +12,16 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import com.google.protobuf.Parser;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.cassandra.CassandraClientOptions;
 import io.vertx.cassandra.ResultSet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -28,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
@@ -100,27 +106,55 @@ final class Cql {
     return options.serialConsistencyLevel();
   }
 
-  /** Prepares {@code cql} after putting the keyspace in for {@code ${keyspace}}. */
-  Future<PreparedStatement> prepare(String cql) {
-    return guard(() -> client.prepare(cql.replace("${keyspace}", options.keyspace())));
+  /**
+   * The text of a statement, on each constant of a store's enum of statements: the one way the
+   * stores keep their statements, so {@link #prepareAll} prepares them together at start and the
+   * store names each by its constant.
+   */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.FIELD)
+  @interface Text {
+    String value();
   }
 
-  /** A statement text, as the constants of a store's enum of statements. */
-  interface Text {
-    String cql();
+  /** Prepares every statement of an enum of statements ({@link Text}). */
+  <E extends Enum<E>> Future<Statements<E>> prepareAll(Class<E> statements) {
+    return prepareAll(statements, UnaryOperator.identity());
   }
 
-  /** Prepares every statement of an enum of statements. */
-  <E extends Enum<E> & Text> Future<EnumMap<E, PreparedStatement>> prepareAll(Class<E> texts) {
-    EnumMap<E, Future<PreparedStatement>> pending = new EnumMap<>(texts);
-    for (E text : texts.getEnumConstants()) {
-      pending.put(text, prepare(text.cql()));
+  /**
+   * Prepares every statement of an enum of statements after {@code fill} has put in the
+   * placeholders of the caller's own, as for a table whose name is a parameter.
+   */
+  <E extends Enum<E>> Future<Statements<E>> prepareAll(Class<E> statements, UnaryOperator<String> fill) {
+    EnumMap<E, Future<PreparedStatement>> pending = new EnumMap<>(statements);
+    for (E statement : statements.getEnumConstants()) {
+      pending.put(statement, prepare(fill.apply(text(statement))));
     }
     return Future.all(new ArrayList<>(pending.values())).map(all -> {
-      EnumMap<E, PreparedStatement> prepared = new EnumMap<>(texts);
-      pending.forEach((text, future) -> prepared.put(text, future.result()));
-      return prepared;
+      EnumMap<E, PreparedStatement> prepared = new EnumMap<>(statements);
+      pending.forEach((statement, future) -> prepared.put(statement, future.result()));
+      return new Statements<>(prepared);
     });
+  }
+
+  /** The {@link Text} of an enum constant (each constant is a field of its enum); read once, at start. */
+  private static String text(Enum<?> statement) {
+    Text text;
+    try {
+      text = statement.getDeclaringClass().getField(statement.name()).getAnnotation(Text.class);
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException(e);
+    }
+    if (text == null) {
+      throw new IllegalStateException(statement.getDeclaringClass().getName() + "." + statement + " has no text");
+    }
+    return text.value();
+  }
+
+  /** Prepares {@code cql} after putting the keyspace in for {@code ${keyspace}}. */
+  private Future<PreparedStatement> prepare(String cql) {
+    return guard(() -> client.prepare(cql.replace("${keyspace}", options.keyspace())));
   }
 
   Future<ResultSet> execute(Statement<?> statement) {
@@ -165,6 +199,19 @@ final class Cql {
   /** The single row the statement selects, if any. */
   Future<Optional<Row>> row(Statement<?> statement) {
     return execute(statement).map(rs -> Optional.ofNullable(rs.one()));
+  }
+
+  /**
+   * The single row the statement selects, if any; at the serial level when {@code serial}, as a
+   * compare-and-set's retry reads, so that it sees the write it lost to.
+   */
+  Future<Optional<Row>> row(BoundStatement statement, boolean serial) {
+    return row(serial ? statement.setConsistencyLevel(serial()) : statement);
+  }
+
+  /** The protobuf record in {@code column} of the single row the statement selects, if any. */
+  <T> Future<Optional<T>> record(Statement<?> statement, String column, Parser<T> parser) {
+    return row(statement).map(row -> row.map(r -> Protos.parse(parser, r.getByteBuffer(column))));
   }
 
   /** Runs a lightweight transaction; true when it applied. */

@@ -1,7 +1,6 @@
 package org.sealpost.store.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
@@ -9,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -60,26 +58,20 @@ final class DedupeClaims {
 
   private static final int SWEEP_PARALLELISM = 32;
 
-  private enum D implements Cql.Text {
-    RECORD("SELECT server_timestamp, stored FROM ${keyspace}.dedupe"
-        + " WHERE sender = ? AND destination = ? AND message_id = ?"),
-    STORE("INSERT INTO ${keyspace}.dedupe (sender, destination, message_id, server_timestamp, stored)"
-        + " VALUES (?, ?, ?, ?, true) USING TTL ?"),
-    EXPIRE("DELETE FROM ${keyspace}.dedupe WHERE sender = ? AND destination = ? AND message_id = ?"
-        + " IF server_timestamp = ?"),
-    SCAN("SELECT sender, destination, message_id, server_timestamp FROM ${keyspace}.dedupe"),
-    FORGET("DELETE FROM ${keyspace}.dedupe WHERE sender = ? AND destination = ? AND message_id = ?");
-
-    private final String cql;
-
-    D(String cql) {
-      this.cql = cql;
-    }
-
-    @Override
-    public String cql() {
-      return cql;
-    }
+  private enum Statement {
+    @Cql.Text("SELECT server_timestamp, stored FROM ${keyspace}.dedupe"
+        + " WHERE sender = ? AND destination = ? AND message_id = ?")
+    RECORD,
+    @Cql.Text("INSERT INTO ${keyspace}.dedupe (sender, destination, message_id, server_timestamp, stored)"
+        + " VALUES (?, ?, ?, ?, true) USING TTL ?")
+    STORE,
+    @Cql.Text("DELETE FROM ${keyspace}.dedupe WHERE sender = ? AND destination = ? AND message_id = ?"
+        + " IF server_timestamp = ?")
+    EXPIRE,
+    @Cql.Text("SELECT sender, destination, message_id, server_timestamp FROM ${keyspace}.dedupe")
+    SCAN,
+    @Cql.Text("DELETE FROM ${keyspace}.dedupe WHERE sender = ? AND destination = ? AND message_id = ?")
+    FORGET
   }
 
   /**
@@ -95,9 +87,9 @@ final class DedupeClaims {
   private final Cql cql;
   private final PendingSends sends;
   private final Clock clock;
-  private final EnumMap<D, PreparedStatement> statements;
+  private final Statements<Statement> statements;
 
-  private DedupeClaims(Cql cql, PendingSends sends, Clock clock, EnumMap<D, PreparedStatement> statements) {
+  private DedupeClaims(Cql cql, PendingSends sends, Clock clock, Statements<Statement> statements) {
     this.cql = cql;
     this.sends = sends;
     this.clock = clock;
@@ -105,7 +97,8 @@ final class DedupeClaims {
   }
 
   static Future<DedupeClaims> prepare(Cql cql, PendingSends sends, Clock clock) {
-    return cql.prepareAll(D.class).map(statements -> new DedupeClaims(cql, sends, clock, statements));
+    return cql.prepareAll(Statement.class)
+        .map(statements -> new DedupeClaims(cql, sends, clock, statements));
   }
 
   /**
@@ -154,7 +147,7 @@ final class DedupeClaims {
 
   /** The server timestamp of the key's stored send in Cassandra; -1 when there is none. */
   private Future<Long> recorded(DedupeKey key) {
-    return cql.row(statements.get(D.RECORD).bind(key.sender(), key.destination(), id(key))).map(row ->
+    return cql.row(statements.bind(Statement.RECORD, key.sender(), key.destination(), id(key))).map(row ->
         row.isEmpty() || !row.get().getBoolean("stored") || row.get().isNull("server_timestamp")
             ? -1L
             : row.get().getLong("server_timestamp"));
@@ -174,8 +167,8 @@ final class DedupeClaims {
    */
   Future<Void> markStored(DedupeKey key, Claim claim) {
     int ttl = ttlSeconds(claim.claimedAt(), clock.millis());
-    BoundStatement record = statements.get(D.STORE)
-        .bind(key.sender(), key.destination(), id(key), claim.serverTimestamp(), ttl);
+    BoundStatement record = statements.bind(Statement.STORE,
+        key.sender(), key.destination(), id(key), claim.serverTimestamp(), ttl);
     return cql.execute(record).transform(written -> {
       if (written.failed()) {
         log.warn("dedupe - could not record a stored send: {}", written.cause().getMessage());
@@ -198,7 +191,7 @@ final class DedupeClaims {
   /** Deletes the records of sends accepted before {@code before} (ms); returns how many. */
   Future<Long> deleteOlderThan(long before) {
     long[] deleted = {0};
-    return cql.scan(statements.get(D.SCAN).bind().setPageSize(500), page -> {
+    return cql.scan(statements.bind(Statement.SCAN).setPageSize(500), page -> {
       List<Row> old = new ArrayList<>();
       for (Row row : page) {
         if (!row.isNull("server_timestamp") && row.getLong("server_timestamp") < before) {
@@ -214,13 +207,13 @@ final class DedupeClaims {
    * and Redis's memory of them. A full scan: no index finds a number's records.
    */
   Future<Void> forgetSendsOf(String number) {
-    return cql.scan(statements.get(D.SCAN).bind().setPageSize(500), page -> {
+    return cql.scan(statements.bind(Statement.SCAN).setPageSize(500), page -> {
       List<Future<?>> deletes = new ArrayList<>();
       for (Row row : page) {
         if (number.equals(row.getString("sender")) || number.equals(row.getString("destination"))) {
           DedupeKey key = new DedupeKey(row.getString("sender"), row.getString("destination"),
               ByteString.copyFrom(row.getByteBuffer("message_id")));
-          deletes.add(cql.execute(statements.get(D.FORGET).bind(key.sender(), key.destination(), id(key)))
+          deletes.add(cql.execute(statements.bind(Statement.FORGET, key.sender(), key.destination(), id(key)))
               .compose(v -> row.isNull("server_timestamp")
                   ? Future.succeededFuture()
                   : sends.forget(pendingKey(key), row.getLong("server_timestamp"))));
@@ -239,12 +232,13 @@ final class DedupeClaims {
       DedupeKey key = new DedupeKey(row.getString("sender"), row.getString("destination"),
           ByteString.copyFrom(row.getByteBuffer("message_id")));
       long serverTimestamp = row.getLong("server_timestamp");
-      group.add(cql.applied(statements.get(D.EXPIRE).bind(key.sender(), key.destination(), id(key), serverTimestamp))
-          .compose(applied -> {
-            deleted[0] += applied ? 1 : 0;
-            // Redis would otherwise answer "duplicate" for a minute more.
-            return applied ? sends.forget(pendingKey(key), serverTimestamp) : Future.succeededFuture();
-          }));
+      BoundStatement expire =
+          statements.bind(Statement.EXPIRE, key.sender(), key.destination(), id(key), serverTimestamp);
+      group.add(cql.applied(expire).compose(applied -> {
+        deleted[0] += applied ? 1 : 0;
+        // Redis would otherwise answer "duplicate" for a minute more.
+        return applied ? sends.forget(pendingKey(key), serverTimestamp) : Future.succeededFuture();
+      }));
     }
     return Future.all(group).compose(done -> expire(rows, from + SWEEP_PARALLELISM, deleted));
   }

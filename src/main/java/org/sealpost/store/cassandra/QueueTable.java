@@ -1,11 +1,9 @@
 package org.sealpost.store.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,39 +19,42 @@ import org.sealpost.store.DeviceKey;
  * of the row it deletes.
  */
 final class QueueTable {
-  private enum Q implements Cql.Text {
-    HEAD("SELECT last_seq, floor FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = 0"),
-    ENVELOPES("SELECT seq, envelope FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ?"
-        + " LIMIT ?"),
-    FIRST_BETWEEN("SELECT seq FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ? AND seq < ?"
-        + " LIMIT 1"),
-    COUNT("SELECT COUNT(*) FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ?"),
-    SET_LAST("UPDATE ${keyspace}.queue SET last_seq = ? WHERE number = ? AND device = ? AND seq = 0"),
-    PUT("INSERT INTO ${keyspace}.queue (number, device, seq, server_timestamp, envelope)"
-        + " VALUES (?, ?, ?, ?, ?) USING TTL ?"),
-    WRITTEN("SELECT seq, WRITETIME(server_timestamp) AS stamped, WRITETIME(envelope) AS written"
-        + " FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq IN ?"),
-    DELETE_AFTER("DELETE FROM ${keyspace}.queue USING TIMESTAMP ? WHERE number = ? AND device = ? AND seq = ?"),
-    DELETE_ROW("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = ?"),
-    FLOOR_IF_FLOOR("UPDATE ${keyspace}.queue SET floor = ? WHERE number = ? AND device = ? AND seq = 0"
-        + " IF floor = ?"),
-    DELETE_BELOW("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq > 0 AND seq < ?"),
-    TIMESTAMPS("SELECT seq, server_timestamp FROM ${keyspace}.queue WHERE number = ? AND device = ?"
-        + " AND seq >= ?"),
-    DEVICES("SELECT DISTINCT number, device FROM ${keyspace}.queue"),
-    EXPIRE_HEAD("UPDATE ${keyspace}.queue USING TTL ? SET last_seq = ?, floor = ? WHERE number = ? AND device = ?"
-        + " AND seq = 0 IF floor = ?");
-
-    private final String cql;
-
-    Q(String cql) {
-      this.cql = cql;
-    }
-
-    @Override
-    public String cql() {
-      return cql;
-    }
+  private enum Statement {
+    @Cql.Text("SELECT last_seq, floor FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = 0")
+    HEAD,
+    @Cql.Text("SELECT seq, envelope FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ?"
+        + " LIMIT ?")
+    ENVELOPES,
+    @Cql.Text("SELECT seq FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ? AND seq < ?"
+        + " LIMIT 1")
+    FIRST_BETWEEN,
+    @Cql.Text("SELECT COUNT(*) FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq >= ?")
+    COUNT,
+    @Cql.Text("UPDATE ${keyspace}.queue SET last_seq = ? WHERE number = ? AND device = ? AND seq = 0")
+    SET_LAST,
+    @Cql.Text("INSERT INTO ${keyspace}.queue (number, device, seq, server_timestamp, envelope)"
+        + " VALUES (?, ?, ?, ?, ?) USING TTL ?")
+    PUT,
+    @Cql.Text("SELECT seq, WRITETIME(server_timestamp) AS stamped, WRITETIME(envelope) AS written"
+        + " FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq IN ?")
+    WRITTEN,
+    @Cql.Text("DELETE FROM ${keyspace}.queue USING TIMESTAMP ? WHERE number = ? AND device = ? AND seq = ?")
+    DELETE_AFTER,
+    @Cql.Text("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq = ?")
+    DELETE_ROW,
+    @Cql.Text("UPDATE ${keyspace}.queue SET floor = ? WHERE number = ? AND device = ? AND seq = 0"
+        + " IF floor = ?")
+    FLOOR_IF_FLOOR,
+    @Cql.Text("DELETE FROM ${keyspace}.queue WHERE number = ? AND device = ? AND seq > 0 AND seq < ?")
+    DELETE_BELOW,
+    @Cql.Text("SELECT seq, server_timestamp FROM ${keyspace}.queue WHERE number = ? AND device = ?"
+        + " AND seq >= ?")
+    TIMESTAMPS,
+    @Cql.Text("SELECT DISTINCT number, device FROM ${keyspace}.queue")
+    DEVICES,
+    @Cql.Text("UPDATE ${keyspace}.queue USING TTL ? SET last_seq = ?, floor = ? WHERE number = ? AND device = ?"
+        + " AND seq = 0 IF floor = ?")
+    EXPIRE_HEAD
   }
 
   /**
@@ -78,16 +79,17 @@ final class QueueTable {
 
   private final Cql cql;
   private final int envelopeTtlSeconds;
-  private final EnumMap<Q, PreparedStatement> statements;
+  private final Statements<Statement> statements;
 
-  private QueueTable(Cql cql, EnumMap<Q, PreparedStatement> statements) {
+  private QueueTable(Cql cql, Statements<Statement> statements) {
     this.cql = cql;
     this.envelopeTtlSeconds = (int) cql.options().queueTtl().toSeconds();
     this.statements = statements;
   }
 
   static Future<QueueTable> prepare(Cql cql) {
-    return cql.prepareAll(Q.class).map(statements -> new QueueTable(cql, statements));
+    return cql.prepareAll(Statement.class)
+        .map(statements -> new QueueTable(cql, statements));
   }
 
   Cql cql() {
@@ -95,18 +97,15 @@ final class QueueTable {
   }
 
   Future<Optional<Head>> head(DeviceKey device, boolean serial) {
-    BoundStatement statement = bind(Q.HEAD, device);
-    if (serial) {
-      statement = statement.setConsistencyLevel(cql.serial());
-    }
-    return cql.row(statement).map(row -> row.map(r -> new Head(
+    return cql.row(statements.bindDevice(Statement.HEAD, device), serial).map(row -> row.map(r -> new Head(
         r.isNull("last_seq") ? 0 : r.getLong("last_seq"),
         r.isNull("floor") ? null : r.getLong("floor"))));
   }
 
   /** Up to {@code limit} envelope rows (seq, envelope) from position {@code from} on. */
   Future<List<Row>> envelopes(DeviceKey device, long from, int limit) {
-    return cql.rows(bind(Q.ENVELOPES, device, from, limit).setPageSize(Math.min(limit, 5_000)));
+    return cql.rows(statements.bindDevice(Statement.ENVELOPES, device, from, limit)
+        .setPageSize(Math.min(limit, 5_000)));
   }
 
   /**
@@ -115,28 +114,30 @@ final class QueueTable {
    * replica has not seen yet.
    */
   Future<Optional<Long>> firstBetween(DeviceKey device, long from, long to) {
-    return cql.row(bind(Q.FIRST_BETWEEN, device, from, to).setConsistencyLevel(cql.serial()))
+    return cql.row(statements.bindDevice(Statement.FIRST_BETWEEN, device, from, to)
+            .setConsistencyLevel(cql.serial()))
         .map(row -> row.map(r -> r.getLong("seq")));
   }
 
   Future<Long> count(DeviceKey device, long from) {
-    return cql.row(bind(Q.COUNT, device, from)).map(row -> row.map(r -> r.getLong(0)).orElse(0L));
+    return cql.row(statements.bindDevice(Statement.COUNT, device, from))
+        .map(row -> row.map(r -> r.getLong(0)).orElse(0L));
   }
 
   /** Records {@code last} as the last position written (a plain write, beside the rows). */
   BoundStatement setLast(DeviceKey device, long last) {
-    return statements.get(Q.SET_LAST).bind(last, device.number(), device.deviceId());
+    return statements.bind(Statement.SET_LAST, last, device.number(), device.deviceId());
   }
 
   /** Inserts a positioned envelope, with the queue's TTL. */
   BoundStatement put(DeviceKey device, Envelope positioned) {
-    return bind(Q.PUT, device, positioned.getSeq(), positioned.getServerTimestamp(),
+    return statements.bindDevice(Statement.PUT, device, positioned.getSeq(), positioned.getServerTimestamp(),
         Protos.blob(positioned), envelopeTtlSeconds);
   }
 
   /** The latest write time (µs, as stamped) of each envelope at {@code seqs} that is there, by seq. */
   Future<Map<Long, Long>> written(DeviceKey device, List<Long> seqs) {
-    return cql.rows(bind(Q.WRITTEN, device, seqs)).map(rows -> {
+    return cql.rows(statements.bindDevice(Statement.WRITTEN, device, seqs)).map(rows -> {
       Map<Long, Long> written = new HashMap<>();
       for (Row row : rows) {
         written.put(row.getLong("seq"), Math.max(row.getLong("stamped"), row.getLong("written")));
@@ -165,12 +166,12 @@ final class QueueTable {
   }
 
   private BoundStatement deleteStamped(DeviceKey device, long seq, long stampMicros) {
-    return statements.get(Q.DELETE_AFTER).bind(stampMicros, device.number(), device.deviceId(), seq);
+    return statements.bind(Statement.DELETE_AFTER, stampMicros, device.number(), device.deviceId(), seq);
   }
 
   /** Deletes one envelope, inside a conditional batch. */
   BoundStatement deleteRow(DeviceKey device, long seq) {
-    return bind(Q.DELETE_ROW, device, seq);
+    return statements.bindDevice(Statement.DELETE_ROW, device, seq);
   }
 
   /**
@@ -178,17 +179,17 @@ final class QueueTable {
    * anchors a batch of deletes as a lightweight transaction.
    */
   BoundStatement floorIfFloor(DeviceKey device, Long floor, Long expectedCell) {
-    return statements.get(Q.FLOOR_IF_FLOOR).bind(floor, device.number(), device.deviceId(), expectedCell);
+    return statements.bind(Statement.FLOOR_IF_FLOOR, floor, device.number(), device.deviceId(), expectedCell);
   }
 
   /** A range tombstone over every envelope row below {@code floor} (never the head). */
   BoundStatement deleteBelow(DeviceKey device, long floor) {
-    return bind(Q.DELETE_BELOW, device, floor);
+    return statements.bindDevice(Statement.DELETE_BELOW, device, floor);
   }
 
   /** Rows (seq, server_timestamp) from position {@code from} on, to page through. */
   BoundStatement timestamps(DeviceKey device, long from) {
-    return bind(Q.TIMESTAMPS, device, from).setPageSize(1_000);
+    return statements.bindDevice(Statement.TIMESTAMPS, device, from).setPageSize(1_000);
   }
 
   /** Every device with a queue (number, device), to page through; reads only head rows. */
@@ -197,19 +198,11 @@ final class QueueTable {
    * (written by updates, so with no row marker) then expires as a whole.
    */
   BoundStatement expireHead(DeviceKey device, long lastSeq, long floor, Long floorCell) {
-    return statements.get(Q.EXPIRE_HEAD).bind((int) PURGED_HEAD_TTL.toSeconds(), lastSeq, floor, device.number(),
-        device.deviceId(), floorCell);
+    return statements.bind(Statement.EXPIRE_HEAD, (int) PURGED_HEAD_TTL.toSeconds(), lastSeq, floor,
+        device.number(), device.deviceId(), floorCell);
   }
 
   BoundStatement devices() {
-    return statements.get(Q.DEVICES).bind().setPageSize(500);
-  }
-
-  private BoundStatement bind(Q statement, DeviceKey device, Object... more) {
-    Object[] values = new Object[2 + more.length];
-    values[0] = device.number();
-    values[1] = device.deviceId();
-    System.arraycopy(more, 0, values, 2, more.length);
-    return statements.get(statement).bind(values);
+    return statements.bind(Statement.DEVICES).setPageSize(500);
   }
 }

@@ -23,14 +23,18 @@ public final class EmbeddedAccountStore implements AccountStore {
   private static final int FIRST_LINKED_DEVICE_ID = 2;
 
   private final EmbeddedDatabase db;
+  private final Records<String, AccountRecord> accounts;
+  private final Records<String, AccountRecord> deletions;
 
   public EmbeddedAccountStore(EmbeddedDatabase db) {
     this.db = db;
+    this.accounts = new Records<>(db, ACCOUNTS, Keys::text, AccountRecord.parser());
+    this.deletions = new Records<>(db, DELETIONS, Keys::text, AccountRecord.parser());
   }
 
   @Override
   public Future<Optional<AccountRecord>> get(String number) {
-    return db.read(reader -> find(reader, Keys.text(number)));
+    return accounts.get(number);
   }
 
   @Override
@@ -39,7 +43,7 @@ public final class EmbeddedAccountStore implements AccountStore {
     // One read task for all: a 1,024-member group costs one worker hop, not 1,024.
     return db.read(reader -> {
       List<AccountRecord> found = new ArrayList<>(copy.size());
-      copy.forEach(number -> find(reader, Keys.text(number)).ifPresent(found::add));
+      copy.forEach(number -> accounts.find(reader, number).ifPresent(found::add));
       return found;
     });
   }
@@ -51,9 +55,8 @@ public final class EmbeddedAccountStore implements AccountStore {
     }
     return db.write(
         txn -> {
-          byte[] key = Keys.text(account.getNumber());
-          Optional<AccountRecord> replaced = find(txn, key);
-          txn.put(ACCOUNTS, key, account.toByteArray());
+          Optional<AccountRecord> replaced = accounts.find(txn, account.getNumber());
+          accounts.put(txn, account.getNumber(), account);
           return replaced;
         });
   }
@@ -62,9 +65,8 @@ public final class EmbeddedAccountStore implements AccountStore {
   public Future<DeviceRecord> addDevice(String number, DeviceRecord device, int maxDevices) {
     return db.write(
         txn -> {
-          byte[] key = Keys.text(number);
           AccountRecord account =
-              find(txn, key).orElseThrow(() -> SealpostException.notFound("no such account"));
+              accounts.find(txn, number).orElseThrow(() -> SealpostException.notFound("no such account"));
           if (account.getDevicesCount() >= maxDevices) {
             throw SealpostException.forbidden("device limit reached");
           }
@@ -72,7 +74,7 @@ public final class EmbeddedAccountStore implements AccountStore {
           DeviceRecord added = device.toBuilder().setId(id).build();
           AccountRecord updated =
               account.toBuilder().addDevices(added).setNextDeviceId(id + 1).build();
-          txn.put(ACCOUNTS, key, updated.toByteArray());
+          accounts.put(txn, number, updated);
           return added;
         });
   }
@@ -81,15 +83,14 @@ public final class EmbeddedAccountStore implements AccountStore {
   public Future<Boolean> removeDevice(String number, int deviceId) {
     return db.write(
         txn -> {
-          byte[] key = Keys.text(number);
-          Optional<AccountRecord> found = find(txn, key);
+          Optional<AccountRecord> found = accounts.find(txn, number);
           if (found.isEmpty()) {
             return false;
           }
           AccountRecord account = found.get();
           for (int i = 0; i < account.getDevicesCount(); i++) {
             if (account.getDevices(i).getId() == deviceId) {
-              txn.put(ACCOUNTS, key, account.toBuilder().removeDevices(i).build().toByteArray());
+              accounts.put(txn, number, account.toBuilder().removeDevices(i).build());
               return true;
             }
           }
@@ -101,15 +102,15 @@ public final class EmbeddedAccountStore implements AccountStore {
   public Future<Boolean> beginDeletion(AccountRecord deletion) {
     return db.write(
         txn -> {
-          byte[] key = Keys.text(deletion.getNumber());
-          Optional<AccountRecord> found = find(txn, key);
+          String number = deletion.getNumber();
+          Optional<AccountRecord> found = accounts.find(txn, number);
           if (found.isPresent() && found.get().getCreated() != deletion.getCreated()) {
-            txn.delete(DELETIONS, key);
+            deletions.delete(txn, number);
             return false;
           }
           // One write batch: the deletion record and the account's removal land together.
-          txn.put(DELETIONS, key, deletion.toByteArray());
-          txn.delete(ACCOUNTS, key);
+          deletions.put(txn, number, deletion);
+          accounts.delete(txn, number);
           return true;
         });
   }
@@ -119,7 +120,7 @@ public final class EmbeddedAccountStore implements AccountStore {
     return db.read(reader -> {
       List<AccountRecord> pending = new ArrayList<>();
       reader.scan(DELETIONS, Keys.EMPTY, Keys.EMPTY, (key, value) -> {
-        pending.add(Keys.parse(AccountRecord.parser(), value));
+        pending.add(deletions.parse(value));
         return true;
       });
       return pending;
@@ -128,16 +129,12 @@ public final class EmbeddedAccountStore implements AccountStore {
 
   @Override
   public Future<Optional<AccountRecord>> pendingDeletion(String number) {
-    return db.read(reader -> Optional.ofNullable(reader.get(DELETIONS, Keys.text(number)))
-        .map(value -> Keys.parse(AccountRecord.parser(), value)));
+    return deletions.get(number);
   }
 
   @Override
   public Future<Void> endDeletion(String number) {
-    return db.write(txn -> {
-      txn.delete(DELETIONS, Keys.text(number));
-      return null;
-    });
+    return deletions.delete(number);
   }
 
   /**
@@ -150,12 +147,5 @@ public final class EmbeddedAccountStore implements AccountStore {
       next = Math.max(next, existing.getId() + 1);
     }
     return next;
-  }
-
-  private static Optional<AccountRecord> find(KeyValueReader reader, byte[] key) {
-    byte[] value = reader.get(ACCOUNTS, key);
-    return value == null
-        ? Optional.empty()
-        : Optional.of(Keys.parse(AccountRecord.parser(), value));
   }
 }

@@ -16,25 +16,21 @@ import org.sealpost.store.proto.CodeRecord;
  */
 public final class EmbeddedCodeStore implements CodeStore {
   private final EmbeddedDatabase db;
+  private final Records<String, CodeRecord> codes;
 
   public EmbeddedCodeStore(EmbeddedDatabase db) {
     this.db = db;
+    this.codes = new Records<>(db, CODES, Keys::text, CodeRecord.parser());
   }
 
   @Override
   public Future<Void> put(String key, CodeRecord record) {
-    return db.write(
-        txn -> {
-          txn.put(CODES, Keys.text(key), record.toByteArray());
-          return null;
-        });
+    return codes.put(key, record);
   }
 
   @Override
   public Future<Optional<CodeRecord>> get(String key) {
-    return db.read(
-        reader ->
-            Optional.ofNullable(reader.get(CODES, Keys.text(key))).map(EmbeddedCodeStore::parse));
+    return codes.get(key);
   }
 
   @Override
@@ -42,26 +38,25 @@ public final class EmbeddedCodeStore implements CodeStore {
     byte[] offered = code.getBytes(StandardCharsets.UTF_8);
     return db.write(
         txn -> {
-          byte[] k = Keys.text(key);
-          byte[] value = txn.get(CODES, k);
-          if (value == null) {
+          Optional<CodeRecord> found = codes.find(txn, key);
+          if (found.isEmpty()) {
             return CodeCheck.ABSENT;
           }
-          CodeRecord record = parse(value);
+          CodeRecord record = found.get();
           if (isExpired(record, nowMillis) || record.getAttempts() >= maxAttempts) {
-            txn.delete(CODES, k);
+            codes.delete(txn, key);
             return CodeCheck.ABSENT;
           }
           // Constant time, so response timing does not reveal how much of a guess was right.
           if (MessageDigest.isEqual(record.getCode().getBytes(StandardCharsets.UTF_8), offered)) {
-            txn.delete(CODES, k);
+            codes.delete(txn, key);
             return CodeCheck.MATCH;
           }
           int attempts = record.getAttempts() + 1;
           if (attempts >= maxAttempts) {
-            txn.delete(CODES, k);
+            codes.delete(txn, key);
           } else {
-            txn.put(CODES, k, record.toBuilder().setAttempts(attempts).build().toByteArray());
+            codes.put(txn, key, record.toBuilder().setAttempts(attempts).build());
           }
           return CodeCheck.WRONG;
         });
@@ -74,8 +69,8 @@ public final class EmbeddedCodeStore implements CodeStore {
             db,
             CODES,
             Keys.EMPTY,
-            (key, value) -> expiredBefore(parse(value), nowMillis),
-            value -> expiredBefore(parse(value), nowMillis))
+            (key, value) -> expiredBefore(codes.parse(value), nowMillis),
+            value -> expiredBefore(codes.parse(value), nowMillis))
         .run();
   }
 
@@ -86,9 +81,5 @@ public final class EmbeddedCodeStore implements CodeStore {
 
   private static boolean expiredBefore(CodeRecord record, long nowMillis) {
     return record.getExpiresAt() < nowMillis;
-  }
-
-  private static CodeRecord parse(byte[] value) {
-    return Keys.parse(CodeRecord.parser(), value);
   }
 }

@@ -18,9 +18,11 @@ import org.sealpost.store.GroupStore;
  */
 public final class EmbeddedGroupStore implements GroupStore {
   private final EmbeddedDatabase db;
+  private final Records<String, Group> groups;
 
   public EmbeddedGroupStore(EmbeddedDatabase db) {
     this.db = db;
+    this.groups = new Records<>(db, GROUPS, Keys::text, Group.parser());
   }
 
   @Override
@@ -29,28 +31,26 @@ public final class EmbeddedGroupStore implements GroupStore {
       return Future.failedFuture(new IllegalArgumentException("group without id"));
     }
     return db.write(txn -> {
-      byte[] key = Keys.text(group.getId());
-      if (txn.get(GROUPS, key) != null) {
+      if (groups.contains(txn, group.getId())) {
         return false;
       }
-      txn.put(GROUPS, key, group.toByteArray());
+      groups.put(txn, group.getId(), group);
       return true;
     });
   }
 
   @Override
   public Future<Optional<Group>> get(String id) {
-    return db.read(reader -> find(reader, Keys.text(id)));
+    return groups.get(id);
   }
 
   @Override
   public Future<Group> update(String id, UnaryOperator<Group> change) {
     return db.write(txn -> {
-      byte[] key = Keys.text(id);
-      Group current = find(txn, key).orElseThrow(() -> SealpostException.notFound("no such group"));
+      Group current = groups.find(txn, id).orElseThrow(() -> SealpostException.notFound("no such group"));
       Group changed = change.apply(current);
       if (changed != current) {
-        txn.put(GROUPS, key, changed.toByteArray());
+        groups.put(txn, id, changed);
       }
       return changed;
     });
@@ -62,7 +62,7 @@ public final class EmbeddedGroupStore implements GroupStore {
     return db.read(reader -> {
       List<Group> found = new ArrayList<>();
       reader.scan(GROUPS, Keys.EMPTY, Keys.EMPTY, (key, value) -> {
-        Group group = Keys.parse(Group.parser(), value);
+        Group group = groups.parse(value);
         if (hasMember(group, number)) {
           found.add(group);
         }
@@ -74,10 +74,5 @@ public final class EmbeddedGroupStore implements GroupStore {
 
   private static boolean hasMember(Group group, String number) {
     return group.getMembersList().stream().anyMatch(member -> member.getNumber().equals(number));
-  }
-
-  private static Optional<Group> find(KeyValueReader reader, byte[] key) {
-    byte[] value = reader.get(GROUPS, key);
-    return value == null ? Optional.empty() : Optional.of(Keys.parse(Group.parser(), value));
   }
 }

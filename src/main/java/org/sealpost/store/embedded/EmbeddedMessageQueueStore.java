@@ -156,20 +156,7 @@ public final class EmbeddedMessageQueueStore implements MessageQueueStore {
 
   @Override
   public Future<Long> count(DeviceKey device) {
-    return db.read(
-        reader -> {
-          byte[] prefix = Keys.device(device);
-          long[] count = {0};
-          reader.scanKeys(
-              QUEUE,
-              prefix,
-              prefix,
-              key -> {
-                count[0]++;
-                return true;
-              });
-          return count[0];
-        });
+    return db.read(reader -> reader.countKeys(QUEUE, Keys.device(device)));
   }
 
   /**

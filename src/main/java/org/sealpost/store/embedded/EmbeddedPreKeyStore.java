@@ -32,9 +32,11 @@ import org.sealpost.store.proto.DeviceKeysRecord;
  */
 public final class EmbeddedPreKeyStore implements PreKeyStore {
   private final EmbeddedDatabase db;
+  private final Records<DeviceKey, DeviceKeysRecord> deviceKeys;
 
   public EmbeddedPreKeyStore(EmbeddedDatabase db) {
     this.db = db;
+    this.deviceKeys = new Records<>(db, PREKEYS, Keys::device, DeviceKeysRecord.parser());
   }
 
   @Override
@@ -45,7 +47,7 @@ public final class EmbeddedPreKeyStore implements PreKeyStore {
     return db.write(
         txn -> {
           byte[] prefix = Keys.device(device);
-          Optional<DeviceKeysRecord> stored = find(txn, prefix);
+          Optional<DeviceKeysRecord> stored = deviceKeys.find(txn, device);
           DeviceKeysRecord.Builder record;
           if (stored.isPresent() && stored.get().getIdentityKey().equals(keys.getIdentityKey())) {
             record = stored.get().toBuilder();
@@ -64,7 +66,7 @@ public final class EmbeddedPreKeyStore implements PreKeyStore {
           if (keys.hasLastResortKyberPreKey()) {
             record.setLastResortKyberPreKey(keys.getLastResortKyberPreKey());
           }
-          txn.put(PREKEYS, prefix, record.build().toByteArray());
+          deviceKeys.put(txn, device, record.build());
           for (PreKey key : keys.getOneTimePreKeysList()) {
             txn.put(ONE_TIME_EC_PREKEYS, Keys.preKey(device, key.getKeyId()), key.toByteArray());
           }
@@ -77,8 +79,7 @@ public final class EmbeddedPreKeyStore implements PreKeyStore {
 
   @Override
   public Future<Optional<ByteString>> identityKey(DeviceKey device) {
-    return db.read(
-        reader -> find(reader, Keys.device(device)).map(DeviceKeysRecord::getIdentityKey));
+    return deviceKeys.get(device).map(found -> found.map(DeviceKeysRecord::getIdentityKey));
   }
 
   @Override
@@ -86,7 +87,7 @@ public final class EmbeddedPreKeyStore implements PreKeyStore {
     return db.write(
         txn -> {
           byte[] prefix = Keys.device(device);
-          Optional<DeviceKeysRecord> stored = find(txn, prefix);
+          Optional<DeviceKeysRecord> stored = deviceKeys.find(txn, device);
           if (stored.isEmpty()) {
             return Optional.empty();
           }
@@ -117,11 +118,7 @@ public final class EmbeddedPreKeyStore implements PreKeyStore {
   @Override
   public Future<Void> clear(DeviceKey device) {
     byte[] prefix = Keys.device(device);
-    return db.write(
-            txn -> {
-              txn.delete(PREKEYS, prefix);
-              return null;
-            })
+    return deviceKeys.delete(device)
         .compose(v -> everyEntry(ONE_TIME_EC_PREKEYS, prefix).run())
         .compose(deleted -> everyEntry(ONE_TIME_KYBER_PREKEYS, prefix).run())
         .mapEmpty();
@@ -159,28 +156,8 @@ public final class EmbeddedPreKeyStore implements PreKeyStore {
 
   private static PreKeyCount counts(KeyValueReader reader, byte[] prefix) {
     return PreKeyCount.newBuilder()
-        .setEcCount(count(reader, ONE_TIME_EC_PREKEYS, prefix))
-        .setKyberCount(count(reader, ONE_TIME_KYBER_PREKEYS, prefix))
+        .setEcCount((int) reader.countKeys(ONE_TIME_EC_PREKEYS, prefix))
+        .setKyberCount((int) reader.countKeys(ONE_TIME_KYBER_PREKEYS, prefix))
         .build();
-  }
-
-  private static int count(KeyValueReader reader, ColumnFamily cf, byte[] prefix) {
-    int[] count = {0};
-    reader.scanKeys(
-        cf,
-        prefix,
-        prefix,
-        key -> {
-          count[0]++;
-          return true;
-        });
-    return count[0];
-  }
-
-  private static Optional<DeviceKeysRecord> find(KeyValueReader reader, byte[] prefix) {
-    byte[] value = reader.get(PREKEYS, prefix);
-    return value == null
-        ? Optional.empty()
-        : Optional.of(Keys.parse(DeviceKeysRecord.parser(), value));
   }
 }

@@ -25,39 +25,35 @@ public final class EmbeddedPrivacyStore implements PrivacyStore {
   private static final byte[] PRESENT = new byte[0];
 
   private final EmbeddedDatabase db;
+  private final Records<String, PrivacySettings> privacy;
+  private final Records<String, ContactsRecord> contacts;
 
   public EmbeddedPrivacyStore(EmbeddedDatabase db) {
     this.db = db;
+    this.privacy = new Records<>(db, PRIVACY, Keys::text, PrivacySettings.parser());
+    this.contacts = new Records<>(db, CONTACTS, Keys::text, ContactsRecord.parser());
   }
 
   @Override
   public Future<Optional<PrivacySettings>> settings(String number) {
-    return db.read(reader -> Optional.ofNullable(reader.get(PRIVACY, Keys.text(number)))
-        .map(bytes -> Keys.parse(PrivacySettings.parser(), bytes)));
+    return privacy.get(number);
   }
 
   @Override
   public Future<Void> putSettings(String number, PrivacySettings settings) {
-    return db.write(txn -> {
-      txn.put(PRIVACY, Keys.text(number), settings.toByteArray());
-      return null;
-    });
+    return privacy.put(number, settings);
   }
 
   @Override
   public Future<List<String>> contacts(String owner) {
-    return db.read(reader -> Optional.ofNullable(reader.get(CONTACTS, Keys.text(owner)))
-        .map(bytes -> List.copyOf(Keys.parse(ContactsRecord.parser(), bytes).getNumbersList()))
-        .orElse(List.of()));
+    return contacts.get(owner)
+        .map(found -> found.map(record -> List.copyOf(record.getNumbersList())).orElse(List.of()));
   }
 
   @Override
   public Future<Void> replaceContacts(String owner, Collection<String> numbers) {
-    byte[] record = ContactsRecord.newBuilder().addAllNumbers(new LinkedHashSet<>(numbers)).build().toByteArray();
-    return db.write(txn -> {
-      txn.put(CONTACTS, Keys.text(owner), record);
-      return null;
-    });
+    return contacts.put(owner,
+        ContactsRecord.newBuilder().addAllNumbers(new LinkedHashSet<>(numbers)).build());
   }
 
   @Override
@@ -103,8 +99,8 @@ public final class EmbeddedPrivacyStore implements PrivacyStore {
   public Future<Void> clear(String number) {
     byte[] prefix = prefix(number);
     return db.write(txn -> {
-      txn.delete(PRIVACY, Keys.text(number));
-      txn.delete(CONTACTS, Keys.text(number));
+      privacy.delete(txn, number);
+      contacts.delete(txn, number);
       List<byte[]> blocks = new ArrayList<>();
       txn.scanKeys(BLOCKS, prefix, prefix, key -> blocks.add(key));
       blocks.forEach(key -> txn.delete(BLOCKS, key));

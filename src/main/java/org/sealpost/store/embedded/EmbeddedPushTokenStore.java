@@ -12,31 +12,26 @@ import org.sealpost.store.PushTokenStore;
 /** Push tokens in {@link ColumnFamily#PUSH_TOKENS}, one record per device. */
 public final class EmbeddedPushTokenStore implements PushTokenStore {
   private final EmbeddedDatabase db;
+  private final Records<DeviceKey, PushToken> tokens;
 
   public EmbeddedPushTokenStore(EmbeddedDatabase db) {
     this.db = db;
+    this.tokens = new Records<>(db, PUSH_TOKENS, Keys::device, PushToken.parser());
   }
 
   @Override
   public Future<Optional<PushToken>> get(DeviceKey device) {
-    return db.read(reader -> Optional.ofNullable(reader.get(PUSH_TOKENS, Keys.device(device)))
-        .map(bytes -> Keys.parse(PushToken.parser(), bytes)));
+    return tokens.get(device);
   }
 
   @Override
   public Future<Void> put(DeviceKey device, PushToken token) {
-    return db.write(txn -> {
-      txn.put(PUSH_TOKENS, Keys.device(device), token.toByteArray());
-      return null;
-    });
+    return tokens.put(device, token);
   }
 
   @Override
   public Future<Void> remove(DeviceKey device) {
-    return db.write(txn -> {
-      txn.delete(PUSH_TOKENS, Keys.device(device));
-      return null;
-    });
+    return tokens.delete(device);
   }
 
   /** The compare and the delete run in one write, so a put in between cannot be lost. */
@@ -48,7 +43,7 @@ public final class EmbeddedPushTokenStore implements PushTokenStore {
       if (current == null || !Arrays.equals(current, expected)) {
         return false;
       }
-      txn.delete(PUSH_TOKENS, Keys.device(device));
+      tokens.delete(txn, device);
       return true;
     });
   }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,20 +33,13 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
 
   @Override
   public Future<Duration> take(String key, int bucketSize, Duration regenerateEvery, int permits) {
-    try {
-      RateLimitStore.checkArguments(bucketSize, regenerateEvery, permits);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
-    long capacity;
-    long cost;
-    try {
-      long interval = regenerateEvery.toNanos();
-      capacity = Math.multiplyExact(interval, bucketSize);
-      cost = Math.multiplyExact(interval, permits);
-    } catch (ArithmeticException e) {
-      return Future.failedFuture(new IllegalArgumentException("regenerateEvery is too long"));
-    }
+    // Any full bucket that fits a long of nanoseconds; permits <= bucketSize, so the cost fits too.
+    return RateLimitStore.interval(bucketSize, regenerateEvery, permits, ChronoUnit.NANOS, Long.MAX_VALUE)
+        .map(interval -> take(key, interval * bucketSize, interval * permits));
+  }
+
+  /** Takes {@code cost} from the bucket holding at most {@code capacity} (ns); the wait when refused. */
+  private Duration take(String key, long capacity, long cost) {
     long now = nanos(clock.instant());
     long[] wait = {0};
     buckets.compute(
@@ -63,7 +57,7 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
     if (takes.incrementAndGet() % SWEEP_EVERY == 0) {
       sweep(now);
     }
-    return Future.succeededFuture(Duration.ofNanos(wait[0]));
+    return Duration.ofNanos(wait[0]);
   }
 
   /** How many buckets are held; full ones may or may not have been swept yet. */

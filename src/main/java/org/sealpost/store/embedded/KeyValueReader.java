@@ -20,6 +20,16 @@ public interface KeyValueReader {
   /** Like {@link #scan} but without reading values: cheaper for counting and deleting. */
   void scanKeys(ColumnFamily cf, byte[] prefix, byte[] from, KeyVisitor visitor);
 
+  /** How many keys start with {@code prefix}: a scan of keys only. */
+  default long countKeys(ColumnFamily cf, byte[] prefix) {
+    long[] count = {0};
+    scanKeys(cf, prefix, prefix, key -> {
+      count[0]++;
+      return true;
+    });
+    return count[0];
+  }
+
   /** Visits one entry; returns false to stop the scan. */
   @FunctionalInterface
   interface EntryVisitor {

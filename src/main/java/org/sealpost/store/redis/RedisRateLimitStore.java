@@ -39,25 +39,9 @@ final class RedisRateLimitStore implements RateLimitStore {
 
   @Override
   public Future<Duration> take(String key, int bucketSize, Duration regenerateEvery, int permits) {
-    try {
-      RateLimitStore.checkArguments(bucketSize, regenerateEvery, permits);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
-    long intervalMicros;
-    try {
-      long nanos = regenerateEvery.toNanos();
-      intervalMicros = nanos / 1_000 + (nanos % 1_000 == 0 ? 0 : 1);
-      if (Math.multiplyExact(intervalMicros, bucketSize) > MAX_CAPACITY_MICROS) {
-        throw new ArithmeticException();
-      }
-    } catch (ArithmeticException e) {
-      return Future.failedFuture(new IllegalArgumentException("regenerateEvery is too long"));
-    }
-    return redis
-        .eval(TAKE, List.of(keyPrefix + key),
-            List.of(Long.toString(intervalMicros), Integer.toString(bucketSize),
-                Integer.toString(permits)))
+    return RateLimitStore.interval(bucketSize, regenerateEvery, permits, ChronoUnit.MICROS, MAX_CAPACITY_MICROS)
+        .compose(intervalMicros -> redis.eval(TAKE, List.of(keyPrefix + key),
+            List.of(Long.toString(intervalMicros), Integer.toString(bucketSize), Integer.toString(permits))))
         .map(waitMicros -> Duration.of(waitMicros.toLong(), ChronoUnit.MICROS));
   }
 }

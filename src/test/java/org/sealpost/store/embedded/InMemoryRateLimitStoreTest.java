@@ -40,5 +40,9 @@ class InMemoryRateLimitStoreTest extends RateLimitStoreContract {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(awaitFailure(store.take("k", 5, Duration.ZERO, 1)))
         .isInstanceOf(IllegalArgumentException.class);
+    // A full bucket of two 200-year intervals is more nanoseconds than a long holds.
+    assertThat(awaitFailure(store.take("k", 2, Duration.ofDays(365 * 200), 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("regenerateEvery is too long");
   }
 }
