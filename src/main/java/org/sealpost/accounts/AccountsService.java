@@ -22,7 +22,7 @@ import org.sealpost.protocol.VerifyCodeRequest;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
 import org.sealpost.store.CodeStore;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.PrivacyStore;

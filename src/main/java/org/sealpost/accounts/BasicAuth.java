@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 
 /**
  * Device authentication over HTTP: {@code Authorization: Basic base64(NUMBER.DEVICE_ID:PASSWORD)},

@@ -2,7 +2,6 @@ package org.sealpost.api;
 
 import com.google.protobuf.Message;
 import java.util.List;
-import org.sealpost.store.DeviceKey;
 
 /**
  * One API request as a handler sees it, whichever edge (frame connection or HTTP) it came by.

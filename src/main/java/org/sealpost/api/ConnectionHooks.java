@@ -1,7 +1,6 @@
 package org.sealpost.api;
 
 import io.vertx.core.Future;
-import org.sealpost.store.DeviceKey;
 
 /**
  * What other features learn about authenticated connections (presence: online, offline, the

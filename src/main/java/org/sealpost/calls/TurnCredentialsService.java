@@ -10,7 +10,7 @@ import org.sealpost.config.TurnConfig;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.protocol.TurnCredentials;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 
 /**
  * Hands out TURN credentials in the TURN REST API scheme that coturn's {@code use-auth-secret}

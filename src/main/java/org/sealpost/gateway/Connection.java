@@ -31,7 +31,7 @@ import org.sealpost.protocol.ReconnectRequest;
 import org.sealpost.protocol.Request;
 import org.sealpost.protocol.Response;
 import org.sealpost.routing.LocalDevices;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

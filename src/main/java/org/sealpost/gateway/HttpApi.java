@@ -25,7 +25,7 @@ import org.sealpost.api.Route;
 import org.sealpost.errors.Errors;
 import org.sealpost.errors.RateLimitedException;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 
 /**
  * The REST edge over {@link ApiRoutes}: JSON bodies (protobuf's JSON mapping) or protobuf with

@@ -18,7 +18,7 @@ import org.sealpost.protocol.GroupSendRequest;
 import org.sealpost.protocol.GroupSendResponse;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.GroupStore;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.MessageQueueStore.DedupeKey;

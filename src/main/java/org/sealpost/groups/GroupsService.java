@@ -27,7 +27,7 @@ import org.sealpost.protocol.GroupSettings;
 import org.sealpost.protocol.SetMetadataRequest;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.GroupStore;
 import org.sealpost.store.MessageQueueStore;
 

@@ -18,7 +18,7 @@ import org.sealpost.protocol.PreKeyCount;
 import org.sealpost.protocol.PreKeyUpload;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.PreKeyStore.TakenBundle;
 import org.sealpost.store.proto.AccountRecord;

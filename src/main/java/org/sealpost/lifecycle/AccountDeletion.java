@@ -19,7 +19,7 @@ import org.sealpost.protocol.Group;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
 import org.sealpost.store.BlobStore;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.GroupStore;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;

@@ -12,7 +12,7 @@ import org.sealpost.protocol.ExportedDevice;
 import org.sealpost.protocol.ExportedGroup;
 import org.sealpost.protocol.ExportedMedia;
 import org.sealpost.protocol.Group;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.proto.AccountRecord;
 import org.sealpost.store.proto.BlobRecord;
 import org.sealpost.store.proto.DeviceRecord;

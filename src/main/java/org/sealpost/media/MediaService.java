@@ -16,7 +16,7 @@ import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.protocol.MediaEndpoint;
 import org.sealpost.store.BlobStore;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.proto.BlobRecord;
 
 /**

@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.proto.BlobRecord;
 
 /**

@@ -22,7 +22,7 @@ import org.sealpost.protocol.PresenceSnapshot;
 import org.sealpost.protocol.PresenceSubscribeRequest;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PresenceStore;
 import org.sealpost.store.PresenceStore.PresenceState;
 import org.sealpost.store.PrivacyStore;

@@ -15,7 +15,7 @@ import org.sealpost.protocol.TypingEvent;
 import org.sealpost.protocol.TypingRequest;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.proto.DeviceRecord;
 
 /**

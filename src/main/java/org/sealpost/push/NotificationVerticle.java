@@ -14,7 +14,7 @@ import org.sealpost.bus.proto.PushRequest;
 import org.sealpost.config.PushConfig;
 import org.sealpost.protocol.PushToken;
 import org.sealpost.protocol.PushType;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PushTokenStore;
 import org.sealpost.store.SessionDirectory;
 import org.slf4j.Logger;

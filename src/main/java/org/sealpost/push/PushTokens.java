@@ -9,7 +9,7 @@ import org.sealpost.config.PushConfig;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.protocol.PushToken;
 import org.sealpost.protocol.PushType;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PushTokenStore;
 
 /**

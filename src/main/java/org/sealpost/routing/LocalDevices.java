@@ -7,7 +7,7 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.sealpost.bus.proto.DeviceEvent;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 
 /**
  * The devices connected to this node, each with the context of its connection. The router hands

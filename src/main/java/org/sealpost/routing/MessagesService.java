@@ -29,7 +29,7 @@ import org.sealpost.protocol.SendMessageRequest;
 import org.sealpost.protocol.SendMessageResponse;
 import org.sealpost.protocol.StaleDevices;
 import org.sealpost.store.AccountStore;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.MessageQueueStore.DedupeKey;
 import org.sealpost.store.proto.AccountRecord;

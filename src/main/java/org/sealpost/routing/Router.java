@@ -11,7 +11,7 @@ import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.bus.proto.NodeDelivery;
 import org.sealpost.bus.proto.PushRequest;
 import org.sealpost.protocol.Envelope;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.SessionDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

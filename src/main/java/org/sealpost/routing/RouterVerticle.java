@@ -8,7 +8,7 @@ import java.time.Clock;
 import org.sealpost.bus.Addresses;
 import org.sealpost.bus.proto.NodeDelivery;
 import org.sealpost.config.MessagesConfig;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

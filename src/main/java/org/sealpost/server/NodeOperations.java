@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.sealpost.config.SealpostConfig;
 import org.sealpost.ops.Readiness;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.Stores;
 import org.sealpost.store.embedded.EmbeddedStores;
 import org.slf4j.Logger;

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.protocol.Envelope;
 
 /**

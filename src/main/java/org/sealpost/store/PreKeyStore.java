@@ -3,6 +3,7 @@ package org.sealpost.store;
 import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import java.util.Optional;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.protocol.PreKeyBundle;
 import org.sealpost.protocol.PreKeyCount;
 import org.sealpost.protocol.PreKeyUpload;

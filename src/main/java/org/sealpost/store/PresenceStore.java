@@ -3,6 +3,7 @@ package org.sealpost.store;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.Set;
+import org.sealpost.api.DeviceKey;
 
 /**
  * Who is online, since when they are not, and who listens. Ephemeral state: it only matters while

@@ -2,6 +2,7 @@ package org.sealpost.store;
 
 import io.vertx.core.Future;
 import java.util.Optional;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.protocol.PushToken;
 
 /**

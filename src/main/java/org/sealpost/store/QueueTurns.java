@@ -2,6 +2,7 @@ package org.sealpost.store;
 
 import io.vertx.core.Future;
 import java.time.Duration;
+import org.sealpost.api.DeviceKey;
 
 /**
  * Turns at appending to a device's queue, shared by every node, with the queue's positions: a

@@ -2,6 +2,7 @@ package org.sealpost.store;
 
 import io.vertx.core.Future;
 import java.util.Optional;
+import org.sealpost.api.DeviceKey;
 
 /**
  * Which node holds each connected device's connection. Entries of a node that dies expire

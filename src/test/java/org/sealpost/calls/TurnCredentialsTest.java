@@ -18,7 +18,7 @@ import org.sealpost.client.RequestFailedException;
 import org.sealpost.config.TurnConfig;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.TurnCredentials;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.testing.TestServer;
 
 /** The TURN REST API credentials (checked against coturn itself in {@link TurnIT}). */

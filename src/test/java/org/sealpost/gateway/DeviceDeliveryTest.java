@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.Response;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.embedded.EmbeddedDatabase;
 import org.sealpost.store.embedded.EmbeddedMessageQueueStore;

@@ -15,6 +15,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.store.MessageQueueStore.AppendResult;
 import org.sealpost.store.MessageQueueStore.DedupeKey;

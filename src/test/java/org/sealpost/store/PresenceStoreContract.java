@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PresenceStore.PresenceState;
 
 /** What every {@link PresenceStore} must do; a backend's test extends this. */

@@ -8,6 +8,7 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.protocol.PushToken;
 import org.sealpost.protocol.PushType;
 

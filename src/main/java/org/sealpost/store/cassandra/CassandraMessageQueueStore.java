@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.sealpost.protocol.Envelope;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.QueueTurns;
 import org.slf4j.Logger;

@@ -3,7 +3,7 @@ package org.sealpost.store.cassandra;
 import io.vertx.core.Future;
 import java.util.Optional;
 import org.sealpost.protocol.PushToken;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PushTokenStore;
 
 /**

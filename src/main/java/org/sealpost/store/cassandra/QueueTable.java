@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.sealpost.protocol.Envelope;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 
 /**
  * The statements of the {@code queue} table (see {@link CassandraMessageQueueStore} for the design):

@@ -3,7 +3,7 @@ package org.sealpost.store.cassandra;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.util.EnumMap;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 
 /**
  * The prepared statements of one store or table, one per constant of its enum of statement texts

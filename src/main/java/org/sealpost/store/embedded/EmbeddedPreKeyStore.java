@@ -15,7 +15,7 @@ import org.sealpost.protocol.PreKeyBundle;
 import org.sealpost.protocol.PreKeyCount;
 import org.sealpost.protocol.PreKeyUpload;
 import org.sealpost.protocol.SignedPreKey;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.proto.DeviceKeysRecord;
 

@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.Optional;
 import org.sealpost.protocol.PushToken;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PushTokenStore;
 
 /** Push tokens in {@link ColumnFamily#PUSH_TOKENS}, one record per device. */

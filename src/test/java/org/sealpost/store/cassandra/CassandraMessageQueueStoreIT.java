@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealpost.protocol.Envelope;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PendingSends;
 import org.sealpost.store.QueueTurns;

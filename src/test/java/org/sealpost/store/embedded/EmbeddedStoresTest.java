@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.protocol.Envelope;
-import org.sealpost.store.DeviceKey;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.store.Stores;
 import org.sealpost.store.proto.AccountRecord;
 import org.sealpost.store.proto.CodeRecord;

@@ -1,4 +1,4 @@
-package org.sealpost.store;
+package org.sealpost.api;
 
 /** One device of one account: the unit that owns a connection and a queue. */
 public record DeviceKey(String number, int deviceId) {
