@@ -9,27 +9,21 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.store.BlobStore;
@@ -110,7 +104,7 @@ public final class LocalBlobStore implements BlobStore {
       Files.createDirectory(dir);
       Files.createFile(dir.resolve(DATA));
       writeRecord(dir, pending);
-      syncDirectory(uploads);
+      DurableFiles.syncDirectory(uploads);
       return null;
     });
   }
@@ -154,7 +148,7 @@ public final class LocalBlobStore implements BlobStore {
                 long room = upload.record().getLength() - offset;
                 return receive(bytes, file, room)
                     .transform(received -> file.close()
-                        .transform(closed -> blocking(() -> sync(data)))
+                        .transform(closed -> blocking(() -> DurableFiles.syncData(data)))
                         .compose(size -> received.succeeded() ? Future.succeededFuture(size)
                             : discardIfTooLarge(id, received.cause())));
               });
@@ -218,8 +212,8 @@ public final class LocalBlobStore implements BlobStore {
         throw new SealpostException(ErrorCode.CONFLICT, "the upload holds " + size + " of " + pending.getLength() + " bytes");
       }
       if (!pending.getComplete() && !pending.getSha256().isEmpty()
-          && !MessageDigest.isEqual(sha256(data), pending.getSha256().toByteArray())) {
-        deleteTree(dir);
+          && !MessageDigest.isEqual(DurableFiles.sha256(data), pending.getSha256().toByteArray())) {
+        DurableFiles.deleteTree(dir);
         throw new SealpostException(ErrorCode.UNPROCESSABLE, "the upload's SHA-256 differs from the declared one");
       }
       BlobRecord complete = pending.getComplete() ? pending : pending.toBuilder()
@@ -227,8 +221,8 @@ public final class LocalBlobStore implements BlobStore {
       writeRecord(dir, complete);
       Files.createDirectories(published.getParent());
       Files.move(dir, published, StandardCopyOption.ATOMIC_MOVE);
-      syncDirectory(published.getParent());
-      syncDirectory(uploads);
+      DurableFiles.syncDirectory(published.getParent());
+      DurableFiles.syncDirectory(uploads);
       return complete;
     });
   }
@@ -270,7 +264,7 @@ public final class LocalBlobStore implements BlobStore {
           isExpired(dir, now) && discard(dir, dir.getFileName().toString()));
       try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(trash)) {
         for (Path dir : leftovers) {
-          deleteTree(dir);
+          DurableFiles.deleteTree(dir);
         }
       }
       return deleted;
@@ -366,7 +360,7 @@ public final class LocalBlobStore implements BlobStore {
     } catch (NoSuchFileException gone) {
       return false;
     }
-    deleteTree(doomed);
+    DurableFiles.deleteTree(doomed);
     return true;
   }
 
@@ -382,60 +376,9 @@ public final class LocalBlobStore implements BlobStore {
     }
   }
 
-  /** Replaces the record atomically: temp file, fsync, rename, fsync the directory. */
+  /** Replaces the record atomically. */
   private static void writeRecord(Path dir, BlobRecord record) throws IOException {
-    Path temp = dir.resolve(META + ".tmp");
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      channel.write(java.nio.ByteBuffer.wrap(record.toByteArray()));
-      channel.force(true);
-    }
-    Files.move(temp, dir.resolve(META), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(dir);
-  }
-
-  /** Syncs the file's data; its size, which is the upload's offset. */
-  private static long sync(Path data) throws IOException {
-    try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE)) {
-      channel.force(false);
-      return channel.size();
-    }
-  }
-
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // some file systems cannot sync a directory; the rename itself is still atomic
-      log.debug("cannot sync directory {}: {}", dir, e.toString());
-    }
-  }
-
-  private static byte[] sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buffer = new byte[256 * 1024];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return digest.digest();
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
+    DurableFiles.replace(dir.resolve(META), record.toByteArray());
   }
 
   private <T> Future<T> blocking(IoAction<T> action) {
