@@ -1,8 +1,6 @@
 package org.sealpost.store.embedded;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
@@ -14,12 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -27,34 +22,26 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.Options;
-import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.SstFileManager;
-import org.rocksdb.WriteBatchWithIndex;
-import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The RocksDB database under the embedded stores, with one column family per {@link ColumnFamily},
- * and the only way they touch it.
+ * and the only way they touch it: it opens the database, reads from it, checkpoints it and closes
+ * it, and hands writes to its one writer.
  *
  * <p><b>Reads</b> ({@link #read}) run on a shared Vert.x worker pool, each at one snapshot, and
  * complete on the caller's context. Event-loop threads never call RocksDB.
  *
- * <p><b>Writes</b> ({@link #write}) all go through one dedicated thread. It takes the queued
- * operations, up to {@value #MAX_GROUP} at a time, and runs them one after another against one
- * indexed write batch, so each operation reads committed data plus everything the operations before
- * it wrote. That makes every read-modify-write serializable without locks or retries, which the
- * stores rely on: a dedupe key is stored once, a code matches once, a device limit holds, queue
- * positions are consecutive. Each operation runs inside a save point: one that throws is rolled
- * back and fails alone. The group is then written with one synced write — one fsync shared by the
- * whole group, which is what makes durable writes cheap under load — and only after that do the
- * operations' futures complete, so a completed write survives a crash. (A group made only of
- * {@link #writeLazily} operations is written without the fsync: it survives a crash of the process,
- * and one of the machine from the next synced group on.) If that write fails, every operation of
- * the group fails.
+ * <p><b>Writes</b> ({@link #write}, {@link #writeLazily}) all go through one dedicated thread
+ * (see {@code GroupCommitWriter}), which runs them one after another, so every read-modify-write
+ * is serializable without locks or retries, and commits them in groups of up to
+ * {@value #MAX_GROUP} with one fsync per group. An operation that throws is rolled back and fails
+ * alone; a write's future completes only once its group is durable, so a completed write survives
+ * a crash.
  *
  * <p>Futures complete on the Vert.x context that called {@code read} or {@code write}. A write
  * called outside any context completes on the writer thread: callbacks must not block there.
@@ -69,7 +56,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
   public static final int MAX_GROUP = 1024;
 
   private static final String READ_POOL_NAME = "sealpost-store-read";
-  private static final String WRITER_THREAD_NAME = "sealpost-store-writer";
 
   static {
     RocksDB.loadLibrary();
@@ -83,17 +69,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private final Map<ColumnFamily, ColumnFamilyHandle> handles;
   private final WorkerExecutor readers;
   private final SstFileManager sstFiles;
-  private final DiskSpaceGuard space;
-  private final Thread writer;
-  private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
-
-  /** Marks the end of the queue; the writer stops after committing what came before it. */
-  private final PendingWrite<?> stop = new PendingWrite<>(txn -> null, Promise.promise(), null, true);
-
-  /** Guards {@link #accepting} so nothing is queued after {@link #stop}. */
-  private final Object submitLock = new Object();
-
-  private boolean accepting = true;
+  private final GroupCommitWriter writer;
 
   /**
    * Guards {@link #closed} and {@link #activeReads}: close waits until every read it let in has
@@ -118,16 +94,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
       long minFreeDiskBytes) {
     this.dir = dir;
     this.sstFiles = sstFiles;
-    this.space = new DiskSpaceGuard(dir, minFreeDiskBytes);
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
     this.db = db;
     this.allHandles = allHandles;
     this.handles = byColumnFamily(descriptors, allHandles);
     this.readers = vertx.createSharedWorkerExecutor(READ_POOL_NAME, readThreads);
-    this.writer = new Thread(this::runWriter, WRITER_THREAD_NAME);
-    writer.setDaemon(true);
-    writer.start();
+    this.writer = new GroupCommitWriter(dir, db, handles, minFreeDiskBytes);
   }
 
   /** Opens (creating if needed) the database in {@code dir}; blocks while RocksDB opens. */
@@ -228,7 +201,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * with what it threw.
    */
   public <T> Future<T> write(Function<Txn, T> op) {
-    return write(op, true);
+    return writer.submit(op, true);
   }
 
   /**
@@ -239,20 +212,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * lost makes the envelope come again, and the client acks it again).
    */
   public <T> Future<T> writeLazily(Function<Txn, T> op) {
-    return write(op, false);
-  }
-
-  private <T> Future<T> write(Function<Txn, T> op, boolean synced) {
-    Objects.requireNonNull(op, "op");
-    Promise<T> promise = Promise.promise();
-    PendingWrite<T> write = new PendingWrite<>(op, promise, Vertx.currentContext(), synced);
-    synchronized (submitLock) {
-      if (!accepting) {
-        return Future.failedFuture(new IllegalStateException("database closed"));
-      }
-      queue.add(write);
-    }
-    return promise.future();
+    return writer.submit(op, false);
   }
 
   /**
@@ -273,19 +233,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /**
    * RocksDB's estimate of the keys in a column family (memtables plus SST properties; no disk
-   * read), 0 once closing. Taken under the submit lock, so the database cannot close meanwhile.
+   * read), 0 once closing. Taken under the writer's submit lock, so the database cannot close
+   * meanwhile.
    */
   public long estimatedKeys(ColumnFamily cf) {
-    synchronized (submitLock) {
-      if (!accepting) {
-        return 0;
-      }
+    return writer.whileAccepting(() -> {
       try {
         return db.getLongProperty(handles.get(cf), "rocksdb.estimate-num-keys");
       } catch (RocksDBException e) {
         return 0;
       }
-    }
+    });
   }
 
   /** Where the database lives. */
@@ -299,14 +257,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (submitLock) {
-      if (!accepting) {
-        return;
-      }
-      accepting = false;
-      queue.add(stop);
+    // The writer first: it commits what was queued before the close, then reads drain, then RocksDB.
+    if (!writer.close()) {
+      return;
     }
-    joinWriter();
     awaitReads();
     readers.close();
     // Handles go before the database, options after it.
@@ -320,6 +274,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
     dbOptions.close();
     sstFiles.close();
     log.info("closed embedded database in {}", dir);
+  }
+
+  /** Why writes are refused now (a full disk); null when they are not. For readiness. */
+  public String writesRefused() {
+    return writer.refusing();
+  }
+
+  /** Writes refused for lack of disk space since the database opened. For metrics. */
+  public long refusedWrites() {
+    return writer.refused();
   }
 
   /** Refuses new reads and waits for the admitted ones to finish. */
@@ -338,119 +302,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private void joinWriter() {
-    boolean interrupted = false;
-    while (writer.isAlive()) {
-      try {
-        writer.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void runWriter() {
-    List<PendingWrite<?>> group = new ArrayList<>(MAX_GROUP);
-    boolean stopping = false;
-    try (WriteOptions sync = new WriteOptions().setSync(true);
-        WriteOptions lazy = new WriteOptions();
-        ReadOptions readOptions = new ReadOptions()) {
-      while (!stopping) {
-        group.add(takeIgnoringInterrupts());
-        queue.drainTo(group, MAX_GROUP - 1);
-        // stop is queued last of all, so it can only be the last of a group.
-        if (group.get(group.size() - 1) == stop) {
-          group.remove(group.size() - 1);
-          stopping = true;
-        }
-        commit(group, group.stream().anyMatch(PendingWrite::synced) ? sync : lazy, readOptions);
-        group.clear();
-      }
-    }
-    log.debug("writer of {} stopped", dir);
-  }
-
-  /** The writer belongs to the database: only close stops it, so interrupts are ignored. */
-  private PendingWrite<?> takeIgnoringInterrupts() {
-    while (true) {
-      try {
-        return queue.take();
-      } catch (InterruptedException e) {
-        log.warn("ignored an interrupt of the writer thread of {}", dir);
-      }
-    }
-  }
-
-  private void commit(List<PendingWrite<?>> group, WriteOptions options, ReadOptions readOptions) {
-    if (group.isEmpty()) {
-      return;
-    }
-    if (!space.roomToWrite()) {
-      refuse(group);
-      return;
-    }
-    try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
-      Txn txn = new Txn(db, handles, batch, readOptions);
-      for (PendingWrite<?> write : group) {
-        batch.setSavePoint();
-        if (write.run(txn)) {
-          batch.popSavePoint();
-        } else {
-          batch.rollbackToSavePoint();
-        }
-      }
-      if (batch.count() > 0) {
-        db.write(options, batch);
-      }
-    } catch (Throwable t) {
-      if (space.full(t)) {
-        refuse(group);
-        return;
-      }
-      log.error("group commit of {} writes in {} failed", group.size(), dir, t);
-      StorageException failure = new StorageException("write failed", t);
-      group.forEach(write -> write.fail(failure));
-      return;
-    }
-    space.written();
-    completeAll(group);
-  }
-
-  /** Fails a group that was not written for lack of space, its own failures aside, with a 503. */
-  private void refuse(List<PendingWrite<?>> group) {
-    RuntimeException refusal = space.refusal();
-    group.forEach(write -> write.refuse(refusal));
-  }
-
-  /** Why writes are refused now (a full disk); null when they are not. For readiness. */
-  public String writesRefused() {
-    return space.refusing();
-  }
-
-  /** Writes refused for lack of disk space since the database opened. For metrics. */
-  public long refusedWrites() {
-    return space.refused();
-  }
-
-  /**
-   * Completes a written group: one task per caller context for all of that context's writes (one
-   * wake-up of its event loop, not one per write), in the order they were queued.
-   */
-  private static void completeAll(List<PendingWrite<?>> group) {
-    Map<Context, List<PendingWrite<?>>> byContext = new IdentityHashMap<>();
-    for (PendingWrite<?> write : group) {
-      if (write.context() == null) {
-        write.completeHere();
-      } else {
-        byContext.computeIfAbsent(write.context(), c -> new ArrayList<>()).add(write);
-      }
-    }
-    byContext.forEach((context, writes) -> context.runOnContext(v -> writes.forEach(PendingWrite::completeHere)));
   }
 
   /**

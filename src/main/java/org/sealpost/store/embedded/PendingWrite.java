@@ -49,7 +49,7 @@ final class PendingWrite<T> {
 
   /**
    * Completes with the operation's own outcome (the group is written), here and now: call it on
-   * {@link #context()} (see {@link EmbeddedDatabase}, which completes a group's writes with one
+   * {@link #context()} (see {@link GroupCommitWriter}, which completes a group's writes with one
    * task per context).
    */
   void completeHere() {
