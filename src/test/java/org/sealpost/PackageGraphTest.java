@@ -23,14 +23,17 @@ import org.junit.jupiter.api.Test;
 /**
  * The direction of dependencies between Sealpost's packages, read from the sources (docs/architecture.md
  * draws the graph): no package cycles; features offer routes through {@code api} and never import the
- * gateway, which only the wiring in {@code server} assembles; the client SDK and CLI stand apart from
- * the server.
+ * gateway, which only the wiring in {@code server} assembles, and the gateway knows no feature but the
+ * message path; the client SDK and CLI stand apart from the server.
  */
 class PackageGraphTest {
   private static final Path SOURCES = Path.of("src/main/java");
   private static final String ROOT = "org.sealpost.";
   /** A reference to a Sealpost class, in an import or written out in code: its package. */
   private static final Pattern REFERENCE = Pattern.compile("\\borg\\.sealpost\\.((?:[a-z_][a-z0-9_]*\\.)*[a-z_][a-z0-9_]*)\\.(?:[A-Z]|\\*)");
+  /** Features besides the message path (routing), which offer routes and never see a connection. */
+  private static final Set<String> FEATURES = Set.of("accounts", "calls", "groups", "keys", "lifecycle", "media",
+      "presence", "privacy", "push");
   /** What client code may use: itself and the wire protocol it speaks. */
   private static final Set<String> CLIENT_SIDE = Set.of("client", "client.proto", "cli", "protocol");
 
@@ -51,6 +54,13 @@ class PackageGraphTest {
       }
     });
     assertThat(importers).as("features that import gateway instead of api").isEmpty();
+  }
+
+  @Test
+  void theGatewayKnowsNoFeatureButTheMessagePath() {
+    Set<String> features = new TreeSet<>(GRAPH.getOrDefault("gateway", Map.of()).keySet());
+    features.retainAll(FEATURES);
+    assertThat(features).as("features the gateway imports (it may use api, and routing for delivery and acks)").isEmpty();
   }
 
   @Test

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.sealpost.api.Authenticator;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.api.PhoneNumbers;
 import org.sealpost.config.AccountsConfig;
 import org.sealpost.errors.ErrorCode;
@@ -22,7 +24,6 @@ import org.sealpost.protocol.VerifyCodeRequest;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
 import org.sealpost.store.CodeStore;
-import org.sealpost.api.DeviceKey;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.PrivacyStore;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Registration by phone number, device credentials, and linked devices. Plain logic over the
  * stores; every method returns a future and fails with a {@link SealpostException}.
  */
-public final class AccountsService {
+public final class AccountsService implements Authenticator {
   private static final Logger log = LoggerFactory.getLogger(AccountsService.class);
   public static final int PRIMARY_DEVICE_ID = 1;
   private static final String LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -168,6 +169,11 @@ public final class AccountsService {
       return limits.check(Limit.AUTH_FAILURE_PER_IP, clientIp)
           .compose(v -> Future.failedFuture(SealpostException.unauthorized("invalid credentials")));
     });
+  }
+
+  @Override
+  public Future<DeviceKey> authenticateDevice(String number, int deviceId, String password, String clientIp) {
+    return authenticate(number, deviceId, password, clientIp).map(account -> new DeviceKey(account.getNumber(), deviceId));
   }
 
   /** A single-use code with which a new device joins the account; primary device only. */

@@ -3,8 +3,8 @@ package org.sealpost.accounts;
 import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.api.Route;
 import org.sealpost.api.Route.Access;
+import org.sealpost.api.Route;
 import org.sealpost.protocol.LinkDeviceRequest;
 import org.sealpost.protocol.RequestCodeRequest;
 import org.sealpost.protocol.VerifyCodeRequest;

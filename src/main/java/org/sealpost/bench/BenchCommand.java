@@ -10,10 +10,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.protocol.DeviceCredentials;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code sealpost bench SCENARIO}: a bounded load run (count and time) against a server on

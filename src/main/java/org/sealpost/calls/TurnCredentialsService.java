@@ -6,11 +6,11 @@ import java.time.Clock;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.config.TurnConfig;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.protocol.TurnCredentials;
-import org.sealpost.api.DeviceKey;
 
 /**
  * Hands out TURN credentials in the TURN REST API scheme that coturn's {@code use-auth-secret}

@@ -1,10 +1,10 @@
 package org.sealpost.cli;
 
 import org.sealpost.client.IncomingMessage;
-import org.sealpost.client.proto.AttachmentPointer;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
 import org.sealpost.client.SafetyNumber;
+import org.sealpost.client.proto.AttachmentPointer;
 import org.sealpost.protocol.GroupEvent;
 
 /** How messages, ticks and safety numbers print, one line each, the same in every command. */

@@ -12,10 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.sealpost.api.PhoneNumbers;
 import org.sealpost.api.ApiRoutes;
 import org.sealpost.api.Call;
 import org.sealpost.api.ConnectionHooks;
+import org.sealpost.api.DeviceKey;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.api.Route;
 import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.ErrorCode;
@@ -31,7 +32,6 @@ import org.sealpost.protocol.ReconnectRequest;
 import org.sealpost.protocol.Request;
 import org.sealpost.protocol.Response;
 import org.sealpost.routing.LocalDevices;
-import org.sealpost.api.DeviceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,8 +201,8 @@ final class Connection implements DeliveryConnection {
       close();
       return;
     }
-    ctx.accounts().authenticate(auth.getNumber(), auth.getDeviceId(), auth.getPassword(), transport.remoteIp())
-        .compose(account -> open(new DeviceKey(account.getNumber(), auth.getDeviceId())))
+    ctx.authenticator().authenticateDevice(auth.getNumber(), auth.getDeviceId(), auth.getPassword(), transport.remoteIp())
+        .compose(this::open)
         .onSuccess(key -> {
           respond(request.getId(), AuthResponse.newBuilder().setNumber(key.number()).setDeviceId(key.deviceId())
               .setServerTime(System.currentTimeMillis()).build());

@@ -2,8 +2,8 @@ package org.sealpost.gateway;
 
 import java.util.List;
 import org.sealpost.api.ApiRoutes;
-import org.sealpost.protocol.Envelope;
 import org.sealpost.api.DeviceKey;
+import org.sealpost.protocol.Envelope;
 import org.sealpost.store.MessageQueueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

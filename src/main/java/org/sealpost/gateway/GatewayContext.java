@@ -1,7 +1,7 @@
 package org.sealpost.gateway;
 
-import org.sealpost.accounts.AccountsService;
 import org.sealpost.api.ApiRoutes;
+import org.sealpost.api.Authenticator;
 import org.sealpost.api.ConnectionHooks;
 import org.sealpost.config.GatewayConfig;
 import org.sealpost.limits.ConnectionsPerAddress;
@@ -18,7 +18,7 @@ import org.sealpost.store.SessionDirectory;
 public record GatewayContext(
     GatewayConfig config,
     ApiRoutes routes,
-    AccountsService accounts,
+    Authenticator authenticator,
     MessagesService messages,
     MessageQueueStore queues,
     SessionDirectory sessions,

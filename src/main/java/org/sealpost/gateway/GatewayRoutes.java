@@ -4,8 +4,8 @@ import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import io.vertx.core.Future;
 import java.util.List;
-import org.sealpost.api.Route;
 import org.sealpost.api.Route.Access;
+import org.sealpost.api.Route;
 
 /** The gateway's own route: a keepalive that proves the connection and its credentials work. */
 public final class GatewayRoutes {

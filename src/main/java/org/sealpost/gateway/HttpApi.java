@@ -17,15 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.sealpost.accounts.BasicAuth;
-import org.sealpost.api.PhoneNumbers;
 import org.sealpost.api.ApiRoutes;
+import org.sealpost.api.BasicAuth;
 import org.sealpost.api.Call;
+import org.sealpost.api.DeviceKey;
+import org.sealpost.api.PhoneNumbers;
 import org.sealpost.api.Route;
 import org.sealpost.errors.Errors;
 import org.sealpost.errors.RateLimitedException;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.api.DeviceKey;
 
 /**
  * The REST edge over {@link ApiRoutes}: JSON bodies (protobuf's JSON mapping) or protobuf with
@@ -115,7 +115,7 @@ final class HttpApi {
   }
 
   private Future<DeviceKey> authenticate(RoutingContext rc, String clientIp) {
-    return BasicAuth.authenticate(ctx.accounts(), rc.request().getHeader(HttpHeaders.AUTHORIZATION), clientIp);
+    return BasicAuth.authenticate(ctx.authenticator(), rc.request().getHeader(HttpHeaders.AUTHORIZATION), clientIp);
   }
 
   private Message parse(RoutingContext rc, Message type) {

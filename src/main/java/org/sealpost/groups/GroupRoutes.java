@@ -4,8 +4,8 @@ import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
 import org.sealpost.api.PhoneNumbers;
-import org.sealpost.api.Route;
 import org.sealpost.api.Route.Access;
+import org.sealpost.api.Route;
 import org.sealpost.protocol.AddMembersRequest;
 import org.sealpost.protocol.CreateGroupRequest;
 import org.sealpost.protocol.GroupSendRequest;

@@ -3,8 +3,8 @@ package org.sealpost.keys;
 import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.api.Route;
 import org.sealpost.api.Route.Access;
+import org.sealpost.api.Route;
 import org.sealpost.protocol.PreKeyUpload;
 
 /** Routes of key distribution (documented in api.proto); every one needs an authenticated device. */

@@ -3,8 +3,8 @@ package org.sealpost.lifecycle;
 import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.api.Route;
 import org.sealpost.api.Route.Access;
+import org.sealpost.api.Route;
 import org.sealpost.protocol.DeleteAccountRequest;
 
 /** Routes of an account's owner leaving and asking what the server holds (account.proto). */

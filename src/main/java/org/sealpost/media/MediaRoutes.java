@@ -5,8 +5,8 @@ import static org.sealpost.api.ApiRoutes.EMPTY;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.IntSupplier;
-import org.sealpost.api.Route;
 import org.sealpost.api.Route.Access;
+import org.sealpost.api.Route;
 
 /** The media route of the main API (documented in media.proto): where to upload. */
 public final class MediaRoutes {

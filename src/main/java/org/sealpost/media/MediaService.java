@@ -8,15 +8,15 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
-import org.sealpost.accounts.AccountsService;
+import org.sealpost.api.Authenticator;
+import org.sealpost.api.BasicAuth;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.config.MediaConfig;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.accounts.BasicAuth;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.protocol.MediaEndpoint;
 import org.sealpost.store.BlobStore;
-import org.sealpost.api.DeviceKey;
 import org.sealpost.store.proto.BlobRecord;
 
 /**
@@ -31,12 +31,12 @@ public final class MediaService {
 
   private final MediaConfig config;
   private final BlobStore blobs;
-  private final AccountsService accounts;
+  private final Authenticator accounts;
   private final RateLimiters limits;
   private final Clock clock;
   private final SecureRandom random;
 
-  public MediaService(MediaConfig config, BlobStore blobs, AccountsService accounts, RateLimiters limits, Clock clock,
+  public MediaService(MediaConfig config, BlobStore blobs, Authenticator accounts, RateLimiters limits, Clock clock,
       SecureRandom random) {
     this.config = config;
     this.blobs = blobs;

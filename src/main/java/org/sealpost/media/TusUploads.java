@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.errors.ErrorCode;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.api.DeviceKey;
 import org.sealpost.store.proto.BlobRecord;
 
 /**

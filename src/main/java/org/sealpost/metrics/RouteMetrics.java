@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.sealpost.errors.RateLimitedException;
 import org.sealpost.api.Route;
+import org.sealpost.errors.RateLimitedException;
 
 /**
  * Per-route request meters, wrapped around every API route once at start-up (frames and REST

@@ -3,8 +3,8 @@ package org.sealpost.presence;
 import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.api.Route;
 import org.sealpost.api.Route.Access;
+import org.sealpost.api.Route;
 import org.sealpost.protocol.PresenceSubscribeRequest;
 import org.sealpost.protocol.TypingRequest;
 

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.api.PhoneNumbers;
 import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.SealpostException;
@@ -15,7 +16,6 @@ import org.sealpost.protocol.TypingEvent;
 import org.sealpost.protocol.TypingRequest;
 import org.sealpost.routing.Router;
 import org.sealpost.store.AccountStore;
-import org.sealpost.api.DeviceKey;
 import org.sealpost.store.proto.DeviceRecord;
 
 /**

@@ -3,8 +3,8 @@ package org.sealpost.push;
 import static org.sealpost.api.ApiRoutes.EMPTY;
 
 import java.util.List;
-import org.sealpost.api.Route;
 import org.sealpost.api.Route.Access;
+import org.sealpost.api.Route;
 import org.sealpost.protocol.PushToken;
 
 /** Routes of push token registration (documented in push.proto). */

@@ -5,11 +5,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.config.PushConfig;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.protocol.PushToken;
 import org.sealpost.protocol.PushType;
-import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PushTokenStore;
 
 /**

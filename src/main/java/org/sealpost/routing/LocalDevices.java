@@ -6,8 +6,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.api.DeviceKey;
+import org.sealpost.bus.proto.DeviceEvent;
 
 /**
  * The devices connected to this node, each with the context of its connection. The router hands

@@ -4,20 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.sealpost.testing.Await.await;
 import static org.sealpost.testing.Await.failure;
 
+import io.vertx.core.http.HttpClientOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.vertx.core.http.HttpClientOptions;
 import org.sealpost.client.RequestFailedException;
 import org.sealpost.client.RestClient;
-import org.sealpost.limits.RateLimitConfig;
 import org.sealpost.limits.Limit;
+import org.sealpost.limits.RateLimitConfig;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.protocol.DeviceCredentials;
-import org.sealpost.testing.TestServer;
 import org.sealpost.testing.TestServer.Transport;
+import org.sealpost.testing.TestServer;
 
 class RegistrationTest {
   @TempDir Path dataDir;

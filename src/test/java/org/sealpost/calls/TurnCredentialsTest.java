@@ -14,11 +14,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.client.RequestFailedException;
 import org.sealpost.config.TurnConfig;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.TurnCredentials;
-import org.sealpost.api.DeviceKey;
 import org.sealpost.testing.TestServer;
 
 /** The TURN REST API credentials (checked against coturn itself in {@link TurnIT}). */

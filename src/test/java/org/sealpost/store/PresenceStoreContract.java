@@ -1,8 +1,8 @@
 package org.sealpost.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.sealpost.store.Awaits.awaitFailure;
 import static org.sealpost.store.Awaits.await;
+import static org.sealpost.store.Awaits.awaitFailure;
 import static org.sealpost.store.Awaits.inParallel;
 
 import io.vertx.core.Vertx;

@@ -25,9 +25,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.protocol.ContentType;
 import org.sealpost.protocol.Envelope;
-import org.sealpost.api.DeviceKey;
 import org.sealpost.store.MessageQueueStore.DedupeKey;
 
 /**

@@ -12,13 +12,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.protocol.PreKey;
 import org.sealpost.protocol.PreKeyBundle;
 import org.sealpost.protocol.PreKeyCount;
 import org.sealpost.protocol.PreKeyUpload;
 import org.sealpost.protocol.SignedPreKey;
-import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.proto.DeviceKeysRecord;
 

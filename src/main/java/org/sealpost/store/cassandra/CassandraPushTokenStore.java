@@ -2,8 +2,8 @@ package org.sealpost.store.cassandra;
 
 import io.vertx.core.Future;
 import java.util.Optional;
-import org.sealpost.protocol.PushToken;
 import org.sealpost.api.DeviceKey;
+import org.sealpost.protocol.PushToken;
 import org.sealpost.store.PushTokenStore;
 
 /**

@@ -11,8 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.sealpost.protocol.Envelope;
 import org.sealpost.api.DeviceKey;
+import org.sealpost.protocol.Envelope;
 import org.sealpost.store.QueueTurns;
 
 /**

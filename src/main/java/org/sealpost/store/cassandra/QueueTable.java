@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.sealpost.protocol.Envelope;
 import org.sealpost.api.DeviceKey;
+import org.sealpost.protocol.Envelope;
 
 /**
  * The statements of the {@code queue} table (see {@link CassandraMessageQueueStore} for the design):

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
-import org.sealpost.protocol.Envelope;
 import org.sealpost.api.DeviceKey;
+import org.sealpost.protocol.Envelope;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.proto.DedupeRecord;
 

@@ -9,13 +9,13 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.sealpost.api.DeviceKey;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.protocol.PreKey;
 import org.sealpost.protocol.PreKeyBundle;
 import org.sealpost.protocol.PreKeyCount;
 import org.sealpost.protocol.PreKeyUpload;
 import org.sealpost.protocol.SignedPreKey;
-import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.proto.DeviceKeysRecord;
 

@@ -5,8 +5,8 @@ import static org.sealpost.store.embedded.ColumnFamily.PUSH_TOKENS;
 import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.Optional;
-import org.sealpost.protocol.PushToken;
 import org.sealpost.api.DeviceKey;
+import org.sealpost.protocol.PushToken;
 import org.sealpost.store.PushTokenStore;
 
 /** Push tokens in {@link ColumnFamily#PUSH_TOKENS}, one record per device. */

@@ -22,13 +22,13 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sealpost.protocol.Envelope;
 import org.sealpost.api.DeviceKey;
+import org.sealpost.protocol.Envelope;
+import org.sealpost.store.MessageQueueStore.AppendResult;
 import org.sealpost.store.MessageQueueStore;
+import org.sealpost.store.MessageQueueStoreContract;
 import org.sealpost.store.PendingSends;
 import org.sealpost.store.QueueTurns;
-import org.sealpost.store.MessageQueueStore.AppendResult;
-import org.sealpost.store.MessageQueueStoreContract;
 
 @Tag("external")
 class CassandraMessageQueueStoreIT extends MessageQueueStoreContract {

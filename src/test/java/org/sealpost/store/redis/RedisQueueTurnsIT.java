@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sealpost.api.DeviceKey;
 import org.sealpost.store.PendingSends;
-import org.sealpost.store.QueueTurns;
 import org.sealpost.store.QueueTurns.Status;
 import org.sealpost.store.QueueTurns.Turn;
+import org.sealpost.store.QueueTurns;
 import org.sealpost.testing.RedisSupport;
 
 /** Queue turns and pending sends on the test Redis, with a short lease so lapses are quick. */

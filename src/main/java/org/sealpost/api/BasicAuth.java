@@ -1,20 +1,19 @@
-package org.sealpost.accounts;
+package org.sealpost.api;
 
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.sealpost.errors.SealpostException;
-import org.sealpost.api.DeviceKey;
 
 /**
  * Device authentication over HTTP: {@code Authorization: Basic base64(NUMBER.DEVICE_ID:PASSWORD)},
- * checked by {@link AccountsService#authenticate}. Shared by every HTTP listener (REST API, media).
+ * checked by an {@link Authenticator}. Shared by every HTTP listener (REST API, media).
  */
 public final class BasicAuth {
   private BasicAuth() {}
 
   /** The device the header authenticates, or UNAUTHORIZED. */
-  public static Future<DeviceKey> authenticate(AccountsService accounts, String header, String clientIp) {
+  public static Future<DeviceKey> authenticate(Authenticator accounts, String header, String clientIp) {
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
       return Future.failedFuture(SealpostException.unauthorized("Basic credentials required"));
     }
@@ -36,7 +35,6 @@ public final class BasicAuth {
     } catch (NumberFormatException e) {
       return Future.failedFuture(SealpostException.unauthorized("credentials must be NUMBER.DEVICE_ID:PASSWORD"));
     }
-    return accounts.authenticate(number, deviceId, decoded.substring(colon + 1), clientIp)
-        .map(account -> new DeviceKey(account.getNumber(), deviceId));
+    return accounts.authenticateDevice(number, deviceId, decoded.substring(colon + 1), clientIp);
   }
 }
