@@ -126,26 +126,31 @@ public final class MerkleTree {
     }
   }
 
-  /** Hashes of one level in one growing array, not an object each. */
+  /**
+   * Hashes of one level in chunks of 32,768 (1 MiB), not an object each: past the first chunk,
+   * growing never copies what is held, and no single array caps the size. The first chunk starts
+   * small and doubles, so the short upper levels and small trees stay small.
+   */
   private static final class HashArray {
-    private byte[] bytes = new byte[MerkleHash.SIZE * 16];
+    private static final int CHUNK_SHIFT = 15;
+    private static final int CHUNK_HASHES = 1 << CHUNK_SHIFT;
+    private final List<byte[]> chunks = new ArrayList<>();
     private long count;
 
     void add(byte[] hash) {
-      long end = (count + 1) * MerkleHash.SIZE;
-      if (end > bytes.length) {
-        if (end > Integer.MAX_VALUE - 8) {
-          throw new IllegalStateException("more entries than one in-memory level holds");
-        }
-        bytes = Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(end, 2L * bytes.length)));
+      int slot = (int) (count & (CHUNK_HASHES - 1));
+      if (chunks.isEmpty() || (slot == 0 && count > 0)) {
+        chunks.add(new byte[(chunks.isEmpty() ? 4 : CHUNK_HASHES) * MerkleHash.SIZE]);
+      } else if (chunks.size() == 1 && slot * MerkleHash.SIZE == chunks.get(0).length) {
+        chunks.set(0, Arrays.copyOf(chunks.get(0), 2 * chunks.get(0).length));
       }
-      System.arraycopy(hash, 0, bytes, (int) (count * MerkleHash.SIZE), MerkleHash.SIZE);
+      System.arraycopy(hash, 0, chunks.get(chunks.size() - 1), slot * MerkleHash.SIZE, MerkleHash.SIZE);
       count++;
     }
 
     byte[] get(long i) {
-      int from = (int) (i * MerkleHash.SIZE);
-      return Arrays.copyOfRange(bytes, from, from + MerkleHash.SIZE);
+      int from = (int) (i & (CHUNK_HASHES - 1)) * MerkleHash.SIZE;
+      return Arrays.copyOfRange(chunks.get((int) (i >>> CHUNK_SHIFT)), from, from + MerkleHash.SIZE);
     }
 
     long count() {
