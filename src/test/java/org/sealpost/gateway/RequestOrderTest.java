@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sealpost.api.Route;
 
 /** Which requests of one connection wait for which (see {@link RequestOrder}). */
 class RequestOrderTest {
@@ -45,7 +46,7 @@ class RequestOrderTest {
   void aRequestForAllWaitsForEveryEarlierOneAndHoldsEveryLaterOne() {
     Promise<String> bob = request("to:bob", "to bob");
     Promise<String> carol = request("to:carol", "to carol");
-    Promise<String> group = request(RequestOrder.ALL, "group");
+    Promise<String> group = request(Route.Order.ALL_KEY, "group");
     request("to:dave", "to dave");
     request("to:bob", "to bob again");
 

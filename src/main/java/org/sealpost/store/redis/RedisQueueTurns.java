@@ -3,7 +3,6 @@ package org.sealpost.store.redis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
 import org.sealpost.api.DeviceKey;
