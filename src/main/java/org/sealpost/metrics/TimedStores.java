@@ -30,6 +30,7 @@ public final class TimedStores {
         timed(stores.presence(), org.sealpost.store.PresenceStore.class, registry),
         timed(stores.groups(), org.sealpost.store.GroupStore.class, registry),
         timed(stores.pushTokens(), org.sealpost.store.PushTokenStore.class, registry),
+        timed(stores.keyLog(), org.sealpost.store.KeyLogStore.class, registry),
         stores.resources());
   }
 

@@ -78,7 +78,7 @@ final class NodeStores {
         .map(durable -> {
           Stores both = durable.toStores(shared.codes(), shared.rateLimits(), shared.sessions(), shared.presence());
           return new Stores(both.accounts(), both.codes(), both.messages(), both.preKeys(), both.rateLimits(),
-              both.sessions(), both.privacy(), both.presence(), both.groups(), both.pushTokens(), () -> {
+              both.sessions(), both.privacy(), both.presence(), both.groups(), both.pushTokens(), both.keyLog(), () -> {
                 shared.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
                 both.resources().close();
               });

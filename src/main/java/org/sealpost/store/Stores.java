@@ -14,6 +14,7 @@ public record Stores(
     PresenceStore presence,
     GroupStore groups,
     PushTokenStore pushTokens,
+    KeyLogStore keyLog,
     AutoCloseable resources) {
 
   public Future<Void> close(io.vertx.core.Vertx vertx) {

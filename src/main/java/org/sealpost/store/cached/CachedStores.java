@@ -29,6 +29,7 @@ public final class CachedStores {
         stores.presence(),
         stores.groups(),
         stores.pushTokens(),
+        stores.keyLog(),
         stores.resources());
   }
 }

@@ -9,6 +9,7 @@ import org.sealpost.errors.SealpostException;
 import org.sealpost.store.AccountStore;
 import org.sealpost.store.CodeStore;
 import org.sealpost.store.GroupStore;
+import org.sealpost.store.KeyLogStore;
 import org.sealpost.store.MessageQueueStore;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.PresenceStore;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stores Sealpost keeps in Cassandra: accounts, message queues (with dedupe records), prekeys,
- * privacy settings, contacts and blocks, over one Vert.x Cassandra client. Codes, rate limits,
+ * privacy settings, contacts and blocks, groups, push tokens and the key log, over one Vert.x
+ * Cassandra client. Codes, rate limits,
  * presence and the session directory live in Redis.
  *
  * <p>{@link #connect} connects, applies the schema ({@link CassandraStoreOptions#schemaFile()}, every
@@ -46,10 +48,11 @@ public final class CassandraStores {
   private final CassandraPrivacyStore privacy;
   private final CassandraGroupStore groups;
   private final CassandraPushTokenStore pushTokens;
+  private final CassandraKeyLogStore keyLog;
 
   private CassandraStores(Cql cql, CassandraAccountStore accounts,
       CassandraMessageQueueStore messages, CassandraPreKeyStore preKeys, CassandraPrivacyStore privacy,
-      CassandraGroupStore groups, CassandraPushTokenStore pushTokens) {
+      CassandraGroupStore groups, CassandraPushTokenStore pushTokens, CassandraKeyLogStore keyLog) {
     this.cql = cql;
     this.accounts = accounts;
     this.messages = messages;
@@ -57,6 +60,7 @@ public final class CassandraStores {
     this.privacy = privacy;
     this.groups = groups;
     this.pushTokens = pushTokens;
+    this.keyLog = keyLog;
   }
 
   /** {@link #connect(io.vertx.core.Vertx, CassandraStoreOptions, QueueCoordination, Clock)} with the system clock. */
@@ -88,10 +92,11 @@ public final class CassandraStores {
           Future<CassandraPrivacyStore> privacy = CassandraPrivacyStore.prepare(cql);
           Future<CassandraGroupStore> groups = CassandraGroupStore.prepare(cql);
           Future<CassandraPushTokenStore> pushTokens = CassandraPushTokenStore.prepare(cql);
-          return Future.all(List.of(accounts, queue, claims, preKeys, privacy, groups, pushTokens)).map(all -> new CassandraStores(cql,
+          Future<CassandraKeyLogStore> keyLog = CassandraKeyLogStore.prepare(cql);
+          return Future.all(List.of(accounts, queue, claims, preKeys, privacy, groups, pushTokens, keyLog)).map(all -> new CassandraStores(cql,
               accounts.result(),
               new CassandraMessageQueueStore(queue.result(), claims.result(), coordination.turns()), preKeys.result(), privacy.result(),
-              groups.result(), pushTokens.result()));
+              groups.result(), pushTokens.result(), keyLog.result()));
         })
         .onSuccess(stores -> log.info("cassandra {} - connected; envelopes live {}, dedupe records {}",
             endpoint, options.queueTtl(), options.dedupeTtl()))
@@ -126,6 +131,10 @@ public final class CassandraStores {
     return pushTokens;
   }
 
+  public KeyLogStore keyLog() {
+    return keyLog;
+  }
+
   /**
    * These stores with codes, rate limits, sessions and presence from elsewhere (Redis), as the
    * node's {@link Stores}; closing those {@link Stores} closes this client (waiting up to a minute on
@@ -133,7 +142,7 @@ public final class CassandraStores {
    */
   public Stores toStores(CodeStore codes, RateLimitStore rateLimits, SessionDirectory sessions,
       PresenceStore presence) {
-    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions, privacy, presence, groups, pushTokens,
+    return new Stores(accounts, codes, messages, preKeys, rateLimits, sessions, privacy, presence, groups, pushTokens, keyLog,
         () -> close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES));
   }
 

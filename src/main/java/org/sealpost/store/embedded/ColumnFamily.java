@@ -35,7 +35,14 @@ public enum ColumnFamily {
   /** sealpost.v1.PushToken by number, 0x00, device id (4 bytes). */
   PUSH_TOKENS("push_tokens"),
   /** Account deletions begun and not ended: AccountRecord (deletion_started set) by number. */
-  DELETIONS("deletions");
+  DELETIONS("deletions"),
+  /**
+   * The key log's entries, exactly as appended, by index (8 bytes big-endian, so key order is log
+   * order and a read from an index is one scan).
+   */
+  KEY_LOG("key_log"),
+  /** The key log's single values by name (UTF-8), such as its signing key ("signing_key"). */
+  KEY_LOG_META("key_log_meta");
 
   private final String rocksName;
 

@@ -7,7 +7,8 @@ import org.sealpost.store.Stores;
 
 /**
  * The stores of a single node that needs no external service: accounts, codes, queues and prekeys
- * (and privacy settings, contacts, blocks) in an embedded RocksDB database, rate limits, sessions and presence in memory (they only matter while this
+ * (and privacy settings, contacts, blocks, groups, push tokens and the key log) in an embedded
+ * RocksDB database, rate limits, sessions and presence in memory (they only matter while this
  * process runs).
  */
 public final class EmbeddedStores {
@@ -35,6 +36,7 @@ public final class EmbeddedStores {
         new InMemoryPresenceStore(),
         new EmbeddedGroupStore(db),
         new EmbeddedPushTokenStore(db),
+        new EmbeddedKeyLogStore(db),
         db);
   }
 }
