@@ -4,8 +4,11 @@ import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.sealpost.api.DeviceKey;
 import org.sealpost.api.PhoneNumbers;
@@ -13,6 +16,7 @@ import org.sealpost.bus.proto.DeviceEvent;
 import org.sealpost.errors.SealpostException;
 import org.sealpost.limits.Limit;
 import org.sealpost.limits.RateLimiters;
+import org.sealpost.protocol.LoggedKeys;
 import org.sealpost.protocol.PreKeyBundle;
 import org.sealpost.protocol.PreKeyBundles;
 import org.sealpost.protocol.PreKeyCount;
@@ -23,6 +27,7 @@ import org.sealpost.store.PreKeyStore.TakenBundle;
 import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.proto.AccountRecord;
 import org.sealpost.store.proto.DeviceRecord;
+import org.sealpost.transparency.KeyLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,13 +57,17 @@ public final class KeysService {
   private final PreKeyStore preKeys;
   private final RateLimiters limits;
   private final Router router;
+  private final KeyLog keyLog;
 
-  public KeysService(Vertx vertx, AccountStore accounts, PreKeyStore preKeys, RateLimiters limits, Router router) {
+  /** {@code preKeys} must log identity keys in {@code keyLog} ({@link org.sealpost.transparency.LoggedPreKeyStore}). */
+  public KeysService(Vertx vertx, AccountStore accounts, PreKeyStore preKeys, RateLimiters limits, Router router,
+      KeyLog keyLog) {
     this.vertx = vertx;
     this.accounts = accounts;
     this.preKeys = preKeys;
     this.limits = limits;
     this.router = router;
+    this.keyLog = keyLog;
   }
 
   /**
@@ -87,8 +96,12 @@ public final class KeysService {
    * that has keys when {@code selector} is {@value #ALL_DEVICES}. Each taken one-time key is gone
    * for good; a device left with few asks (once per fetch) for more.
    *
+   * <p>Each bundle comes with the key log's entry for its identity key and that entry's audit path
+   * to one signed head, so the requester can check the key is the one logged for the device.
+   *
    * <p>200 bundles; 400 the selector is neither a device id nor {@value #ALL_DEVICES}; 404 no such
-   * account or device, or no keys to hand out; 429 the requester fetched too often.
+   * account or device, or no keys to hand out; 429 the requester fetched too often; 503 a key is
+   * not (yet) the one the key log holds for its device.
    */
   public Future<PreKeyBundles> fetch(DeviceKey requester, String number, String selector) {
     return validated(() -> {
@@ -103,7 +116,39 @@ public final class KeysService {
         .compose(devices -> takeAll(number, devices))
         .compose(bundles -> bundles.isEmpty()
             ? Future.failedFuture(SealpostException.notFound("no keys for device " + selector))
-            : Future.succeededFuture(PreKeyBundles.newBuilder().setNumber(number).addAllDevices(bundles).build()));
+            : proved(number, bundles));
+  }
+
+  /**
+   * GET /v1/keylog/devices/{number}: the key log's current entry for each device of the account
+   * that has a key, proved against one head; what a client checks a contact's keys against without
+   * taking any of the contact's one-time keys. Limited like a fetch.
+   *
+   * <p>200 entries; 400 not a number; 404 no such account; 429 the requester asked too often.
+   */
+  public Future<LoggedKeys> loggedKeys(DeviceKey requester, String number) {
+    return checked(() -> PhoneNumbers.require(number, "number"))
+        .compose(v -> limits.check(Limit.KEY_FETCH_PER_DEVICE, requester.id()))
+        .compose(v -> limits.check(Limit.KEY_FETCH_PER_TARGET, number))
+        .compose(v -> account(number))
+        .compose(account -> {
+          List<Integer> ids = new ArrayList<>(account.getDevicesCount());
+          account.getDevicesList().forEach(device -> ids.add(device.getId()));
+          return keyLog.current(number, ids);
+        })
+        .map(proved -> LoggedKeys.newBuilder().setNumber(number).setHead(proved.head())
+            .addAllDevices(new TreeMap<>(proved.entries()).values()).build());
+  }
+
+  private Future<PreKeyBundles> proved(String number, List<PreKeyBundle> bundles) {
+    Map<Integer, ByteString> keys = new HashMap<>();
+    bundles.forEach(bundle -> keys.put(bundle.getDeviceId(), bundle.getIdentityKey()));
+    return keyLog.prove(number, keys).map(proved -> {
+      PreKeyBundles.Builder answer = PreKeyBundles.newBuilder().setNumber(number).setKeyLogHead(proved.head());
+      bundles.forEach(bundle -> answer.addDevices(
+          bundle.toBuilder().setKeyLogEntry(proved.entries().get(bundle.getDeviceId()))));
+      return answer.build();
+    });
   }
 
   private static void checkShape(PreKeyUpload upload) {

@@ -39,8 +39,12 @@ import org.sealpost.routing.LocalDevices;
 import org.sealpost.routing.MessageRoutes;
 import org.sealpost.routing.MessagesService;
 import org.sealpost.routing.Router;
+import org.sealpost.store.PreKeyStore;
 import org.sealpost.store.Stores;
 import org.sealpost.store.local.LocalBlobStore;
+import org.sealpost.transparency.KeyLog;
+import org.sealpost.transparency.KeyLogRoutes;
+import org.sealpost.transparency.LoggedPreKeyStore;
 
 /**
  * One node's services, each wired to the stores and to the services it uses, and the table of the
@@ -53,24 +57,26 @@ record Features(Router router, AccountsService accounts, MessagesService message
   /** How long a call to a device on another node may take before it counts as failed. */
   private static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(5);
 
-  static Features wire(Vertx vertx, String nodeId, SealpostConfig config, Stores stores, LocalBlobStore blobs,
-      MeterRegistry registry, Clock clock, IntSupplier mediaPort) {
+  static Features wire(Vertx vertx, String nodeId, SealpostConfig config, Stores stores, KeyLog keyLog,
+      LocalBlobStore blobs, MeterRegistry registry, Clock clock, IntSupplier mediaPort) {
+    // Every service that gives or takes a device's keys goes through the key log.
+    PreKeyStore preKeys = new LoggedPreKeyStore(stores.preKeys(), keyLog);
     RateLimiters limits = new RateLimiters(stores.rateLimits(), config.limits());
     Router router = new Router(vertx, nodeId, stores.sessions(), new LocalDevices(), REMOTE_TIMEOUT);
     AccountsService accounts = new AccountsService(config.accounts(), stores.accounts(), stores.codes(),
-        stores.messages(), stores.preKeys(), stores.privacy(), stores.pushTokens(), limits,
+        stores.messages(), preKeys, stores.privacy(), stores.pushTokens(), limits,
         new ConsoleVerificationSender(), router, clock, new SecureRandom());
     PrivacyService privacy = new PrivacyService(stores.privacy(), stores.accounts(), limits);
     MessagesService messages = new MessagesService(config.messages(), stores.accounts(), stores.messages(),
         limits, router, clock, privacy);
-    KeysService keys = new KeysService(vertx, stores.accounts(), stores.preKeys(), limits, router);
+    KeysService keys = new KeysService(vertx, stores.accounts(), preKeys, limits, router, keyLog);
     PresenceService presence = new PresenceService(stores.presence(), privacy, stores.privacy(),
         stores.accounts(), stores.sessions(), limits, router, clock, registry);
     GroupsService groups = new GroupsService(config.messages(), stores.accounts(), stores.groups(),
         stores.messages(), limits, router, clock, new SecureRandom(), privacy);
     TypingService typing = new TypingService(stores.accounts(), privacy, groups, limits, router, clock);
     MediaService media = new MediaService(config.media(), blobs, accounts, limits, clock, new SecureRandom());
-    AccountDeletion.Holdings holdings = new AccountDeletion.Holdings(stores.messages(), stores.preKeys(),
+    AccountDeletion.Holdings holdings = new AccountDeletion.Holdings(stores.messages(), preKeys,
         stores.privacy(), stores.pushTokens(), stores.presence(), stores.groups(), blobs);
     AccountDeletion deletion = new AccountDeletion(accounts, stores.accounts(), holdings, groups, router, limits, clock);
     List<Route> routes = new ArrayList<>();
@@ -78,6 +84,7 @@ record Features(Router router, AccountsService accounts, MessagesService message
     routes.addAll(RegistrationRoutes.of(accounts));
     routes.addAll(MessageRoutes.of(messages));
     routes.addAll(KeyRoutes.of(keys));
+    routes.addAll(KeyLogRoutes.of(keyLog, keys::loggedKeys));
     routes.addAll(AccountRoutes.of(deletion, new AccountExporter(accounts, holdings, limits, clock)));
     routes.addAll(PresenceRoutes.of(presence, typing));
     routes.addAll(PrivacyRoutes.of(privacy));

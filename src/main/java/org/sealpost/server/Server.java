@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.sealpost.api.ApiRoutes;
 import org.sealpost.bus.Codecs;
 import org.sealpost.config.ClusterConfig;
@@ -46,6 +47,8 @@ import org.sealpost.ops.OpsEndpoints;
 import org.sealpost.push.NotificationVerticle;
 import org.sealpost.routing.RouterVerticle;
 import org.sealpost.store.Stores;
+import org.sealpost.transparency.KeyLog;
+import org.sealpost.transparency.StoredKeyLog;
 import org.sealpost.store.cached.Invalidations;
 import org.sealpost.store.local.LocalBlobStore;
 import org.slf4j.Logger;
@@ -78,7 +81,12 @@ public final class Server {
   private volatile io.vertx.spi.cluster.hazelcast.HazelcastClusterManager clusterManager;
   private AutoCloseable blockedThreadMeter = () -> { };
 
-  private Server(SealpostConfig config, String nodeId, Vertx vertx, PrometheusMeterRegistry registry) {
+  /** What the services see of the key log: the log itself, unless a test plays a dishonest server. */
+  private final UnaryOperator<KeyLog> keyLogView;
+
+  private Server(SealpostConfig config, String nodeId, Vertx vertx, PrometheusMeterRegistry registry,
+      UnaryOperator<KeyLog> keyLogView) {
+    this.keyLogView = keyLogView;
     this.config = config;
     this.nodeId = nodeId;
     this.vertx = vertx;
@@ -91,6 +99,15 @@ public final class Server {
    * Vert.x first joins the Hazelcast cluster, so this node's inbox is reachable from the others.
    */
   public static Future<Server> start(SealpostConfig config) {
+    return start(config, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #start(SealpostConfig)}, with the key log the services use replaced by {@code
+   * keyLogView} of it: for tests that play a server lying about keys, which clients must catch.
+   * There is no configuration for it: a production node always serves its log as it is.
+   */
+  public static Future<Server> start(SealpostConfig config, UnaryOperator<KeyLog> keyLogView) {
     String nodeId = config.node().id().isEmpty() ? randomNodeId() : config.node().id();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -127,7 +144,7 @@ public final class Server {
     Promise<Server> result = Promise.promise();
     started.onFailure(result::tryFail).onSuccess(vertx -> {
       Codecs.register(vertx.eventBus());
-      Server server = new Server(config, nodeId, vertx, registry);
+      Server server = new Server(config, nodeId, vertx, registry, keyLogView);
       server.clusterManager = manager[0];
       Gauge.builder("sealpost.cluster.members", () -> NodeOperations.members(server.clusterManager)).register(registry);
       server.blockedThreadMeter = BlockedThreadMeter.attach(registry);
@@ -180,8 +197,9 @@ public final class Server {
           stores = opened;
           return vertx.executeBlocking(() -> LocalBlobStore.open(vertx, mediaDir, clock));
         })
-        .compose(blobs -> {
-          Features features = Features.wire(vertx, nodeId, config, stores, blobs, registry, clock, this::mediaPort);
+        .compose(blobs -> StoredKeyLog.open(vertx, stores.keyLog(), clock).compose(keyLog -> {
+          Features features = Features.wire(vertx, nodeId, config, stores, keyLogView.apply(keyLog), blobs, registry,
+              clock, this::mediaPort);
           routes = features.routes();
           NodeOperations operations = new NodeOperations(vertx, nodeId, config, stores, clusterManager);
           OpsEndpoints ops = new OpsEndpoints(nodeId, operations.readiness(() -> stopping), registry,
@@ -220,7 +238,7 @@ public final class Server {
                 gateways.add(verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(config.gateway().effectiveInstances())));
-        })
+        }))
         .mapEmpty();
   }
 

@@ -17,6 +17,7 @@ import org.sealpost.config.StoreConfig;
 import org.sealpost.limits.RateLimiters;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.server.Server;
+import org.sealpost.transparency.KeyLog;
 
 /**
  * A real node on random ports over a data directory, plus the client side tests need: a
@@ -28,6 +29,7 @@ public final class TestServer implements AutoCloseable {
 
   private final Path dataDir;
   private final UnaryOperator<SealpostConfig> customize;
+  private final UnaryOperator<KeyLog> keyLogView;
   private final Vertx clients = Vertx.vertx();
   private final Map<String, String> testNumbers = new HashMap<>();
   private Server server;
@@ -38,8 +40,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   public TestServer(Path dataDir, UnaryOperator<SealpostConfig> customize) {
+    this(dataDir, customize, UnaryOperator.identity());
+  }
+
+  /** A server whose services see {@code keyLogView} of its key log: a test playing a dishonest server. */
+  public TestServer(Path dataDir, UnaryOperator<SealpostConfig> customize, UnaryOperator<KeyLog> keyLogView) {
     this.dataDir = dataDir;
     this.customize = customize;
+    this.keyLogView = keyLogView;
     for (int i = 0; i < 200; i++) {
       testNumbers.put(number(i), TEST_CODE);
     }
@@ -65,7 +73,7 @@ public final class TestServer implements AutoCloseable {
         .withMedia(base.media().withPort(0))
         .withAccounts(base.accounts().withTestNumbers(testNumbers))
         .withLimits(RateLimiters.unlimited());
-    server = await(Server.start(customize.apply(onTestBackend(config))), 90);
+    server = await(Server.start(customize.apply(onTestBackend(config)), keyLogView), 90);
     rest = new RestClient(clients, URI.create("http://127.0.0.1:" + server.httpPort()));
   }
 
