@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.sealpost.testing.Await.await;
 import static org.sealpost.testing.Await.failure;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,7 +13,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +34,7 @@ import org.sealpost.protocol.DeleteAccountRequest;
 import org.sealpost.protocol.DeletionCodeResponse;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
+import org.sealpost.protocol.KeyLogEntry;
 import org.sealpost.protocol.ExportedDevice;
 import org.sealpost.protocol.Group;
 import org.sealpost.protocol.GroupEvent;
@@ -270,11 +274,13 @@ class AccountDeletionTest {
    * the embedded database once the server has stopped.
    */
   private void assertNothingLeft(String number) {
+    assertKeyLogSaysGone(number);
     if (TestServer.onCassandra()) {
       List<String> found = new ArrayList<>();
       eventually(() -> {
         found.clear();
-        StoreScan.cassandra(number).stream().filter(f -> !inAnothersQueue(f, number) && !expiringQueueHead(f))
+        StoreScan.cassandra(number).stream()
+            .filter(f -> !inAnothersQueue(f, number) && !expiringQueueHead(f) && !inKeyLog(f))
             .forEach(f -> found.add(f.where()));
         StoreScan.redis(server.clients(), server.redisPrefix(), number).stream()
             .filter(f -> !expiringRateLimit(f, server.redisPrefix())).forEach(f -> found.add(f.where()));
@@ -283,7 +289,7 @@ class AccountDeletionTest {
     } else {
       server.stop();
       assertThat(StoreScan.embedded(server.clients(), dir.resolve("data"), number))
-          .filteredOn(f -> !inAnothersQueue(f, number)).isEmpty();
+          .filteredOn(f -> !inAnothersQueue(f, number) && !inKeyLog(f)).isEmpty();
       server.start();
     }
   }
@@ -299,6 +305,41 @@ class AccountDeletionTest {
    */
   private static boolean expiringQueueHead(StoreScan.Finding finding) {
     return finding.where().startsWith("queue.") && finding.expires();
+  }
+
+  /**
+   * The key log is append-only (docs/security.md): the number's entries stay, and the last one of
+   * each of its devices says the device is gone ({@link #assertKeyLogSaysGone}).
+   */
+  private static boolean inKeyLog(StoreScan.Finding finding) {
+    return finding.where().startsWith("key_log");
+  }
+
+  /** The key log's last entry for each device the number had is one with no key. */
+  private void assertKeyLogSaysGone(String number) {
+    Map<Integer, ByteString> last = new HashMap<>();
+    List<byte[]> page;
+    long from = 0;
+    do {
+      page = await(server.server().stores().keyLog().read(from, 1000));
+      for (byte[] bytes : page) {
+        KeyLogEntry entry = parseEntry(bytes);
+        if (entry.getNumber().equals(number)) {
+          last.put(entry.getDeviceId(), entry.getIdentityKey());
+        }
+      }
+      from += page.size();
+    } while (page.size() == 1000);
+    assertThat(last).as("the key log's last entries for %s's devices", number).isNotEmpty()
+        .allSatisfy((device, key) -> assertThat(key).isEmpty());
+  }
+
+  private static KeyLogEntry parseEntry(byte[] bytes) {
+    try {
+      return KeyLogEntry.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static boolean inAnothersQueue(StoreScan.Finding finding, String number) {
