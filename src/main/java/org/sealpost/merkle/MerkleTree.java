@@ -53,6 +53,25 @@ public final class MerkleTree {
     return treeSize == 0 ? MerkleHash.empty() : hash(0, treeSize);
   }
 
+  /**
+   * The roots of the complete, aligned subtrees that make up the first {@code treeSize} entries,
+   * largest first ({@code Long.bitCount(treeSize)} hashes): what a monitor starting at that size
+   * needs to go on appending ({@link CompactRange}), and whose fold is the root at that size.
+   */
+  public List<byte[]> frontier(long treeSize) {
+    check(treeSize >= 0 && treeSize <= size, "the tree has not had " + treeSize + " entries");
+    List<byte[]> roots = new ArrayList<>(Long.bitCount(treeSize));
+    long start = 0;
+    for (int bit = 63; bit >= 0; bit--) {
+      long width = 1L << bit;
+      if ((treeSize & width) != 0) {
+        roots.add(hash(start, start + width));
+        start += width;
+      }
+    }
+    return roots;
+  }
+
   /** The audit path of entry {@code index} in the tree of {@code treeSize} entries (RFC 9162 PATH). */
   public List<byte[]> inclusionProof(long index, long treeSize) {
     check(treeSize <= size && index >= 0 && index < treeSize, "no entry " + index + " in a tree of " + treeSize);
