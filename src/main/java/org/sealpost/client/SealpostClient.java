@@ -194,9 +194,13 @@ public final class SealpostClient {
     return onContext(context, () -> vertx.executeBlocking(() -> Enrollment.prepare(stateDir))
         .compose(prepared -> {
           RestClient rest = new RestClient(vertx, server);
-          return enrollment.apply(rest, prepared.registrationId())
+          // The log key is fetched first: pinned with the account, before there is one to lose.
+          return rest.keyLogKey()
+              .compose(logKey -> enrollment.apply(rest, prepared.registrationId())
+                  .map(credentials -> new Enrolled(credentials, logKey)))
               .eventually(rest::close)
-              .compose(credentials -> vertx.executeBlocking(() -> prepared.save(credentials, server)))
+              .compose(enrolled -> vertx.executeBlocking(
+                  () -> prepared.save(enrolled.credentials(), server, enrolled.logKey())))
               .map(store -> new SealpostClient(vertx, context, prepared.lock(), store, List.of()))
               .onFailure(err -> vertx.executeBlocking(() -> {
                 prepared.lock().close();
@@ -208,6 +212,9 @@ public final class SealpostClient {
             .recover(err -> client.close().transform(closed -> Future.failedFuture(err))))
         .onSuccess(client -> log.info("{} - device enrolled", client.self)));
   }
+
+  /** What the server gave while enrolling: the device's credentials, and the key log's key to pin. */
+  private record Enrolled(DeviceCredentials credentials, org.sealpost.protocol.KeyLogKey logKey) {}
 
   public String number() {
     return number;
