@@ -223,6 +223,10 @@ public final class SealpostClient {
           RestClient rest = new RestClient(vertx, server);
           // The log key is fetched first: pinned with the account, before there is one to lose.
           return rest.keyLogKey()
+              .map(logKey -> {
+                LogKeyPin.decode(logKey.getPublicKey().toByteArray()); // refused before an account is made
+                return logKey;
+              })
               .compose(logKey -> enrollment.apply(rest, prepared.registrationId())
                   .map(credentials -> new Enrolled(credentials, logKey)))
               .eventually(rest::close)

@@ -34,6 +34,7 @@ final class TestKeyLog implements KeyLogServer {
   int pageSize = 1000;
   UnaryOperator<KeyLogEntries> entriesAnswer = UnaryOperator.identity();
   UnaryOperator<ConsistencyProof> consistencyAnswer = UnaryOperator.identity();
+  UnaryOperator<LoggedKeys> devicesAnswer = UnaryOperator.identity();
   private long clock = 1_000;
 
   static KeyPair newKeyPair() {
@@ -135,6 +136,6 @@ final class TestKeyLog implements KeyLogServer {
     }
     LoggedKeys.Builder answer = LoggedKeys.newBuilder().setNumber(number).setHead(head(tree.size()));
     latest.values().forEach(index -> answer.addDevices(logged(index, tree.size())));
-    return Future.succeededFuture(answer.build());
+    return Future.succeededFuture(devicesAnswer.apply(answer.build()));
   }
 }
