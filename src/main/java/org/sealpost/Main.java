@@ -10,6 +10,7 @@ import org.sealpost.cli.DevicesCommand;
 import org.sealpost.cli.PrivacyCommand;
 import org.sealpost.cli.PushTokenCommand;
 import org.sealpost.cli.GroupCommand;
+import org.sealpost.cli.KeysCommand;
 import org.sealpost.cli.LinkCommand;
 import org.sealpost.cli.ReceiveCommand;
 import org.sealpost.cli.RegisterCommand;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Command;
     description = "Self-hosted end-to-end-encrypted messaging server.",
     subcommands = {ServerCommand.class, RegisterCommand.class, LinkCommand.class,
         DevicesCommand.class, AccountCommand.class, SendCommand.class, ReceiveCommand.class,
-        ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, PrivacyCommand.class,
+        ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, KeysCommand.class,
+        PrivacyCommand.class,
         ContactsCommand.class, BlockCommand.class, UnblockCommand.class, PushTokenCommand.class, CallCommand.class,
         BenchCommand.class, org.sealpost.ops.HealthCommand.class,
         CommandLine.HelpCommand.class})

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import org.sealpost.client.IdentityChangedException;
+import org.sealpost.client.KeyTransparencyException;
 import org.sealpost.client.RequestFailedException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -26,6 +27,8 @@ abstract class ClientCommand implements Callable<Integer> {
     } catch (IdentityChangedException e) {
       err().println("sealpost: the safety number with " + e.number() + " changed. Compare it with "
           + "`sealpost safety-number`, then accept it with `sealpost trust --with " + e.number() + "`.");
+    } catch (KeyTransparencyException e) {
+      err().println("sealpost: the server's key log does not back it: " + e.getMessage());
     } catch (RequestFailedException e) {
       err().println("sealpost: the server refused: " + e.status() + " " + e.error().getCode() + " "
           + e.error().getMessage());

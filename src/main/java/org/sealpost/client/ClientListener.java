@@ -59,6 +59,13 @@ public interface ClientListener {
   }
 
   /**
+   * The key log shows something about this account's keys, or the server showed a log that does
+   * not add up ({@link KeyLogAlert.Kind}); raised by the periodic audit and by heads in messages.
+   */
+  default void onKeyLogAlert(KeyLogAlert alert) {
+  }
+
+  /**
    * The connection closed; call {@link SealpostClient#connect()} again to resume. A client
    * connected with {@link SealpostClient#connect(java.util.List)} reconnects by itself.
    */

@@ -3,8 +3,10 @@ package org.sealpost.client;
 import com.google.protobuf.ByteString;
 import java.net.URI;
 import java.nio.file.Path;
+import org.sealpost.client.proto.KeyLogState;
 import org.sealpost.client.proto.LocalAccount;
 import org.sealpost.protocol.DeviceCredentials;
+import org.sealpost.protocol.KeyLogKey;
 import org.signal.libsignal.protocol.IdentityKeyPair;
 import org.signal.libsignal.protocol.util.KeyHelper;
 
@@ -21,8 +23,13 @@ record Enrollment(StateLock lock, StateFiles files, IdentityKeyPair identity, in
     return new Enrollment(lock, files, IdentityKeyPair.generate(), KeyHelper.generateRegistrationId(false));
   }
 
-  /** Keeps the device the server created, with the identity made here. */
-  FileProtocolStore save(DeviceCredentials credentials, URI server) {
+  /**
+   * Keeps the device the server created, with the identity made here and the key log's key
+   * pinned (written first: the account file is what makes the directory a device).
+   */
+  FileProtocolStore save(DeviceCredentials credentials, URI server, KeyLogKey logKey) {
+    LogKeyPin.decode(logKey.getPublicKey().toByteArray());
+    new KeyLogStateFile(files).update(state -> KeyLogState.newBuilder().setLogKey(logKey.getPublicKey()).build());
     return FileProtocolStore.create(files, LocalAccount.newBuilder()
         .setNumber(credentials.getNumber())
         .setDeviceId(credentials.getDeviceId())

@@ -36,9 +36,11 @@ final class GroupMessenger {
   private final String ownNumber;
   private final Clock clock;
   private final SentLog sent;
+  private final KeyLogHeads heads;
 
   GroupMessenger(GroupSessions groups, MessageSender sender, CryptoWorker crypto, ServerApi api, String ownNumber,
-      Clock clock, SentLog sent) {
+      Clock clock, SentLog sent, KeyLogHeads heads) {
+    this.heads = heads;
     this.sent = sent;
     this.groups = groups;
     this.sender = sender;
@@ -108,7 +110,7 @@ final class GroupMessenger {
         .compose(members -> crypto.run(() -> {
           sent.record(id, members); // before the send: the members' receipts are checked against it
           return groups.encrypt(groupId, ContentCodec.encode(
-            Content.newBuilder().setText(text).setGroupId(groupId).build()));
+            heads.stamp(Content.newBuilder().setText(text).setGroupId(groupId).build())));
         }))
         // One request per message id (a failed send is a new message), so it is always the first attempt.
         .compose(ciphertext -> api.call("PUT", "/v1/groups/" + groupId + "/messages", GroupSendRequest.newBuilder()

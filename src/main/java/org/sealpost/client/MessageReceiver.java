@@ -62,6 +62,7 @@ final class MessageReceiver {
   private final Calls calls;
   private final SentLog sent;
   private final String ownNumber;
+  private final SplitViewCheck splitView;
   /** Envelopes from a changed identity, by sender, waiting for the user's trust. */
   private final Map<String, List<Envelope>> held = new LinkedHashMap<>();
   /** Tail of the chain that handles deliveries one at a time. */
@@ -69,7 +70,8 @@ final class MessageReceiver {
 
   MessageReceiver(FileProtocolStore store, GroupSessions groups, CryptoWorker crypto,
       Supplier<ClientListener> listener, Function<PreKeyCount, Future<Void>> refillKeys, String self, Calls calls,
-      SentLog sent, String ownNumber) {
+      SentLog sent, String ownNumber, SplitViewCheck splitView) {
+    this.splitView = splitView;
     this.calls = calls;
     this.sent = sent;
     this.ownNumber = ownNumber;
@@ -227,6 +229,10 @@ final class MessageReceiver {
           return record;
         })
         .compose(record -> {
+          if (record.getContent().hasKeyLogHead()) {
+            // beside the message: a head that does not add up is an alert, never a refused message
+            splitView.check(source, envelope.getSourceDevice(), record.getContent().getKeyLogHead());
+          }
           if (record.getContent().hasCall()) {
             // Only as a CALL envelope: the server decides what rings and what is stored as missed.
             if (envelope.getType() == Envelope.Type.CALL) {

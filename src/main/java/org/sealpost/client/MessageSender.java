@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * and rebuilt from fresh bundles). Then the send is tried again, at most {@value #MAX_ATTEMPTS}
  * times in all.
  *
+ * <p>Every bundle is checked against the server's key log first ({@link BundleProofs}): a key
+ * the log does not show fails the send with {@link KeyTransparencyException}.
+ *
  * <p>A new identity key for a device this account already knew is never used silently: building
  * the session fails, the send fails with {@link IdentityChangedException}, and nothing is sent to
  * any device until the user trusts the new key.
@@ -48,8 +51,11 @@ final class MessageSender {
   private final ServerApi api;
   private final String ownNumber;
   private final int ownDevice;
+  private final BundleProofs proofs;
 
-  MessageSender(FileProtocolStore store, CryptoWorker crypto, ServerApi api, String ownNumber, int ownDevice) {
+  MessageSender(FileProtocolStore store, CryptoWorker crypto, ServerApi api, String ownNumber, int ownDevice,
+      BundleProofs proofs) {
+    this.proofs = proofs;
     this.store = store;
     this.crypto = crypto;
     this.api = api;
@@ -175,7 +181,7 @@ final class MessageSender {
 
   private Future<List<PreKeyBundle>> fetch(String destination, String device) {
     return api.call("GET", "/v1/keys/" + destination + "/" + device, Empty.getDefaultInstance(), PreKeyBundles.parser())
-        .map(PreKeyBundles::getDevicesList);
+        .compose(answer -> proofs.check(destination, answer));
   }
 
   /**

@@ -21,11 +21,13 @@ final class Outbox {
   private final ServerApi api;
   private final Clock clock;
   private final String number;
+  private final KeyLogHeads heads;
   /** The last send handed over: the next one starts once it completes. */
   private Future<?> tail = Future.succeededFuture();
 
   Outbox(CryptoWorker crypto, MessageSender sender, GroupMessenger groups, SentLog sent, ServerApi api, Clock clock,
-      String number) {
+      String number, KeyLogHeads heads) {
+    this.heads = heads;
     this.crypto = crypto;
     this.sender = sender;
     this.groups = groups;
@@ -72,12 +74,12 @@ final class Outbox {
   private Future<SentMessage> sendNow(String to, Content content) {
     MessageId id = MessageId.random();
     long now = clock.millis();
-    byte[] transcript = ContentCodec.encode(content.toBuilder().setSentTo(to).build());
     return crypto.run(() -> {
       sent.record(id, List.of(to));
-      return null;
-    }).compose(v -> sender.send(number, transcript, id, now))
-        .compose(own -> (to.equals(number) ? Future.succeededFuture(own) : sender.send(to, ContentCodec.encode(content), id, now))
-            .map(tick -> new SentMessage(id, to, now, tick.getServerTimestamp(), tick.getDuplicate())));
+      return heads.stamp(content); // the recipient compares this device's view of the key log with its own
+    }).compose(stamped -> sender.send(number, ContentCodec.encode(stamped.toBuilder().setSentTo(to).build()), id, now)
+        .compose(own -> (to.equals(number) ? Future.succeededFuture(own)
+            : sender.send(to, ContentCodec.encode(stamped), id, now))
+            .map(tick -> new SentMessage(id, to, now, tick.getServerTimestamp(), tick.getDuplicate()))));
   }
 }

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.ErrorBody;
+import org.sealpost.protocol.KeyLogKey;
 import org.sealpost.protocol.LinkDeviceRequest;
 import org.sealpost.protocol.RequestCodeRequest;
 import org.sealpost.protocol.RequestCodeResponse;
@@ -99,6 +100,12 @@ public final class RestClient {
     return call(HttpMethod.POST, "/v1/devices/link", null, LinkDeviceRequest.newBuilder().setNumber(number)
         .setLinkCode(linkCode).setRegistrationId(registrationId).setDeviceName(deviceName).build(),
         DeviceCredentials.parser());
+  }
+
+  /** {@code GET /v1/keylog/key} (no auth): the public key the server's key log signs its heads with. */
+  public Future<KeyLogKey> keyLogKey() {
+    return call(HttpMethod.GET, "/v1/keylog/key", null, com.google.protobuf.Empty.getDefaultInstance(),
+        KeyLogKey.parser());
   }
 
   /** Any route; {@code credentials} (may be null) authenticates as that device. */

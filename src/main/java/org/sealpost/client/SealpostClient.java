@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * {@link #close()}. Requests made while not connected go over HTTP, so a client that only sends
  * never takes deliveries off the server.
  *
+ * <p>Key transparency: the server logs every identity key it hands out in a Merkle tree whose
+ * heads it signs; the log's key is pinned at registration. Keys fetched to send are used only
+ * when proved in the log ({@link KeyTransparencyException} otherwise), a connected client audits
+ * the log for keys bound to its own number ({@link #auditKeyLog()}), and messages carry the
+ * sender's latest head so two devices shown different logs find out
+ * ({@link ClientListener#onKeyLogAlert}).
+ *
  * <p>Every method may be called from any thread; the work runs on the client's Vert.x context,
  * and all cryptography and state-file I/O on its single {@link CryptoWorker} thread, which keeps
  * libsignal's non-thread-safe ciphers to one operation at a time and off the event loop.
@@ -50,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * checks arguments, moves each call onto the client's context and hands it to the collaborator
  * that does the work ({@link ConnectionSupervisor}, {@link Outbox}, {@link MessageReceiver},
  * {@link Calls}, {@link GroupMessenger}, {@link PresenceClient}, {@link ContactIdentities},
- * {@link AccountClient}, {@link PushRegistration}, {@link Attachments}). Its length is the public
+ * {@link AccountClient}, {@link PushRegistration}, {@link Attachments}, and for key transparency
+ * {@link KeyLogHeads}, {@link KeyLogMonitor}, {@link ContactKeyLog}). Its length is the public
  * API's, a documented method and a line of delegation each, which callers use as one object.
  */
 public final class SealpostClient {
@@ -60,6 +68,8 @@ public final class SealpostClient {
   public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
   /** How long an unanswered call rings before the caller hangs up (and the callee shows it missed). */
   public static final Duration DEFAULT_RING_TIMEOUT = Duration.ofSeconds(45);
+  /** How often a connected client audits the key log for keys bound to its number. */
+  public static final Duration DEFAULT_KEY_LOG_AUDIT_INTERVAL = Duration.ofMinutes(10);
 
   private final Vertx vertx;
   private final Context context;
@@ -78,6 +88,10 @@ public final class SealpostClient {
   private final PushRegistration push;
   private final Keepalive keepalive;
   private final ConnectionSupervisor connection;
+  private final KeyLogHeads keyLogHeads;
+  private final KeyLogMonitor keyLogMonitor;
+  private final KeyLogAuditSchedule keyLogAudits;
+  private final ContactKeyLog contactKeyLog;
   private final String number;
   private final int deviceId;
   private final URI server;
@@ -101,22 +115,35 @@ public final class SealpostClient {
     this.crypto = new CryptoWorker(vertx);
     ServerApi api = new ServerApi(rest, credentials);
     this.keys = new KeyUploader(store, crypto, api, clock, self);
-    MessageSender sender = new MessageSender(store, crypto, api, number, deviceId);
+    KeyLogServer keyLog = KeyLogServer.over(api);
+    KeyLogStateFile keyLogState = new KeyLogStateFile(store.files());
+    this.keyLogHeads = new KeyLogHeads(keyLogState, new LogKeyPin(keyLogState, crypto, keyLog, self), crypto, keyLog);
+    this.keyLogMonitor = new KeyLogMonitor(keyLogState, keyLogHeads, crypto, keyLog, () -> listener, number, deviceId,
+        store.getIdentityKeyPair().getPublicKey().serialize());
+    this.keyLogAudits = new KeyLogAuditSchedule(vertx, keyLogMonitor, DEFAULT_KEY_LOG_AUDIT_INTERVAL, self);
+    this.contactKeyLog = new ContactKeyLog(keyLog, keyLogHeads, crypto, store);
+    MessageSender sender = new MessageSender(store, crypto, api, number, deviceId,
+        new BundleProofs(keyLogHeads, crypto));
     SentLog sent = new SentLog(store.files());
     GroupSessions groupSessions = new GroupSessions(store, number, deviceId);
     this.calls = new Calls(vertx, sender, () -> listener, clock, DEFAULT_RING_TIMEOUT);
     this.receiver = new MessageReceiver(store, groupSessions, crypto, () -> listener, keys::refill, self, calls, sent,
-        number);
+        number, new SplitViewCheck(keyLogHeads, () -> listener, self));
     this.presence = new PresenceClient(api, () -> listener);
-    this.groups = new GroupMessenger(groupSessions, sender, crypto, api, number, clock, sent);
+    this.groups = new GroupMessenger(groupSessions, sender, crypto, api, number, clock, sent, keyLogHeads);
     this.attachments = new Attachments(vertx, api, server, credentials, clock);
-    this.outbox = new Outbox(crypto, sender, groups, sent, api, clock, number);
+    this.outbox = new Outbox(crypto, sender, groups, sent, api, clock, number, keyLogHeads);
     this.identities = new ContactIdentities(store, crypto, sender, receiver, number, self);
     this.account = new AccountClient(api, stored.getPassword());
     this.push = new PushRegistration(api);
     this.keepalive = new Keepalive(vertx, DEFAULT_KEEPALIVE, self);
     this.connection = new ConnectionSupervisor(vertx, credentials, api, keys, keepalive,
-        request -> presence.onRequest(request).orElseGet(() -> receiver.onRequest(request)), () -> listener, self);
+        request -> presence.onRequest(request).orElseGet(() -> receiver.onRequest(request)
+            .onSuccess(status -> {
+              if (MessageReceiver.QUEUE_EMPTY_PATH.equals(request.getPath())) {
+                keyLogAudits.onQueueDrained();
+              }
+            })), () -> listener, self);
     crypto.watch(store, changed -> listener.onIdentityChanged(changed));
   }
 
@@ -194,20 +221,32 @@ public final class SealpostClient {
     return onContext(context, () -> vertx.executeBlocking(() -> Enrollment.prepare(stateDir))
         .compose(prepared -> {
           RestClient rest = new RestClient(vertx, server);
-          return enrollment.apply(rest, prepared.registrationId())
+          // The log key is fetched first: pinned with the account, before there is one to lose.
+          return rest.keyLogKey()
+              .map(logKey -> {
+                LogKeyPin.decode(logKey.getPublicKey().toByteArray()); // refused before an account is made
+                return logKey;
+              })
+              .compose(logKey -> enrollment.apply(rest, prepared.registrationId())
+                  .map(credentials -> new Enrolled(credentials, logKey)))
               .eventually(rest::close)
-              .compose(credentials -> vertx.executeBlocking(() -> prepared.save(credentials, server)))
+              .compose(enrolled -> vertx.executeBlocking(
+                  () -> prepared.save(enrolled.credentials(), server, enrolled.logKey())))
               .map(store -> new SealpostClient(vertx, context, prepared.lock(), store, List.of()))
               .onFailure(err -> vertx.executeBlocking(() -> {
                 prepared.lock().close();
                 return null;
               }));
         })
-        .compose(client -> client.keys.uploadAll()
+        // The log as it stands before this device's key is in it: the monitor audits from there on.
+        .compose(client -> client.keyLogHeads.refresh().compose(head -> client.keys.uploadAll())
             .map(client)
             .recover(err -> client.close().transform(closed -> Future.failedFuture(err))))
         .onSuccess(client -> log.info("{} - device enrolled", client.self)));
   }
+
+  /** What the server gave while enrolling: the device's credentials, and the key log's key to pin. */
+  private record Enrolled(DeviceCredentials credentials, org.sealpost.protocol.KeyLogKey logKey) {}
 
   public String number() {
     return number;
@@ -533,6 +572,43 @@ public final class SealpostClient {
     return onContext(() -> identities.trust(contact));
   }
 
+  // ------------------------------------------------------------------ key transparency
+
+  /**
+   * How often a connected client audits the key log (default
+   * {@link #DEFAULT_KEY_LOG_AUDIT_INTERVAL}); it also audits each time a connection's queue drained.
+   */
+  public SealpostClient keyLogAuditInterval(Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("key log audit interval must be positive");
+    }
+    context.runOnContext(v -> keyLogAudits.interval(interval));
+    return this;
+  }
+
+  /**
+   * Audits the server's key log now: reads the entries appended since the last audit, checks
+   * them against the log's signed heads, and reports keys bound to this account's number that are
+   * not this device's ({@link ClientListener#onKeyLogAlert}, once each). Fails with
+   * {@link KeyTransparencyException} when the log's proofs do not hold.
+   */
+  public Future<KeyLogAudit> auditKeyLog() {
+    return onContext(keyLogMonitor::audit);
+  }
+
+  /**
+   * {@code contact}'s devices as the key log has them, each entry's proof and the head checked,
+   * and each logged key compared with the one this device holds. Fails with
+   * {@link KeyTransparencyException} when the head does not verify or is not consistent with
+   * this device's view.
+   */
+  public Future<List<LoggedKeyCheck>> checkLoggedKeys(String contact) {
+    if (!isNumber(contact)) {
+      return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + contact));
+    }
+    return onContext(() -> contactKeyLog.check(contact));
+  }
+
   // ------------------------------------------------------------------ devices and keys
 
   /** A code for linking a new device to this account (primary device only). */
@@ -589,8 +665,9 @@ public final class SealpostClient {
         return Future.succeededFuture();
       }
       closed = true;
+      keyLogAudits.stop();
       return connection.close()
-          .transform(ignored -> Future.join(outbox.idle(), receiver.idle(), calls.idle()))
+          .transform(ignored -> Future.join(outbox.idle(), receiver.idle(), calls.idle(), keyLogMonitor.idle()))
           .transform(ignored -> crypto.close())
           .transform(ignored -> attachments.close())
           .transform(ignored -> rest.close())
