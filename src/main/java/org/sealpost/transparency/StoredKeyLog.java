@@ -203,8 +203,8 @@ public final class StoredKeyLog implements KeyLog {
         entry = KeyLogEntry.newBuilder().setNumber(device.number()).setDeviceId(device.deviceId())
             .setIdentityKey(identityKey).setLoggedAt(clock.millis()).build().toByteArray();
       }
-      return store.append(index, entry).compose(stored -> {
-        if (stored) {
+      return store.append(index, List.of(entry)).compose(stored -> {
+        if (stored > 0) {
           synchronized (this) {
             apply(index, entry);
           }

@@ -3,10 +3,12 @@ package org.sealpost.store;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.sealpost.store.Awaits.await;
+import static org.sealpost.store.Awaits.awaitFailure;
 import static org.sealpost.store.Awaits.inParallel;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,11 +39,29 @@ public abstract class KeyLogStoreContract {
     return bytes;
   }
 
-  /** Appends entries 0 .. n - 1, asserting each append is taken. */
+  /** Appends entries 0 .. n - 1 one at a time, asserting each append is taken. */
   protected void appendEntries(int n) {
     for (int i = 0; i < n; i++) {
-      assertThat(await(store.append(i, entry(i)))).as("append %d", i).isTrue();
+      assertThat(await(store.append(i, List.of(entry(i))))).as("append %d", i).isEqualTo(1);
     }
+  }
+
+  /**
+   * Appends {@code entries} from {@code index} as a caller does: batch after batch, each from where
+   * the last one stopped, asserting each stores a prefix (at least one entry, at most what is left).
+   * Answers how many entries each batch stored.
+   */
+  protected List<Integer> appendAll(long index, List<byte[]> entries) {
+    List<Integer> stored = new ArrayList<>();
+    int done = 0;
+    while (done < entries.size()) {
+      List<byte[]> rest = entries.subList(done, entries.size());
+      int count = await(store.append(index + done, rest));
+      assertThat(count).as("append at %d of %d entries", index + done, rest.size()).isBetween(1, rest.size());
+      stored.add(count);
+      done += count;
+    }
+    return stored;
   }
 
   /** The entries from .. to - 1. */
@@ -75,8 +95,8 @@ public abstract class KeyLogStoreContract {
   @Test
   void aTakenIndexIsRefusedAndKeepsItsEntry() {
     appendEntries(2);
-    assertThat(await(store.append(1, entry(99)))).isFalse();
-    assertThat(await(store.append(0, entry(98)))).isFalse();
+    assertThat(await(store.append(1, List.of(entry(99))))).isZero();
+    assertThat(await(store.append(0, List.of(entry(98))))).isZero();
     assertThat(await(store.read(0, 10))).containsExactlyElementsOf(entries(0, 2));
   }
 
@@ -84,11 +104,56 @@ public abstract class KeyLogStoreContract {
   void ofConcurrentAppendsAtOneIndexExactlyOneWins() {
     appendEntries(1);
     int writers = 8;
-    List<Boolean> taken = inParallel(writers, i -> store.append(1, entry(100 + i)));
+    List<Integer> taken = inParallel(writers, i -> store.append(1, List.of(entry(100 + i))));
 
-    assertThat(taken).containsOnlyOnce(true);
-    int winner = taken.indexOf(true);
+    assertThat(taken).containsOnlyOnce(1).containsOnly(0, 1);
+    int winner = taken.indexOf(1);
     assertThat(await(store.read(0, 10))).containsExactly(entry(0), entry(100 + winner));
+  }
+
+  @Test
+  void aBatchOfTenReadsBackInOrder() {
+    appendEntries(1);
+    appendAll(1, entries(1, 11));
+
+    assertThat(await(store.read(0, 100))).containsExactlyElementsOf(entries(0, 11));
+    assertThat(await(store.read(11, 100))).isEmpty();
+    assertThat(await(store.append(11, List.of(entry(11))))).isEqualTo(1);
+    assertThat(await(store.read(9, 100))).containsExactlyElementsOf(entries(9, 12));
+  }
+
+  @Test
+  void aBatchAtATakenIndexStoresNothing() {
+    appendAll(0, entries(0, 3));
+
+    assertThat(await(store.append(1, entries(101, 104)))).isZero();
+    assertThat(await(store.append(2, entries(102, 110)))).isZero();
+    assertThat(await(store.append(0, entries(100, 101)))).isZero();
+    assertThat(await(store.read(0, 100))).containsExactlyElementsOf(entries(0, 3));
+    assertThat(await(store.append(3, entries(3, 4)))).isEqualTo(1);
+    assertThat(await(store.read(0, 100))).containsExactlyElementsOf(entries(0, 4));
+  }
+
+  @Test
+  void ofConcurrentBatchesAtOneIndexExactlyOneStores() {
+    appendEntries(1);
+    int writers = 8;
+    // Writer w appends 5 entries of its own, 100 * (w + 1) on: a store may take only a prefix of them.
+    List<Integer> stored = inParallel(writers, w -> store.append(1, entries(100L * (w + 1), 100L * (w + 1) + 5)));
+
+    assertThat(stored.stream().filter(count -> count > 0)).hasSize(1);
+    assertThat(stored).allSatisfy(count -> assertThat(count).isBetween(0, 5));
+    int winner = stored.indexOf(stored.stream().filter(count -> count > 0).findFirst().orElseThrow());
+    List<byte[]> expected = new ArrayList<>(List.of(entry(0)));
+    expected.addAll(entries(100L * (winner + 1), 100L * (winner + 1) + stored.get(winner)));
+    assertThat(await(store.read(0, 100))).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void anEmptyBatchFails() {
+    assertThat(awaitFailure(store.append(0, List.of()))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(awaitFailure(store.append(-1, List.of(entry(0))))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(await(store.read(0, 10))).isEmpty();
   }
 
   @Test
@@ -99,9 +164,7 @@ public abstract class KeyLogStoreContract {
     assertThat(await(store.read(0, 100))).containsExactlyElementsOf(entries(0, 8));
     assertThat(await(store.read(4, 100))).containsExactlyElementsOf(entries(4, 8));
     assertThat(await(store.read(8, 100))).isEmpty();
-    for (int i = 8; i < 11; i++) {
-      assertThat(await(store.append(i, entry(i)))).isTrue();
-    }
+    appendAll(8, entries(8, 11));
     assertThat(await(store.read(0, 100))).containsExactlyElementsOf(entries(0, 11));
     assertThat(await(store.read(3, 6))).containsExactlyElementsOf(entries(3, 9));
     assertThat(await(store.read(2, 2))).containsExactlyElementsOf(entries(2, 4));

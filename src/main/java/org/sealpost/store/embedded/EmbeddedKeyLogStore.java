@@ -12,14 +12,26 @@ import org.sealpost.store.KeyLogStore;
  * The key log in {@link ColumnFamily#KEY_LOG} (entries by index) and {@link
  * ColumnFamily#KEY_LOG_META} (the signing key). Each append and each get-or-create of the key is
  * one write operation, and write operations run one after another, so checking the index and
- * storing the entry cannot be split by another writer.
+ * storing the entries cannot be split by another writer.
  *
- * <p>Besides refusing a taken index (false), {@link #append} refuses an index that would leave a
+ * <p>Besides refusing a taken index (0), {@link #append} refuses an index that would leave a
  * gap (index &gt; 0 while index - 1 is absent) by failing with {@link IllegalArgumentException}:
  * that is not a lost race but a caller appending past the size it read, and a log with a hole
  * could never be hashed into the Merkle tree, so the bug should surface rather than be retried.
+ *
+ * <p>A batch is stored in that one write operation (all of it or, when the index is taken, none),
+ * at most {@value #MAX_BATCH} entries of it: a write operation goes whole into its group's indexed
+ * write batch, held in memory until the group is written, and the operations queued behind it wait
+ * for it, so an unbounded batch would make one write as large and as slow as the caller liked. The
+ * caller appends the rest at the next index, as the contract says.
  */
 public final class EmbeddedKeyLogStore implements KeyLogStore {
+  /**
+   * The most entries one append stores: far more than a node gathers between two appends (key changes
+   * are rare), while bounding a write's size (about 100 bytes an entry: some 100 KB).
+   */
+  static final int MAX_BATCH = 1000;
+
   private static final byte[] SIGNING_KEY = Keys.text("signing_key");
 
   private final EmbeddedDatabase db;
@@ -29,21 +41,30 @@ public final class EmbeddedKeyLogStore implements KeyLogStore {
   }
 
   @Override
-  public Future<Boolean> append(long index, byte[] entry) {
+  public Future<Integer> append(long index, List<byte[]> entries) {
     if (index < 0) {
       return Future.failedFuture(new IllegalArgumentException("negative key log index " + index));
     }
-    byte[] value = entry.clone();
+    if (entries.isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException("an append needs at least one entry"));
+    }
+    List<byte[]> values = new ArrayList<>(Math.min(entries.size(), MAX_BATCH));
+    for (byte[] entry : entries.subList(0, Math.min(entries.size(), MAX_BATCH))) {
+      values.add(entry.clone());
+    }
     return db.write(txn -> {
       if (txn.get(KEY_LOG, Keys.longValue(index)) != null) {
-        return false;
+        return 0;
       }
       if (index > 0 && txn.get(KEY_LOG, Keys.longValue(index - 1)) == null) {
         throw new IllegalArgumentException("key log index " + index + " would leave a gap: "
             + (index - 1) + " is absent");
       }
-      txn.put(KEY_LOG, Keys.longValue(index), value);
-      return true;
+      // index is free and index - 1 is not: as appends leave no gaps, every index after is free too.
+      for (int i = 0; i < values.size(); i++) {
+        txn.put(KEY_LOG, Keys.longValue(index + i), values.get(i));
+      }
+      return values.size();
     });
   }
 
