@@ -66,7 +66,7 @@ final class KeyLogHeads {
       if (size > known.getSize()) {
         return Future.failedFuture(new KeyTransparencyException("the log has no verified head of size " + size));
       }
-      return server.consistency(size, known.getSize()).compose(proof -> crypto.run(() -> {
+      return consistency(size, known.getSize()).compose(proof -> crypto.run(() -> {
         checkConsistency(proof, size, known.getSize(), root, knownRoot);
         return null;
       }));
@@ -121,7 +121,7 @@ final class KeyLogHeads {
       }
       SignedTreeHead older = known.getSize() < head.getSize() ? known : head;
       SignedTreeHead newer = older == known ? head : known;
-      return server.consistency(older.getSize(), newer.getSize()).compose(proof -> crypto.run(() -> {
+      return consistency(older.getSize(), newer.getSize()).compose(proof -> crypto.run(() -> {
         checkConsistency(proof, older.getSize(), newer.getSize(), older.getRootHash().toByteArray(),
             newer.getRootHash().toByteArray());
         return newer == head ? state.update(s -> s.toBuilder().setLatestHead(head).build()).getLatestHead() : known;
@@ -141,6 +141,21 @@ final class KeyLogHeads {
       }
       return next.build();
     }).getLatestHead();
+  }
+
+  /**
+   * The server's consistency proof between two sizes of heads it signed. Refusing one (4xx) is a
+   * fork's proof as much as a bad one: an honest log can join any two heads it signed. A 5xx or a
+   * network failure stays what it is, to be tried again.
+   */
+  private Future<ConsistencyProof> consistency(long oldSize, long newSize) {
+    return server.consistency(oldSize, newSize).recover(err -> {
+      if (err instanceof RequestFailedException refused && refused.status() >= 400 && refused.status() < 500) {
+        return Future.failedFuture(new KeyTransparencyException("the log forked: it cannot prove head " + newSize
+            + " consistent with head " + oldSize + " (" + refused.getMessage() + ")"));
+      }
+      return Future.failedFuture(err);
+    });
   }
 
   private static void checkConsistency(ConsistencyProof proof, long oldSize, long newSize, byte[] oldRoot,

@@ -27,12 +27,13 @@ final class SplitViewCheck {
 
   /**
    * Checks {@code head}, from {@code sender}'s message, in the background. A proof or signature
-   * that fails, or a server refusing the proof, raises the alert; a server that cannot be reached
-   * only logs, since it shows nothing about the log.
+   * that fails, or a server refusing the proof ({@link KeyLogHeads} makes that a
+   * {@link KeyTransparencyException}), raises the alert; a server that cannot be reached or is
+   * busy only logs, since it shows nothing about the log.
    */
   void check(String sender, int senderDevice, SignedTreeHead head) {
     heads.advance(head).onFailure(error -> {
-      if (error instanceof KeyTransparencyException || error instanceof RequestFailedException) {
+      if (error instanceof KeyTransparencyException) {
         String message = "the key log head " + sender + " (device " + senderDevice + ") sent, of size "
             + head.getSize() + ", does not match this device's view: " + error.getMessage();
         log.warn("{} - {}", self, message);

@@ -3,6 +3,7 @@ package org.sealpost.transparency;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * the whole cluster; this node holds the Merkle tree over them and each device's current entry in
  * memory (about 64 bytes per entry and 200 per device), rebuilt from the store when it opens.
  *
- * <p>Appends and catch-ups with the store run one at a time per node ({@link #serially}); every
- * node appends at the size it has read, and when another node took that index first it reads what
- * won and tries again. A proof needs no store read while this node's current entry for the device
+ * <p>Appends and catch-ups with the store run one at a time per node ({@link #serially}); changes
+ * that arrive while an append is under way go together in the next one (group commit: one store
+ * write, one Paxos round on Cassandra, for many key changes). Every node appends at the size it
+ * has read, and when another node took that index first it reads what won and tries again. A proof needs no store read while this node's current entry for the device
  * is the key being handed out: a head a little behind the cluster's is still a head of the same
  * log. Tree and map are read and changed under this object's lock, for microseconds at a time.
  */
@@ -54,10 +56,17 @@ public final class StoredKeyLog implements KeyLog {
   private final Map<DeviceKey, Current> current = new HashMap<>();
   /** The tail of the queue of store operations: each starts when the one before ended. */
   private Future<Void> operations = Future.succeededFuture();
+  /** Changes waiting for the next append, in the order they came. */
+  private final List<Pending> pending = new ArrayList<>();
+  /** Whether an append is queued or under way; it takes whatever waits when it starts. */
+  private boolean appending;
   private volatile SignedTreeHead lastSigned;
 
   /** A device's latest entry. */
   private record Current(long index, byte[] entry, ByteString identityKey) {}
+
+  /** A change to log, and who waits for it to be durable. */
+  private record Pending(DeviceKey device, ByteString identityKey, Promise<Void> logged) {}
 
   private StoredKeyLog(Vertx vertx, KeyLogStore store, Clock clock, LogKey key) {
     this.vertx = vertx;
@@ -78,10 +87,18 @@ public final class StoredKeyLog implements KeyLog {
 
   @Override
   public Future<Void> record(DeviceKey device, ByteString identityKey) {
-    if (isCurrent(device, identityKey)) {
-      return Future.succeededFuture();
+    Promise<Void> logged = Promise.promise();
+    synchronized (this) {
+      if (pending.isEmpty() && identityKey.equals(currentKey(device))) {
+        return Future.succeededFuture();
+      }
+      pending.add(new Pending(device, identityKey, logged));
+      if (!appending) {
+        appending = true;
+        serially(this::appendPending);
+      }
     }
-    return serially(() -> appendUnlessCurrent(device, identityKey, APPEND_ATTEMPTS));
+    return logged.future();
   }
 
   @Override
@@ -186,35 +203,74 @@ public final class StoredKeyLog implements KeyLog {
     return tree.size();
   }
 
-  private synchronized boolean isCurrent(DeviceKey device, ByteString identityKey) {
+  /** The device's current key; empty when it has none (never had one, or is gone). */
+  private ByteString currentKey(DeviceKey device) {
     Current now = current.get(device);
-    return now == null ? identityKey.isEmpty() : now.identityKey().equals(identityKey);
+    return now == null ? ByteString.EMPTY : now.identityKey();
   }
 
-  private Future<Void> appendUnlessCurrent(DeviceKey device, ByteString identityKey, int attemptsLeft) {
+  /**
+   * Appends every change waiting, in one store write (group commit: what arrived while the last
+   * write was under way goes in the next one), then queues itself again while more wait, so
+   * catch-ups and proofs queued meanwhile run in between.
+   */
+  private Future<Void> appendPending() {
+    List<Pending> batch;
+    synchronized (this) {
+      batch = new ArrayList<>(pending);
+      pending.clear();
+    }
+    return appendChanges(batch, APPEND_ATTEMPTS).onComplete(done -> {
+      for (Pending change : batch) {
+        change.logged().handle(done);
+      }
+      synchronized (this) {
+        if (pending.isEmpty()) {
+          appending = false;
+        } else {
+          serially(this::appendPending);
+        }
+      }
+    });
+  }
+
+  /** Appends what changes of {@code batch} the log does not hold yet, at the log's size. */
+  private Future<Void> appendChanges(List<Pending> batch, int attemptsLeft) {
     return catchUp().compose(v -> {
       long index;
-      byte[] entry;
+      List<byte[]> entries = new ArrayList<>();
       synchronized (this) {
-        if (isCurrent(device, identityKey)) {
-          return Future.succeededFuture();
-        }
         index = tree.size();
-        entry = KeyLogEntry.newBuilder().setNumber(device.number()).setDeviceId(device.deviceId())
-            .setIdentityKey(identityKey).setLoggedAt(clock.millis()).build().toByteArray();
+        Map<DeviceKey, ByteString> planned = new HashMap<>();
+        long now = clock.millis();
+        for (Pending change : batch) {
+          ByteString before = planned.containsKey(change.device()) ? planned.get(change.device())
+              : currentKey(change.device());
+          if (!before.equals(change.identityKey())) {
+            planned.put(change.device(), change.identityKey());
+            entries.add(KeyLogEntry.newBuilder().setNumber(change.device().number())
+                .setDeviceId(change.device().deviceId()).setIdentityKey(change.identityKey()).setLoggedAt(now)
+                .build().toByteArray());
+          }
+        }
       }
-      return store.append(index, List.of(entry)).compose(stored -> {
+      if (entries.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return store.append(index, entries).compose(stored -> {
         if (stored > 0) {
           synchronized (this) {
-            apply(index, entry);
+            for (int i = 0; i < stored; i++) {
+              apply(index + i, entries.get(i));
+            }
           }
-          return Future.succeededFuture();
+          // The store may take a prefix (a Cassandra partition ends): the rest goes next.
+          return stored == entries.size() ? Future.succeededFuture() : appendChanges(batch, attemptsLeft);
         }
         if (attemptsLeft <= 1) {
-          return Future.failedFuture(new SealpostException(ErrorCode.UNAVAILABLE,
-              "the key log is busy; try again"));
+          return Future.failedFuture(new SealpostException(ErrorCode.UNAVAILABLE, "the key log is busy; try again"));
         }
-        return appendUnlessCurrent(device, identityKey, attemptsLeft - 1);
+        return appendChanges(batch, attemptsLeft - 1);
       });
     });
   }

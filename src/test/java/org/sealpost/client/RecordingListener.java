@@ -16,6 +16,7 @@ final class RecordingListener implements ClientListener {
   private final BlockingQueue<String> identityChanges = new LinkedBlockingQueue<>();
   private final BlockingQueue<org.sealpost.protocol.GroupEvent> groupEvents = new LinkedBlockingQueue<>();
   private final BlockingQueue<CallEvent> calls = new LinkedBlockingQueue<>();
+  private final BlockingQueue<KeyLogAlert> keyLogAlerts = new LinkedBlockingQueue<>();
   private final CountDownLatch queueEmpty = new CountDownLatch(1);
   private volatile Function<IncomingMessage, Future<Void>> acceptance = message -> Future.succeededFuture();
 
@@ -62,6 +63,20 @@ final class RecordingListener implements ClientListener {
   /** True when no call event arrives for {@code millis}. */
   boolean noCallFor(long millis) throws InterruptedException {
     return calls.poll(millis, java.util.concurrent.TimeUnit.MILLISECONDS) == null;
+  }
+
+  @Override
+  public void onKeyLogAlert(KeyLogAlert alert) {
+    keyLogAlerts.add(alert);
+  }
+
+  KeyLogAlert nextKeyLogAlert() {
+    return poll(keyLogAlerts, "key log alert");
+  }
+
+  /** The key-log alerts raised so far and not taken. */
+  java.util.List<KeyLogAlert> keyLogAlerts() {
+    return java.util.List.copyOf(keyLogAlerts);
   }
 
   @Override
