@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sealpost.client.ClientListener;
 import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.KeyLogAlert;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Presence;
 import org.sealpost.client.Receipt;
@@ -207,6 +208,11 @@ public final class ChatCommand extends ClientCommand {
     @Override
     public void onIdentityChanged(String number) {
       messages.printIdentityChanged(number);
+    }
+
+    @Override
+    public void onKeyLogAlert(KeyLogAlert alert) {
+      messages.printKeyLogAlert(alert);
     }
 
     @Override

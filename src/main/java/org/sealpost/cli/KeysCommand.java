@@ -69,7 +69,7 @@ public final class KeysCommand implements Runnable {
             + (own.thisDevice() ? "  (this device)" : ""));
       }
       for (KeyLogAlert alert : audit.alerts()) {
-        out().println("! " + alert.kind() + ": " + alert.message());
+        out().println(Lines.keyLogAlert(alert));
       }
       return audit.alerts().isEmpty();
     }

@@ -70,4 +70,9 @@ final class Lines {
     return "! The safety number with " + number + " changed. Its messages wait until you compare the new number"
         + " (sealpost safety-number --with " + number + ") and accept it (sealpost trust --with " + number + ").";
   }
+
+  /** A key-log alert (key transparency): a key for this number that is not this device's, or a log that does not add up. */
+  static String keyLogAlert(org.sealpost.client.KeyLogAlert alert) {
+    return "! key log " + alert.kind() + ": " + alert.message();
+  }
 }

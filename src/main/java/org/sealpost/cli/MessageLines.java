@@ -3,6 +3,7 @@ package org.sealpost.cli;
 import io.vertx.core.Future;
 import java.io.PrintWriter;
 import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.KeyLogAlert;
 import org.sealpost.client.SealpostClient;
 
 /**
@@ -39,6 +40,11 @@ final class MessageLines {
   /** {@code number}'s messages are held until its new safety number is accepted. */
   void printIdentityChanged(String number) {
     out.println(Lines.identityChanged(number));
+    out.flush();
+  }
+
+  void printKeyLogAlert(KeyLogAlert alert) {
+    out.println(Lines.keyLogAlert(alert));
     out.flush();
   }
 }

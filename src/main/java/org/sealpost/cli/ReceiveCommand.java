@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.sealpost.client.AttachmentIntegrityException;
 import org.sealpost.client.ClientListener;
 import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.KeyLogAlert;
 import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
 import org.sealpost.client.SealpostClient;
@@ -132,6 +133,11 @@ public final class ReceiveCommand extends ClientCommand {
     @Override
     public void onIdentityChanged(String number) {
       messages.printIdentityChanged(number);
+    }
+
+    @Override
+    public void onKeyLogAlert(KeyLogAlert alert) {
+      err().println(Lines.keyLogAlert(alert)); // stdout holds messages only, for scripts
     }
 
     @Override

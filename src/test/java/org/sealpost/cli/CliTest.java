@@ -124,14 +124,13 @@ class CliTest {
   void sendAndReceiveFailOverToTheNextServer() throws Exception {
     register(alice, "alice");
     register(bob, "bob");
-    int down;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      down = socket.getLocalPort();
+    Run sent;
+    Run received;
+    try (java.net.Socket down = org.sealpost.testing.Sockets.refusingPort()) {
+      String servers = "http://127.0.0.1:" + down.getLocalPort() + "," + server.httpUri();
+      sent = run("send", "--state", state("alice"), "--server", servers, "--to", bob, "--text", "via the second node");
+      received = run("receive", "--state", state("bob"), "--server", servers);
     }
-    String servers = "http://127.0.0.1:" + down + "," + server.httpUri();
-
-    Run sent = run("send", "--state", state("alice"), "--server", servers, "--to", bob, "--text", "via the second node");
-    Run received = run("receive", "--state", state("bob"), "--server", servers);
 
     assertThat(sent.exit()).as(sent.err()).isZero();
     assertThat(received.exit()).as(received.err()).isZero();
@@ -228,6 +227,30 @@ class CliTest {
     assertThat(aliceSees.exit()).as(aliceSees.err()).isZero();
     assertThat(digits(aliceSees.out())).hasSize(60).isEqualTo(digits(bobSees.out()));
     assertThat(trust.out()).contains("Nothing to accept");
+  }
+
+  /**
+   * Key transparency from the command line: the audit prints the log's head and one's own entry,
+   * a contact's logged key matches the one held, and a device linked to the number is an alert
+   * (exit status 1) on the next audit of the first device.
+   */
+  @Test
+  void keysAuditShowsTheLogAndReportsANewDeviceOfTheNumber() {
+    register(alice, "alice");
+    register(bob, "bob");
+    assertThat(run("send", "--state", state("alice"), "--to", bob, "--text", "hi").exit()).isZero();
+
+    Run audit = run("keys", "audit", "--state", state("alice"), "--with", bob);
+    assertThat(audit.exit()).as(audit.out() + audit.err()).isZero();
+    assertThat(audit.out()).contains("Key log head: size ")
+        .contains(bob + " device 1 (key ").contains("): OK");
+
+    String linkCode = run("link", "--state", state("alice")).out().lines().findFirst().orElseThrow();
+    assertThat(run("link", "--server", server.httpUri().toString(), "--phone", alice, "--code", linkCode,
+        "--state", state("alice-laptop"), "--device-name", "laptop").exit()).isZero();
+    Run alert = run("keys", "audit", "--state", state("alice"));
+    assertThat(alert.exit()).isEqualTo(1);
+    assertThat(alert.out()).contains("! key log OTHER_DEVICE_KEY: ").contains(alice + " device 2 key ");
   }
 
   @Test

@@ -475,15 +475,17 @@ class EndToEndTest {
 
   @Test
   void aClusterClientConnectsToTheFirstNodeThatAnswers() throws IOException {
-    URI unreachable = URI.create("http://127.0.0.1:" + freePort());
-    Device bob = register("bob");
-    Device alice = registerConnectingWith("alice",
-        client -> client.connect(List.of(unreachable, server.httpUri())));
+    try (java.net.Socket down = org.sealpost.testing.Sockets.refusingPort()) {
+      URI unreachable = URI.create("http://127.0.0.1:" + down.getLocalPort());
+      Device bob = register("bob");
+      Device alice = registerConnectingWith("alice",
+          client -> client.connect(List.of(unreachable, server.httpUri())));
 
-    await(bob.client().send(alice.number(), "found you"), 30);
+      await(bob.client().send(alice.number(), "found you"), 30);
 
-    assertThat(alice.client().connectedServer()).isEqualTo(server.httpUri());
-    assertThat(alice.events().nextMessage().text()).isEqualTo("found you");
+      assertThat(alice.client().connectedServer()).isEqualTo(server.httpUri());
+      assertThat(alice.events().nextMessage().text()).isEqualTo("found you");
+    }
   }
 
   @Test
@@ -517,6 +519,7 @@ class EndToEndTest {
     return connect(client, state, () -> connect.apply(client));
   }
 
+  /** A port free now, for a server to bind (a test that only needs nothing there uses Sockets.refusingPort). */
   private static int freePort() throws IOException {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       return socket.getLocalPort();

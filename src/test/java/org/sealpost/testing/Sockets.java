@@ -12,6 +12,18 @@ import java.nio.charset.StandardCharsets;
 public final class Sockets {
   private Sockets() {}
 
+  /**
+   * A port on 127.0.0.1 where nothing listens, held for as long as the returned socket is open: it
+   * is bound (so no other process can take the port meanwhile) but never listens, so a connection
+   * to it is refused at once. Closing a listener and using its port instead races with whatever
+   * binds the port next, and a connection that then hangs is a flaky test.
+   */
+  public static Socket refusingPort() throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return socket;
+  }
+
   /** A connection from local address {@code from} to 127.0.0.1:{@code port}. */
   public static Socket connect(String from, int port) throws IOException {
     Socket socket = new Socket();
