@@ -3,6 +3,9 @@ package org.sealpost.client;
 import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.security.PublicKey;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.sealpost.client.proto.Content;
 import org.sealpost.client.proto.KeyLogState;
@@ -27,6 +30,18 @@ final class KeyLogHeads {
   private final KeyLogServer server;
   /** The last advance handed in: the next starts once it completes, so the latest never races. */
   private Future<?> tail = Future.succeededFuture();
+  /**
+   * Heads already verified (signature and consistency with the latest), by size and root: every
+   * message of a contact carries the same head until the contact sees a newer one, and checking
+   * it again would cost a signature check and a request per message.
+   */
+  private final Map<String, Boolean> verified = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > VERIFIED_HEADS;
+    }
+  };
+  private static final int VERIFIED_HEADS = 64;
 
   KeyLogHeads(KeyLogStateFile state, LogKeyPin pin, CryptoWorker crypto, KeyLogServer server) {
     this.state = state;
@@ -106,6 +121,14 @@ final class KeyLogHeads {
   }
 
   private Future<SignedTreeHead> advanceNow(SignedTreeHead head) {
+    String id = head.getSize() + ":" + HexFormat.of().formatHex(head.getRootHash().toByteArray());
+    if (verified.containsKey(id)) {
+      return crypto.run(this::latestOnWorker).map(latest -> latest.orElse(head));
+    }
+    return verify(head).onSuccess(latest -> verified.put(id, Boolean.TRUE));
+  }
+
+  private Future<SignedTreeHead> verify(SignedTreeHead head) {
     return pin.key().compose(key -> crypto.run(() -> {
       verified(head, key);
       return latestOnWorker();
