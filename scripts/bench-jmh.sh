@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH micro-benchmarks (src/jmh/java): the frame codec, the embedded durable queue and the key log's Merkle tree.
+# JMH micro-benchmarks (src/jmh/java): the frame codec, the embedded durable queue, the key log's Merkle tree and the key log with its storage.
 # Usage: scripts/bench-jmh.sh [JMH options]   e.g.  scripts/bench-jmh.sh FrameCodec -prof gc
 set -euo pipefail
 cd "$(dirname "$0")/.."
