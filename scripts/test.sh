@@ -64,5 +64,5 @@ e2e='org.sealpost.routing.*Test,org.sealpost.accounts.*Test,org.sealpost.keys.*T
 e2e+=',org.sealpost.cli.*Test,org.sealpost.gateway.AuthenticationTest,org.sealpost.gateway.AuthorizationTest'
 e2e+=',org.sealpost.gateway.BadInputTest,org.sealpost.groups.GroupsTest,org.sealpost.presence.*Test'
 e2e+=',org.sealpost.media.MediaHttpTest,org.sealpost.push.PushTest,org.sealpost.ops.OperationsTest'
-e2e+=',org.sealpost.lifecycle.*Test'
+e2e+=',org.sealpost.lifecycle.*Test,org.sealpost.transparency.KeyLogCrashTest'
 mvn -B test -Dsealpost.test.backend=cassandra -Dtest="$e2e" "$@"

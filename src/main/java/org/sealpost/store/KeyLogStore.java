@@ -31,4 +31,12 @@ public interface KeyLogStore {
    * now, when none is. Every caller gets the same key, whichever node's candidate was first.
    */
   Future<byte[]> signingKey(byte[] candidate);
+
+  /** Why {@link #append}'s arguments are refused, or null: the check every store makes first. */
+  static IllegalArgumentException invalidAppend(long index, List<byte[]> entries) {
+    if (index < 0) {
+      return new IllegalArgumentException("negative key log index " + index);
+    }
+    return entries.isEmpty() ? new IllegalArgumentException("an append needs at least one entry") : null;
+  }
 }

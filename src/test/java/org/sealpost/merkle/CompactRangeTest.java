@@ -2,6 +2,8 @@ package org.sealpost.merkle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sealpost.merkle.MerkleTreeTest.leafOf;
+import static org.sealpost.merkle.MerkleTreeTest.tree;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,17 +13,6 @@ import org.junit.jupiter.api.Test;
 class CompactRangeTest {
   private static final int MAX = 70;
 
-  private static MerkleTree tree(int size) {
-    MerkleTree tree = new MerkleTree();
-    for (int i = 0; i < size; i++) {
-      tree.append(leafOf(i));
-    }
-    return tree;
-  }
-
-  private static byte[] leafOf(int i) {
-    return MerkleHash.leaf(new byte[] {(byte) i, (byte) (i >> 8), 3});
-  }
 
   @Test
   void frontierHasOneRootPerSetBitAndFoldsToTheRoot() {

@@ -30,7 +30,8 @@ class MerkleTreeTest {
       "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
       "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
 
-  private static MerkleTree tree(int size) {
+  /** A tree of {@code size} made-up entries ({@link #leafOf}). */
+  static MerkleTree tree(int size) {
     MerkleTree tree = new MerkleTree();
     for (int i = 0; i < size; i++) {
       tree.append(leafOf(i));
@@ -38,7 +39,7 @@ class MerkleTreeTest {
     return tree;
   }
 
-  private static byte[] leafOf(int i) {
+  static byte[] leafOf(int i) {
     return MerkleHash.leaf(new byte[] {(byte) i, (byte) (i >> 8), 7});
   }
 

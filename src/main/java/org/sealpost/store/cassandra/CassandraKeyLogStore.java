@@ -97,11 +97,9 @@ final class CassandraKeyLogStore implements KeyLogStore {
 
   @Override
   public Future<Integer> append(long index, List<byte[]> entries) {
-    if (index < 0) {
-      return Future.failedFuture(new IllegalArgumentException("negative key log index " + index));
-    }
-    if (entries.isEmpty()) {
-      return Future.failedFuture(new IllegalArgumentException("an append needs at least one entry"));
+    IllegalArgumentException invalid = KeyLogStore.invalidAppend(index, entries);
+    if (invalid != null) {
+      return Future.failedFuture(invalid);
     }
     long bucket = index / bucketSize;
     int count = batchLength(entries, (bucket + 1) * bucketSize - index);

@@ -42,11 +42,9 @@ public final class EmbeddedKeyLogStore implements KeyLogStore {
 
   @Override
   public Future<Integer> append(long index, List<byte[]> entries) {
-    if (index < 0) {
-      return Future.failedFuture(new IllegalArgumentException("negative key log index " + index));
-    }
-    if (entries.isEmpty()) {
-      return Future.failedFuture(new IllegalArgumentException("an append needs at least one entry"));
+    IllegalArgumentException invalid = KeyLogStore.invalidAppend(index, entries);
+    if (invalid != null) {
+      return Future.failedFuture(invalid);
     }
     List<byte[]> values = new ArrayList<>(Math.min(entries.size(), MAX_BATCH));
     for (byte[] entry : entries.subList(0, Math.min(entries.size(), MAX_BATCH))) {
