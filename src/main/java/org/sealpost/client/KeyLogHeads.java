@@ -1,9 +1,9 @@
 package org.sealpost.client;
 
+import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,13 +31,13 @@ final class KeyLogHeads {
   /** The last advance handed in: the next starts once it completes, so the latest never races. */
   private Future<?> tail = Future.succeededFuture();
   /**
-   * Heads already verified (signature and consistency with the latest), by size and root: every
-   * message of a contact carries the same head until the contact sees a newer one, and checking
-   * it again would cost a signature check and a request per message.
+   * Heads already verified (signature and consistency with the latest), as sent: every message
+   * of a contact carries the same head until the contact sees a newer one, and checking it again
+   * would cost a signature check and a request per message.
    */
-  private final Map<String, Boolean> verified = new LinkedHashMap<>(16, 0.75f, true) {
+  private final Map<ByteString, Boolean> verified = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<ByteString, Boolean> eldest) {
       return size() > VERIFIED_HEADS;
     }
   };
@@ -121,7 +121,8 @@ final class KeyLogHeads {
   }
 
   private Future<SignedTreeHead> advanceNow(SignedTreeHead head) {
-    String id = head.getSize() + ":" + HexFormat.of().formatHex(head.getRootHash().toByteArray());
+    // The whole head, signature included: one that differs in any byte is checked afresh.
+    ByteString id = head.toByteString();
     if (verified.containsKey(id)) {
       return crypto.run(this::latestOnWorker).map(latest -> latest.orElse(head));
     }
@@ -185,7 +186,7 @@ final class KeyLogHeads {
       byte[] newRoot) {
     boolean holds = proof.getOldSize() == oldSize && proof.getNewSize() == newSize
         && MerkleProofs.verifyConsistency(oldSize, newSize,
-            proof.getPathList().stream().map(com.google.protobuf.ByteString::toByteArray).toList(), oldRoot, newRoot);
+            proof.getPathList().stream().map(ByteString::toByteArray).toList(), oldRoot, newRoot);
     if (!holds) {
       throw forked(oldSize, newSize);
     }

@@ -28,8 +28,11 @@ interface KeyLogServer {
   /** {@code GET /v1/keylog/devices/{number}}: the current entry of each of the number's devices. */
   Future<LoggedKeys> devices(String number);
 
-  /** The routes on the server, through the client's API (the connection while open, else HTTP). */
-  static KeyLogServer over(ServerApi api) {
-    return new ServerKeyLog(api);
+  /**
+   * The routes on the server, through the client's API (the connection while open, else HTTP);
+   * the log's key over {@code rest}, since the server serves it over HTTP only, like registration.
+   */
+  static KeyLogServer over(ServerApi api, RestClient rest) {
+    return new ServerKeyLog(api, rest);
   }
 }

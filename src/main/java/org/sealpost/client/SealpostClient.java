@@ -115,7 +115,7 @@ public final class SealpostClient {
     this.crypto = new CryptoWorker(vertx);
     ServerApi api = new ServerApi(rest, credentials);
     this.keys = new KeyUploader(store, crypto, api, clock, self);
-    KeyLogServer keyLog = KeyLogServer.over(api);
+    KeyLogServer keyLog = KeyLogServer.over(api, rest);
     KeyLogStateFile keyLogState = new KeyLogStateFile(store.files());
     this.keyLogHeads = new KeyLogHeads(keyLogState, new LogKeyPin(keyLogState, crypto, keyLog, self), crypto, keyLog);
     this.keyLogMonitor = new KeyLogMonitor(keyLogState, keyLogHeads, crypto, keyLog, () -> listener, number, deviceId,
@@ -666,8 +666,11 @@ public final class SealpostClient {
       }
       closed = true;
       keyLogAudits.stop();
-      return connection.close()
-          .transform(ignored -> Future.join(outbox.idle(), receiver.idle(), calls.idle(), keyLogMonitor.idle()))
+      // An audit in flight finishes over the open connection first: closed under it, its request
+      // would wait for the socket's close handshake to fail.
+      return keyLogMonitor.idle()
+          .transform(ignored -> connection.close())
+          .transform(ignored -> Future.join(outbox.idle(), receiver.idle(), calls.idle()))
           .transform(ignored -> crypto.close())
           .transform(ignored -> attachments.close())
           .transform(ignored -> rest.close())

@@ -12,14 +12,16 @@ import org.sealpost.protocol.SignedTreeHead;
 final class ServerKeyLog implements KeyLogServer {
   private static final Empty NONE = Empty.getDefaultInstance();
   private final ServerApi api;
+  private final RestClient rest;
 
-  ServerKeyLog(ServerApi api) {
+  ServerKeyLog(ServerApi api, RestClient rest) {
     this.api = api;
+    this.rest = rest;
   }
 
   @Override
   public Future<KeyLogKey> key() {
-    return api.call("GET", "/v1/keylog/key", NONE, KeyLogKey.parser());
+    return rest.keyLogKey();
   }
 
   @Override

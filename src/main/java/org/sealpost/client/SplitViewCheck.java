@@ -39,7 +39,7 @@ final class SplitViewCheck {
         log.warn("{} - {}", self, message);
         listener.get().onKeyLogAlert(new KeyLogAlert(KeyLogAlert.Kind.SPLIT_VIEW, sender, senderDevice, "", message));
       } else {
-        log.warn("{} - could not check the key log head {} sent: {}", self, Redact.number(sender), error.toString());
+        log.info("{} - could not check the key log head {} sent: {}", self, Redact.number(sender), error.toString());
       }
     });
   }

@@ -163,6 +163,26 @@ class KeyTransparencyTest {
     assertThat(replaced.deviceId()).isEqualTo(1);
   }
 
+  /** A device made before key transparency has no pinned log key: it pins the server's, connected or not. */
+  @Test
+  void aStateDirectoryFromBeforeKeyTransparencyPinsTheLogKeyAtFirstUse() throws Exception {
+    Device alice = register("alice");
+    Device bob = register("bob");
+    await(alice.client().close());
+    clients.remove(alice.client());
+    java.nio.file.Files.delete(dir.resolve("alice").resolve(KeyLogStateFile.PATH));
+
+    SealpostClient upgraded = await(SealpostClient.open(server.clients(), dir.resolve("alice")));
+    clients.add(upgraded);
+    RecordingListener events = new RecordingListener();
+    upgraded.listener(events);
+    await(upgraded.connect(), 30);
+    await(upgraded.send(bob.number(), "still me"));
+    assertThat(bob.events().nextMessage().text()).isEqualTo("still me");
+    assertThat(await(upgraded.auditKeyLog()).alerts()).isEmpty();
+    assertThat(java.nio.file.Files.exists(dir.resolve("alice").resolve(KeyLogStateFile.PATH))).isTrue();
+  }
+
   private Device register(String name) {
     String number = TestServer.newNumber();
     String session = await(SealpostClient.requestCode(server.clients(), server.httpUri(), number)).getSessionId();
