@@ -19,8 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.api.DeviceKey;
 import org.sealpost.keys.TestKeys;
 import org.sealpost.merkle.TreeHead;
+import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.KeyLogEntry;
 import org.sealpost.protocol.LinkCode;
+import org.sealpost.protocol.PreKeyCount;
+import org.sealpost.protocol.PreKeyUpload;
 import org.sealpost.protocol.SignedTreeHead;
 import org.sealpost.store.KeyLogStore;
 import org.sealpost.store.proto.KeyLogSigningKey;
@@ -163,6 +166,30 @@ class KeyTransparencyTest {
     assertThat(replaced.deviceId()).isEqualTo(1);
   }
 
+  /** Linking, removing, a new identity key and registering the number anew each append to the log. */
+  @Test
+  void everyChangeOfANumbersKeysIsLogged() throws Exception {
+    int start = allEntries().size(); // on Cassandra the run's servers share one log
+    Device alice = register("alice");
+    LinkCode code = await(alice.client().createLinkCode());
+    SealpostClient laptop = await(SealpostClient.link(server.clients(), dir.resolve("alice-laptop"), server.httpUri(),
+        alice.number(), code.getCode(), "laptop"), 30);
+    clients.add(laptop);
+    await(alice.client().removeDevice(laptop.deviceId()));
+    assertThat(changesOf(alice.number(), start)).containsExactly("1 key", laptop.deviceId() + " key",
+        laptop.deviceId() + " gone");
+
+    DeviceCredentials raw = server.register();
+    TestKeys first = new TestKeys(7);
+    TestKeys rotated = new TestKeys(7);
+    upload(raw, first.complete(1, 1));
+    upload(raw, first.oneTime(1, 1)); // a refill under the same identity: nothing to log
+    upload(raw, rotated.complete(1, 1));
+    DeviceCredentials again = server.register(raw.getNumber());
+    upload(again, new TestKeys(8).complete(1, 1));
+    assertThat(changesOf(raw.getNumber(), start)).containsExactly("1 key", "1 key", "1 gone", "1 key");
+  }
+
   /** A device made before key transparency has no pinned log key: it pins the server's, connected or not. */
   @Test
   void aStateDirectoryFromBeforeKeyTransparencyPinsTheLogKeyAtFirstUse() throws Exception {
@@ -200,6 +227,28 @@ class KeyTransparencyTest {
     TestKeys attacker = new TestKeys(4242);
     await(server.server().stores().preKeys().put(new DeviceKey(bob.number(), 1), attacker.complete(5, 5)));
     return attacker;
+  }
+
+  private void upload(DeviceCredentials device, PreKeyUpload keys) {
+    await(server.rest().call(io.vertx.core.http.HttpMethod.PUT, "/v1/keys", device, keys, PreKeyCount.parser()));
+  }
+
+  /**
+   * What the log holds for {@code number} from index {@code from} on: "DEVICE key" or "DEVICE gone"
+   * each, after the removals of a previous account of the number (on Cassandra the run's tests
+   * share numbers, so registering one may first retire an earlier test's devices).
+   */
+  private List<String> changesOf(String number, int from) throws Exception {
+    List<String> changes = new ArrayList<>();
+    List<ByteString> entries = allEntries();
+    for (ByteString bytes : entries.subList(from, entries.size())) {
+      KeyLogEntry entry = KeyLogEntry.parseFrom(bytes);
+      boolean gone = entry.getIdentityKey().isEmpty();
+      if (entry.getNumber().equals(number) && !(gone && changes.isEmpty())) {
+        changes.add(entry.getDeviceId() + (gone ? " gone" : " key"));
+      }
+    }
+    return changes;
   }
 
   private KeyLogStore log() {

@@ -58,7 +58,7 @@ public final class TestKeys {
   }
 
   /** A refill: one-time keys only, leaving the identity key to the server's stored one. */
-  PreKeyUpload oneTime(int ecKeys, int kyberKeys) {
+  public PreKeyUpload oneTime(int ecKeys, int kyberKeys) {
     PreKeyUpload.Builder upload = PreKeyUpload.newBuilder();
     for (int i = 0; i < ecKeys; i++) {
       int id = nextId++;
