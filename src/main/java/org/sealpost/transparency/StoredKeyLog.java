@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The key log over a {@link KeyLogStore}: the store holds the entries, durable and in one order for
  * the whole cluster; this node holds the Merkle tree over them and each device's current entry in
- * memory (about 64 bytes per entry and 200 per device), rebuilt from the store when it opens.
+ * memory (about 64 bytes per entry and, estimated, 250 per device), rebuilt from the store when it opens.
  *
  * <p>Appends and catch-ups with the store run one at a time per node ({@link #serially}); changes
  * that arrive while an append is under way go together in the next one (group commit: one store
