@@ -18,6 +18,7 @@ import org.sealpost.cli.SafetyNumberCommand;
 import org.sealpost.cli.SendCommand;
 import org.sealpost.cli.TrustCommand;
 import org.sealpost.cli.UnblockCommand;
+import org.sealpost.cli.WebCommand;
 import org.sealpost.server.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
         ChatCommand.class, GroupCommand.class, SafetyNumberCommand.class, TrustCommand.class, KeysCommand.class,
         PrivacyCommand.class,
         ContactsCommand.class, BlockCommand.class, UnblockCommand.class, PushTokenCommand.class, CallCommand.class,
+        WebCommand.class,
         BenchCommand.class, org.sealpost.ops.HealthCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

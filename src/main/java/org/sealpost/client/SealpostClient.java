@@ -683,7 +683,8 @@ public final class SealpostClient {
     });
   }
 
-  private static boolean isNumber(String candidate) {
+  /** True for a phone number in E.164 form, as accounts are named. */
+  public static boolean isNumber(String candidate) {
     return candidate != null && NUMBER.matcher(candidate).matches();
   }
 

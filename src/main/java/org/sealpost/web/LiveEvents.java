@@ -1,0 +1,85 @@
+package org.sealpost.web;
+
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The open pages, each on its WebSocket, and what the web client tells them: new and changed
+ * messages and conversations, typing, presence, the connection to the server and warnings.
+ * Pages only listen here; they act through the HTTP routes. Used on the web client's context.
+ */
+final class LiveEvents {
+  private final Set<ServerWebSocket> pages = new LinkedHashSet<>();
+  private final Supplier<JsonObject> hello;
+
+  /** {@code hello} is who this is and whether the server is reachable, sent first to each page. */
+  LiveEvents(Supplier<JsonObject> hello) {
+    this.hello = hello;
+  }
+
+  void add(ServerWebSocket page) {
+    pages.add(page);
+    page.closeHandler(v -> pages.remove(page));
+    page.exceptionHandler(err -> page.close());
+    // Pages send nothing; a frame from one is ignored rather than buffered.
+    page.handler(ignored -> { });
+    page.writeTextMessage(new JsonObject().put("type", "hello").put("me", hello.get()).encode());
+  }
+
+  void message(ChatMessage message, String localId) {
+    JsonObject json = message.toJson();
+    if (localId != null) {
+      json.put("localId", localId);
+    }
+    publish(new JsonObject().put("type", "message").put("message", json));
+  }
+
+  void conversation(Conversation conversation) {
+    publish(new JsonObject().put("type", "conversation").put("conversation", conversation.toJson()));
+  }
+
+  void typing(String conversation, String sender, boolean composing) {
+    publish(new JsonObject().put("type", "typing").put("conversation", conversation).put("sender", sender)
+        .put("composing", composing));
+  }
+
+  void presence(String number, boolean online, long lastSeen) {
+    publish(new JsonObject().put("type", "presence").put("number", number).put("online", online)
+        .put("lastSeen", lastSeen));
+  }
+
+  void connection(boolean connected) {
+    publish(new JsonObject().put("type", "connection").put("connected", connected));
+  }
+
+  void identityChanged(String number) {
+    publish(new JsonObject().put("type", "identity").put("number", number));
+  }
+
+  void alert(String text) {
+    publish(new JsonObject().put("type", "alert").put("text", text));
+  }
+
+  int pages() {
+    return pages.size();
+  }
+
+  void closeAll() {
+    Set.copyOf(pages).forEach(ServerWebSocket::close);
+  }
+
+  private void publish(JsonObject event) {
+    String frame = event.encode();
+    for (ServerWebSocket page : pages) {
+      if (!page.writeQueueFull()) {
+        page.writeTextMessage(frame);
+      } else {
+        // A page that stopped reading is closed; it reloads everything when it reconnects.
+        page.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package org.sealpost.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealpost.testing.Await.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.SealpostClient;
+import org.sealpost.testing.Browser;
+import org.sealpost.testing.TestServer;
+
+/**
+ * Two people chat through `sealpost web` in two real browsers (headless Chromium), against one
+ * server, with a third on the SDK for the group: send and receive, ticks to blue, typing and
+ * online, a file that arrives byte-identical, a group of three, safety numbers that match,
+ * blocking, and the banner when the server goes away. Any JavaScript error fails the test.
+ */
+class WebChatBrowserTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Test
+  void twoPeopleChatInTwoBrowsers(@TempDir Path dir) throws Exception {
+    Browser.assumeChromium();
+    TestServer server = new TestServer(dir.resolve("server"));
+    try (WebFixture fixture = new WebFixture(server, dir)) {
+      WebFixture.Account aliceAccount = fixture.register("alice");
+      WebFixture.Account bobAccount = fixture.register("bob");
+      WebFixture.Account carolAccount = fixture.register("carol");
+      String bobNumber = bobAccount.number();
+      String aliceNumber = aliceAccount.number();
+      SealpostClient carol = fixture.open(carolAccount);
+      WebHistoryTest.Inbox carolInbox = new WebHistoryTest.Inbox();
+      carol.listener(carolInbox);
+      await(carol.connect());
+      WebFixture.Web aliceWeb = fixture.start(aliceAccount);
+      WebFixture.Web bobWeb = fixture.start(bobAccount);
+      try (Browser alice = Browser.launch(dir.resolve("browser-alice"));
+          Browser bob = Browser.launch(dir.resolve("browser-bob"))) {
+        try {
+          open(alice, aliceWeb);
+          open(bob, bobWeb);
+
+          // Alice starts a chat with Bob and sees him online.
+          alice.click("#new-chat");
+          alice.type("#new-chat-number", bobNumber);
+          alice.click("#new-chat-start");
+          alice.waitFor("Bob's chat to open", WAIT, "document.querySelector('#chat').dataset.conversation === "
+              + js(bobNumber) + " && !document.querySelector('#chat').hidden");
+          alice.waitFor("Bob shown online", WAIT, "document.querySelector('#chat-status').textContent.trim() === 'online'");
+
+          // One tick, then two (Bob's device stored it), then blue once Bob opened the chat.
+          alice.type("#message-input", "Hello Bob");
+          alice.press("#message-input", "Enter");
+          alice.waitFor("the message to be sent", WAIT, bubble("Hello Bob", true) + "?.dataset.tick === 'delivered'");
+          bob.waitFor("one unread message from Alice", WAIT, "document.querySelector("
+              + js("#conversations li[data-conversation=\"" + aliceNumber + "\"] .unread") + ")?.textContent.trim() === '1'");
+          assertThat(alice.evaluate(bubble("Hello Bob", true) + ".dataset.tick"))
+              .as("not read while Bob has not opened the chat").isEqualTo("delivered");
+          bob.click("#conversations li[data-conversation=\"" + aliceNumber + "\"] button");
+          bob.waitFor("Alice's message shown", WAIT, shown("Hello Bob", false));
+          alice.waitFor("blue ticks", WAIT, bubble("Hello Bob", true) + ".dataset.tick === 'read'");
+
+          // Bob types: Alice sees it; then his reply arrives.
+          bob.type("#message-input", "Hi Alice");
+          alice.waitFor("Bob typing", WAIT, "document.querySelector('#chat-status').textContent.includes('typing')");
+          bob.press("#message-input", "Enter");
+          alice.waitFor("Bob's reply", WAIT, shown("Hi Alice", false));
+
+          // A file, downloaded on Bob's side byte for byte.
+          byte[] bytes = new byte[150_000];
+          new Random(7).nextBytes(bytes);
+          Path file = Files.write(dir.resolve("holiday notes.bin"), bytes);
+          alice.setFiles("#attach", file);
+          alice.waitFor("the file sent", WAIT, "[...document.querySelectorAll('#messages [data-outgoing=\"true\"]')]"
+              + ".some(b => b.querySelector('a.attachment') && ['sent','delivered','read'].includes(b.dataset.tick))");
+          bob.waitFor("the file received", WAIT, "document.querySelector('#messages [data-outgoing=\"false\"] a.attachment') !== null");
+          Path downloads = dir.resolve("downloads");
+          bob.allowDownloads(downloads);
+          bob.click("#messages [data-outgoing=\"false\"] a.attachment");
+          assertThat(Files.readAllBytes(bob.awaitDownload("holiday notes.bin", WAIT))).isEqualTo(bytes);
+
+          // Safety numbers: both sides show the same digits.
+          alice.click("#safety-open");
+          bob.click("#safety-open");
+          String digits = "document.querySelector('#safety-digits').textContent.replace(/[^0-9]/g, '').slice(-60)";
+          alice.waitFor("Alice's safety number", WAIT, digits + ".length === 60");
+          bob.waitFor("Bob's safety number", WAIT, digits + ".length === 60");
+          assertThat(alice.evaluate(digits)).isEqualTo(bob.evaluate(digits));
+          alice.press("#safety-dialog", "Escape");
+          bob.press("#safety-dialog", "Escape");
+
+          // Bob blocks Alice: her message is refused and shown as not sent; unblocked, it goes.
+          bob.click("#block-toggle");
+          bob.waitFor("the Unblock button", WAIT, "document.querySelector('#block-toggle').textContent.trim() === 'Unblock'");
+          alice.type("#message-input", "Are you there?");
+          alice.press("#message-input", "Enter");
+          alice.waitFor("the refusal shown", WAIT, "document.querySelector('#messages [data-tick=\"failed\"]') !== null");
+          bob.click("#block-toggle");
+          bob.waitFor("the Block button", WAIT, "document.querySelector('#block-toggle').textContent.trim() === 'Block'");
+
+          // A group of three: Alice makes it, Bob in his browser and Carol on the SDK get its messages.
+          alice.click("#new-group");
+          alice.type("#group-name", "Book club");
+          alice.type("#group-members", bobNumber + ", " + carolAccount.number());
+          alice.click("#new-group-create");
+          alice.waitFor("the group's chat", WAIT, "document.querySelector('#chat-title').textContent.trim() === 'Book club'");
+          alice.type("#message-input", "First chapter tonight");
+          alice.press("#message-input", "Enter");
+          IncomingMessage atCarol = carolInbox.next();
+          assertThat(atCarol.text()).isEqualTo("First chapter tonight");
+          String groupId = atCarol.group().orElseThrow();
+          bob.waitFor("the group in Bob's list", WAIT, "[...document.querySelectorAll('#conversations li')]"
+              + ".some(li => li.dataset.conversation === " + js(groupId) + " && li.querySelector('.title').textContent.includes('Book club'))");
+          bob.click("#conversations li[data-conversation=\"" + groupId + "\"] button");
+          bob.waitFor("Alice's group message", WAIT, shown("First chapter tonight", false));
+          await(carol.markRead(aliceNumber, List.of(atCarol.id())));
+          alice.waitFor("blue ticks once both read", WAIT, bubble("First chapter tonight", true) + ".dataset.tick === 'read'");
+          await(carol.sendGroup(groupId, "I am in"));
+          alice.waitFor("Carol's message at Alice", WAIT, shown("I am in", false));
+          bob.waitFor("Carol's message at Bob", WAIT, shown("I am in", false));
+          assertThat((String) bob.evaluate(bubble("I am in", false) + ".textContent")).contains(carolAccount.number());
+
+          // The server goes away: the page says so.
+          server.stop();
+          alice.waitFor("the offline banner", WAIT, "!document.querySelector('#banner').hidden && "
+              + "document.querySelector('#banner').dataset.kind === 'offline'");
+
+          alice.assertNoJsErrors();
+          bob.assertNoJsErrors();
+        } catch (AssertionError | RuntimeException e) {
+          alice.saveScreenshot(dir.resolve("alice.png"));
+          bob.saveScreenshot(dir.resolve("bob.png"));
+          throw e;
+        }
+      } finally {
+        await(carol.close());
+      }
+    } finally {
+      server.close();
+    }
+  }
+
+  private static void open(Browser browser, WebFixture.Web web) {
+    browser.navigate(web.client.url().toString());
+    browser.waitFor("the page to show the account", WAIT,
+        "document.querySelector('#me-number').textContent.trim() === " + js(web.account.number()));
+    browser.waitFor("the token to leave the address bar", WAIT, "!location.hash.includes('token')");
+  }
+
+  /** True once that bubble is on the page. */
+  private static String shown(String text, boolean outgoing) {
+    return "Boolean(" + bubble(text, outgoing) + ")";
+  }
+
+  /** The bubble whose text is {@code text}, drawn by this side ({@code outgoing}) or the other; undefined when none. */
+  private static String bubble(String text, boolean outgoing) {
+    return "[...document.querySelectorAll('#messages [data-outgoing=\"" + outgoing + "\"]')]"
+        + ".find(b => b.querySelector('.text')?.textContent.trim() === " + js(text) + ")";
+  }
+
+  private static String js(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+}

@@ -1,0 +1,131 @@
+package org.sealpost.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealpost.testing.Await.await;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.client.ClientListener;
+import org.sealpost.client.IncomingMessage;
+import org.sealpost.client.MessageId;
+import org.sealpost.client.Receipt;
+import org.sealpost.client.SealpostClient;
+import org.sealpost.testing.Await;
+import org.sealpost.testing.TestServer;
+
+/**
+ * The web client's API against a real server and a second account on the SDK: ticks follow the
+ * receipts, unread counts follow what the page read, and the history (with what arrived while
+ * the web client was stopped) is all there after a restart, even one that tore the last record.
+ */
+class WebHistoryTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Test
+  void ticksUnreadAndHistorySurviveARestart(@TempDir Path dir) throws Exception {
+    try (TestServer server = new TestServer(dir.resolve("server"));
+        WebFixture fixture = new WebFixture(server, dir)) {
+      WebFixture.Account aliceAccount = fixture.register("alice");
+      WebFixture.Account bobAccount = fixture.register("bob");
+      SealpostClient bob = fixture.open(bobAccount);
+      Inbox bobInbox = new Inbox();
+      bob.listener(bobInbox);
+      await(bob.connect());
+      String bobNumber = bobAccount.number();
+      String aliceNumber = aliceAccount.number();
+      try {
+        WebFixture.Web alice = fixture.start(aliceAccount);
+        JsonObject chat = (JsonObject) alice.ok("POST", "/api/conversations", new JsonObject().put("number", bobNumber));
+        assertThat(chat.getString("kind")).isEqualTo("direct");
+        assertThat(alice.call("POST", "/api/conversations", "{\"number\":\"12345\"}").statusCode()).isEqualTo(400);
+
+        JsonObject sent = (JsonObject) alice.ok("POST", "/api/conversations/" + WebFixture.encode(bobNumber) + "/messages",
+            new JsonObject().put("text", "hi bob").put("localId", "local-1"));
+        assertThat(sent.getString("localId")).isEqualTo("local-1");
+        assertThat(sent.getString("tick")).isIn("sent", "delivered");
+        IncomingMessage got = bobInbox.next();
+        assertThat(got.text()).isEqualTo("hi bob");
+        assertThat(got.id().hex()).isEqualTo(sent.getString("id"));
+        Await.until("alice's message to show delivered", WAIT, () -> tick(alice, bobNumber, 0).equals("delivered"));
+        await(bob.markRead(aliceNumber, List.of(got.id())));
+        Await.until("alice's message to show read", WAIT, () -> tick(alice, bobNumber, 0).equals("read"));
+
+        MessageId reply = await(bob.send(aliceNumber, "hi alice")).id();
+        Await.until("bob's reply to count as unread", WAIT, () -> alice.conversation(bobNumber).getInteger("unread") == 1);
+        JsonObject read = (JsonObject) alice.ok("POST", "/api/conversations/" + WebFixture.encode(bobNumber) + "/read", null);
+        assertThat(read.getInteger("unread")).isZero();
+        Receipt receipt = bobInbox.nextReceipt(Receipt.Kind.READ);
+        assertThat(receipt.messageIds()).containsExactly(reply);
+
+        fixture.stop(alice);
+        await(bob.send(aliceNumber, "while you were away"));
+        // A stop in the middle of a write leaves a torn last line; it must not cost what came before.
+        Files.writeString(aliceAccount.state().resolve(ChatHistory.FILE), "{\"type\":\"mess",
+            StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+        WebFixture.Web again = fixture.start(aliceAccount);
+        Await.until("the message sent while away", WAIT, () -> again.messages(bobNumber).size() == 3);
+        JsonArray history = again.messages(bobNumber);
+        assertThat(history.stream().map(m -> ((JsonObject) m).getString("text")))
+            .containsExactly("hi bob", "hi alice", "while you were away");
+        assertThat(history.getJsonObject(0).getString("tick")).isEqualTo("read");
+        assertThat(history.getJsonObject(0).getBoolean("outgoing")).isTrue();
+        assertThat(history.getJsonObject(1).getBoolean("outgoing")).isFalse();
+        assertThat(again.conversation(bobNumber).getInteger("unread")).isEqualTo(1);
+        assertThat(again.conversation(bobNumber).getJsonObject("last").getString("text")).isEqualTo("while you were away");
+      } finally {
+        await(bob.close());
+      }
+    }
+  }
+
+  private static String tick(WebFixture.Web web, String conversation, int index) throws Exception {
+    return web.messages(conversation).getJsonObject(index).getString("tick");
+  }
+
+  /** What the SDK account got. */
+  static final class Inbox implements ClientListener {
+    private final BlockingQueue<IncomingMessage> messages = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
+
+    @Override
+    public Future<Void> onMessage(IncomingMessage message) {
+      messages.add(message);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public void onReceipt(Receipt receipt) {
+      receipts.add(receipt);
+    }
+
+    IncomingMessage next() throws InterruptedException {
+      IncomingMessage message = messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(message).as("a message within %s", WAIT).isNotNull();
+      return message;
+    }
+
+    Receipt nextReceipt(Receipt.Kind kind) throws InterruptedException {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (System.nanoTime() < deadline) {
+        Receipt receipt = receipts.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (receipt != null && receipt.kind() == kind) {
+          return receipt;
+        }
+      }
+      throw new AssertionError("no " + kind + " receipt within " + WAIT);
+    }
+  }
+}
