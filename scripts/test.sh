@@ -18,16 +18,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The admin page test loads /admin in headless Debian chromium (skipped without one, except in
+# The admin page and web client tests drive headless Debian chromium (skipped without one, except in
 # CI: SEALPOST_CI=1, set by .ci/run, makes a missing browser fail the run).
 if ! command -v chromium >/dev/null && command -v apt-get >/dev/null; then
-  echo "test: installing Debian's chromium for the admin page test"
+  echo "test: installing Debian's chromium for the admin page and web client tests"
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } \
-    || echo "test: chromium could not be installed; AdminPageTest will be skipped" >&2
+    || echo "test: chromium could not be installed; the browser tests will be skipped" >&2
 fi
 if [ "${SEALPOST_CI:-0}" = 1 ] && ! command -v chromium >/dev/null; then
-  echo "test: chromium is missing and CI needs it for AdminPageTest" >&2
+  echo "test: chromium is missing and CI needs it for the browser tests" >&2
   exit 1
 fi
 

@@ -85,7 +85,8 @@ final class ChatRoutes {
   }
 
   private void openEvents(RoutingContext ctx) {
-    ctx.request().toWebSocket().onSuccess(events::add).onFailure(err -> WebErrors.fail(ctx, err));
+    ctx.request().toWebSocket().onSuccess(page -> events.add(page, messenger.me()))
+        .onFailure(err -> WebErrors.fail(ctx, err));
   }
 
   private void sendFile(RoutingContext ctx) {
@@ -96,7 +97,8 @@ final class ChatRoutes {
       messenger.conversation(id(ctx)); // an unknown chat is refused before the upload
       return files.receive(ctx, name)
           .compose(upload -> messenger.sendFile(id(ctx), upload, WebFiles.safeName(name),
-              type == null ? "application/octet-stream" : type, ctx.request().getParam("caption"), localId))
+              type == null ? "application/octet-stream" : type, ctx.request().getParam("caption"), localId)
+              .onFailure(err -> files.discard(upload)))
           .map(sent -> withLocalId(sent, localId));
     });
   }

@@ -4,7 +4,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The open pages, each on its WebSocket, and what the web client tells them: new and changed
@@ -13,20 +12,15 @@ import java.util.function.Supplier;
  */
 final class LiveEvents {
   private final Set<ServerWebSocket> pages = new LinkedHashSet<>();
-  private final Supplier<JsonObject> hello;
 
-  /** {@code hello} is who this is and whether the server is reachable, sent first to each page. */
-  LiveEvents(Supplier<JsonObject> hello) {
-    this.hello = hello;
-  }
-
-  void add(ServerWebSocket page) {
+  /** {@code me} is who this is and whether the server is reachable, sent first. */
+  void add(ServerWebSocket page, JsonObject me) {
     pages.add(page);
     page.closeHandler(v -> pages.remove(page));
     page.exceptionHandler(err -> page.close());
     // Pages send nothing; a frame from one is ignored rather than buffered.
     page.handler(ignored -> { });
-    page.writeTextMessage(new JsonObject().put("type", "hello").put("me", hello.get()).encode());
+    page.writeTextMessage(new JsonObject().put("type", "hello").put("me", me).encode());
   }
 
   void message(ChatMessage message, String localId) {

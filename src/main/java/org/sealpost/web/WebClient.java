@@ -60,18 +60,20 @@ public final class WebClient extends VerticleBase {
         })
         .compose(opened -> {
           history = opened;
-          WebMessenger[] messenger = new WebMessenger[1];
-          events = new LiveEvents(() -> messenger[0].me());
-          messenger[0] = new WebMessenger(vertx, client, history, events, state);
-          client.listener(messenger[0]);
-          return listen(messenger[0]).onSuccess(v -> connect(messenger[0]));
+          return vertx.executeBlocking(WebAssets::new);
+        })
+        .compose(assets -> {
+          events = new LiveEvents();
+          WebMessenger messenger = new WebMessenger(vertx, client, history, events, state);
+          client.listener(messenger);
+          return listen(messenger, assets).onSuccess(v -> connect(messenger));
         });
   }
 
-  private Future<Void> listen(WebMessenger messenger) {
+  private Future<Void> listen(WebMessenger messenger, WebAssets assets) {
     http = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port));
     LocalAccess access = new LocalAccess(token);
-    http.requestHandler(ChatRoutes.router(vertx, access, new WebAssets(), messenger, events, new WebFiles(vertx, state)));
+    http.requestHandler(ChatRoutes.router(vertx, access, assets, messenger, events, new WebFiles(vertx, state)));
     return http.listen().map(server -> {
       access.listeningOn(server.actualPort());
       url = URI.create("http://127.0.0.1:" + server.actualPort() + "/#token=" + token);

@@ -47,6 +47,8 @@ final class WebErrors {
       int status = refused.status() >= 400 && refused.status() < 500 ? refused.status() : 502;
       end(ctx, status, refused.error().getCode().isEmpty() ? "refused" : refused.error().getCode(),
           "The server refused: " + refused.error().getMessage());
+    } else if (err instanceof java.nio.file.NoSuchFileException missing) {
+      end(ctx, 404, "file_gone", "The file is no longer in the state directory: " + missing.getFile());
     } else if (err instanceof IOException || err instanceof VertxException) {
       end(ctx, 503, "server_unreachable", "Cannot reach the server: " + err.getMessage());
     } else {

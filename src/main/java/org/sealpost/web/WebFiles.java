@@ -7,10 +7,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plaintext files of the web client, under {@code web/files} of the state directory: each
@@ -18,6 +19,7 @@ import java.util.HexFormat;
  * never whole into memory.
  */
 final class WebFiles {
+  private static final Logger log = LoggerFactory.getLogger(WebFiles.class);
   static final String DIRECTORY = "web/files";
   /** Largest file the page may send; the server's media limit may be lower, and then says so. */
   static final long MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
@@ -78,7 +80,9 @@ final class WebFiles {
     return safeName(fileName).replaceAll("[^\\x20-\\x7e]|\"", "_");
   }
 
-  static boolean exists(Path file) {
-    return Files.isRegularFile(file);
+  /** Deletes an upload whose send failed, with its directory; the page offers to send it again from the browser. */
+  void discard(Path upload) {
+    vertx.fileSystem().deleteRecursive(upload.getParent().toString())
+        .onFailure(err -> log.warn("cannot delete the unsent upload {}: {}", upload, err.toString()));
   }
 }

@@ -49,7 +49,8 @@ final class WebMessenger implements ClientListener {
       return size() > EARLY_RECEIPTS;
     }
   };
-  private boolean connected;
+  /** Null until the first connect attempt ends: the page shows no "unreachable" banner while it is made. */
+  private Boolean connected;
 
   WebMessenger(Vertx vertx, SealpostClient client, ChatHistory history, LiveEvents events, Path state) {
     this.vertx = vertx;
@@ -61,16 +62,16 @@ final class WebMessenger implements ClientListener {
 
   JsonObject me() {
     return new JsonObject().put("number", client.number()).put("deviceId", client.deviceId())
-        .put("connected", connected);
+        .put("connected", connected == null || connected);
   }
 
   boolean connected() {
-    return connected;
+    return Boolean.TRUE.equals(connected);
   }
 
   /** Follows the connection: the page shows a banner while the server cannot be reached. */
   void connected(boolean now) {
-    if (now != connected) {
+    if (connected == null || now != connected) {
       connected = now;
       events.connection(now);
     }
@@ -105,7 +106,7 @@ final class WebMessenger implements ClientListener {
       return history.save(conversation);
     }).onSuccess(conversation -> {
       events.conversation(conversation);
-      if (connected) {
+      if (connected()) {
         subscribePresence(List.of(number));
       }
     });
@@ -121,6 +122,7 @@ final class WebMessenger implements ClientListener {
     }
     Conversation conversation = conversation(conversationId);
     return checkNotBlocked(conversation)
+        .compose(v -> knowMembers(conversation))
         .compose(v -> conversation.isGroup() ? client.sendGroup(conversation.id, text) : client.send(conversation.id, text))
         .compose(sent -> recordSent(conversation, sent, text, List.of(), localId));
   }
@@ -380,6 +382,14 @@ final class WebMessenger implements ClientListener {
     });
   }
 
+  /** A group's members, asked of the server when this device has not learned them yet: its ticks count them. */
+  private Future<Void> knowMembers(Conversation conversation) {
+    if (!conversation.isGroup() || !conversation.members.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.group(conversation.id).compose(this::recordGroup).mapEmpty();
+  }
+
   private void applyEarlyReceipts(ChatMessage message) {
     List<Receipt> early = earlyReceipts.remove(message.id);
     if (early != null) {
@@ -416,7 +426,7 @@ final class WebMessenger implements ClientListener {
     }
     Conversation conversation = new Conversation(number, Conversation.Kind.DIRECT, number, List.of());
     return history.save(conversation).onSuccess(saved -> {
-      if (connected) {
+      if (connected()) {
         subscribePresence(List.of(number));
       }
     });

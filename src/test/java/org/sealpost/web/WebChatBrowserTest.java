@@ -126,6 +126,16 @@ class WebChatBrowserTest {
           bob.waitFor("Carol's message at Bob", WAIT, shown("I am in", false));
           assertThat((String) bob.evaluate(bubble("I am in", false) + ".textContent")).contains(carolAccount.number());
 
+          // Alice takes Carol out of the group; Bob's list shows two members left.
+          alice.click("#group-info-open");
+          String carolRow = "#group-member-list li[data-member=\"" + carolAccount.number() + "\"]";
+          alice.waitFor("Carol among the members", WAIT, "document.querySelector(" + js(carolRow) + ") !== null");
+          alice.click(carolRow + " button");
+          alice.waitFor("Carol gone from the members", WAIT, "document.querySelector(" + js(carolRow) + ") === null");
+          alice.press("#group-dialog", "Escape");
+          bob.waitFor("two members in Bob's header", WAIT, "!document.querySelector('#chat-status').textContent.includes("
+              + js(carolAccount.number()) + ")");
+
           // The server goes away: the page says so.
           server.stop();
           alice.waitFor("the offline banner", WAIT, "!document.querySelector('#banner').hidden && "
@@ -143,6 +153,47 @@ class WebChatBrowserTest {
       }
     } finally {
       server.close();
+    }
+  }
+
+  @Test
+  void aChangedSafetyNumberShowsABannerUntilTrusted(@TempDir Path dir) throws Exception {
+    Browser.assumeChromium();
+    try (TestServer server = new TestServer(dir.resolve("server"));
+        WebFixture fixture = new WebFixture(server, dir)) {
+      WebFixture.Account aliceAccount = fixture.register("alice");
+      WebFixture.Account carolAccount = fixture.register("carol");
+      String carolNumber = carolAccount.number();
+      SealpostClient carol = fixture.open(carolAccount);
+      await(carol.send(aliceAccount.number(), "from my old phone"));
+      await(carol.close());
+      WebFixture.Web aliceWeb = fixture.start(aliceAccount);
+      try (Browser alice = Browser.launch(dir.resolve("browser-alice"))) {
+        try {
+          open(alice, aliceWeb);
+          alice.click("#conversations li[data-conversation=\"" + carolNumber + "\"] button");
+          alice.waitFor("Carol's first message", WAIT, shown("from my old phone", false));
+
+          // Carol registers her number again on a new phone: new identity key, new safety number.
+          SealpostClient newCarol = fixture.reregister(carolNumber, "carol-new-phone");
+          await(newCarol.send(aliceAccount.number(), "from my new phone"));
+          await(newCarol.close());
+          alice.waitFor("the changed-safety-number banner", WAIT, "!document.querySelector('#banner').hidden && "
+              + "document.querySelector('#banner').dataset.kind === 'identity' && "
+              + "document.querySelector('#banner').textContent.includes(" + js(carolNumber) + ")");
+          assertThat(alice.evaluate(shown("from my new phone", false))).as("held until trusted").isEqualTo(false);
+
+          alice.click("#banner button.btn");
+          alice.waitFor("the safety number dialog", WAIT, "document.querySelector('#safety-dialog').open");
+          alice.click("#trust");
+          alice.waitFor("the banner gone", WAIT, "document.querySelector('#banner').hidden");
+          alice.waitFor("the held message released", WAIT, shown("from my new phone", false));
+          alice.assertNoJsErrors();
+        } catch (AssertionError | RuntimeException e) {
+          alice.saveScreenshot(dir.resolve("alice.png"));
+          throw e;
+        }
+      }
     }
   }
 

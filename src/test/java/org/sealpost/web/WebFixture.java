@@ -36,12 +36,21 @@ final class WebFixture implements AutoCloseable {
   /** An account registered in its own state directory, its client closed again. */
   Account register(String name) {
     String number = TestServer.newNumber();
+    await(registered(number, name).close());
+    return new Account(number, dir.resolve(name));
+  }
+
+  private SealpostClient registered(String number, String name) {
     String session = await(SealpostClient.requestCode(server.clients(), server.httpUri(), number)).getSessionId();
-    Path state = dir.resolve(name);
-    SealpostClient client = await(SealpostClient.register(server.clients(), state, server.httpUri(), number, session,
+    return await(SealpostClient.register(server.clients(), dir.resolve(name), server.httpUri(), number, session,
         TestServer.TEST_CODE, name), 30);
-    await(client.close());
-    return new Account(number, state);
+  }
+
+  /** {@code number} registered again on a new device in {@code name}: a new identity key, connected. */
+  SealpostClient reregister(String number, String name) {
+    SealpostClient client = registered(number, name);
+    await(client.connect());
+    return client;
   }
 
   /** An opened SDK client of {@code account} (for a third party in a test). */
