@@ -67,14 +67,17 @@ public final class WebClient extends VerticleBase {
           WebMessenger messenger = new WebMessenger(vertx, client, history, events, state);
           client.listener(messenger);
           return listen(messenger, assets).onSuccess(v -> connect(messenger));
-        });
+        })
+        // A start cut short lets go of what it opened: the state directory's lock above all.
+        .recover(err -> stop().transform(stopped -> Future.failedFuture(err)));
   }
 
   private Future<Void> listen(WebMessenger messenger, WebAssets assets) {
     http = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port));
     LocalAccess access = new LocalAccess(token);
     http.requestHandler(ChatRoutes.router(vertx, access, assets, messenger, events, new WebFiles(vertx, state)));
-    return http.listen().map(server -> {
+    return http.listen().recover(err -> Future.failedFuture(new IllegalStateException(
+        "cannot listen on 127.0.0.1:" + port + ": " + err.getMessage(), err))).map(server -> {
       access.listeningOn(server.actualPort());
       url = URI.create("http://127.0.0.1:" + server.actualPort() + "/#token=" + token);
       log.info("web client of {} on http://127.0.0.1:{}/", client.number(), server.actualPort());

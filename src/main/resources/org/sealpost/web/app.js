@@ -1,5 +1,5 @@
 // sealpost web — the page. The local Java process does all crypto; this file only talks to its
-// JSON API and WebSocket (see the contract in the web client's docs) and draws a chat UI.
+// JSON API and WebSocket (docs/web.md) and draws a chat UI.
 
 const TOKEN_KEY = 'sealpost-token';
 const E164 = /^\+[1-9][0-9]{6,14}$/;

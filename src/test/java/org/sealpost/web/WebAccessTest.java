@@ -81,6 +81,22 @@ class WebAccessTest {
     }
   }
 
+  @Test
+  void aTakenPortIsSaidAndLetsGoOfTheStateDirectory(@TempDir Path dir) throws Exception {
+    try (TestServer server = new TestServer(dir.resolve("server"));
+        WebFixture fixture = new WebFixture(server, dir)) {
+      WebFixture.Web alice = fixture.start(fixture.register("alice"));
+      WebFixture.Account bob = fixture.register("bob");
+
+      Throwable refused = Await.failure(server.clients().deployVerticle(
+          new WebClient(bob.state(), java.util.List.of(), alice.base().getPort())));
+      assertThat(refused).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("cannot listen on 127.0.0.1:" + alice.base().getPort());
+      // The failed start closed Bob's client: his state directory opens again.
+      assertThat(fixture.start(bob).call("GET", "/api/me", null).body()).contains(bob.number());
+    }
+  }
+
   /** The status of a GET sent with exactly this Host header (HttpClient will not set one). */
   private static int rawStatus(WebFixture.Web web, String host, String path) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", web.base().getPort())) {
