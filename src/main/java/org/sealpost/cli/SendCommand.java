@@ -44,15 +44,15 @@ public final class SendCommand extends ClientCommand {
     if (text == null && file == null) {
       throw new IllegalArgumentException("give --text, --file, or both");
     }
-    if (group != null && file != null) {
-      throw new IllegalArgumentException("--file goes to one number (--to); groups take --text");
-    }
+    String caption = text == null ? "" : text;
     return runtime.withClient(servers.open(runtime, state), client -> {
-      SentMessage sent = group != null
-          ? runtime.await(client.sendGroup(group, text))
-          : file == null
-              ? runtime.await(client.send(to, text))
-              : runtime.await(client.sendFile(to, file, text == null ? "" : text), UPLOAD_TIMEOUT);
+      SentMessage sent;
+      if (file != null) {
+        sent = runtime.await(group != null ? client.sendGroupFile(group, file, caption)
+            : client.sendFile(to, file, caption), UPLOAD_TIMEOUT);
+      } else {
+        sent = runtime.await(group != null ? client.sendGroup(group, text) : client.send(to, text));
+      }
       out().println(sent.id().hex());
       return 0;
     });

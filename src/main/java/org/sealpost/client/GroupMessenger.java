@@ -99,18 +99,18 @@ final class GroupMessenger {
   }
 
   /**
-   * Sends {@code text} to the group: first this device's sender key to every member (own other
-   * devices included) that lacks the current one, over 1:1 sessions; then one Sender-Key
-   * ciphertext for the server to fan out. Completes at the single tick.
+   * Sends {@code content} (text, files) to the group: first this device's sender key to every
+   * member (own other devices included) that lacks the current one, over 1:1 sessions; then one
+   * Sender-Key ciphertext for the server to fan out. Completes at the single tick.
    */
-  Future<SentMessage> send(String groupId, String text) {
+  Future<SentMessage> send(String groupId, Content content) {
     MessageId id = MessageId.random();
     long now = clock.millis();
     return distribute(groupId)
         .compose(members -> crypto.run(() -> {
           sent.record(id, members); // before the send: the members' receipts are checked against it
           return groups.encrypt(groupId, ContentCodec.encode(
-            heads.stamp(Content.newBuilder().setText(text).setGroupId(groupId).build())));
+            heads.stamp(content.toBuilder().setGroupId(groupId).build())));
         }))
         // One request per message id (a failed send is a new message), so it is always the first attempt.
         .compose(ciphertext -> api.call("PUT", "/v1/groups/" + groupId + "/messages", GroupSendRequest.newBuilder()

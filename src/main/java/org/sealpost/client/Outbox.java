@@ -42,9 +42,9 @@ final class Outbox {
     return enqueue(() -> sendNow(to, content));
   }
 
-  /** Sends {@code text} to the group after the sends before it. */
-  Future<SentMessage> sendGroup(String groupId, String text) {
-    return enqueue(() -> groups.send(groupId, text));
+  /** Sends {@code content} to the group after the sends before it. */
+  Future<SentMessage> sendGroup(String groupId, Content content) {
+    return enqueue(() -> groups.send(groupId, content));
   }
 
   /** Tells {@code to}'s devices that these messages of theirs were read here. */

@@ -344,13 +344,25 @@ public final class SealpostClient {
     if (!isNumber(to)) {
       return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + to));
     }
-    return onContext(() -> vertx.executeBlocking(() -> {
+    return onContext(() -> fileContent(file, caption).compose(content -> outbox.send(to, content)));
+  }
+
+  /**
+   * Sends a file to a group: encrypted and uploaded once, as {@link #sendFile} does, then its key,
+   * digest and size in one group message with {@code caption}, like {@link #sendGroup}.
+   */
+  public Future<SentMessage> sendGroupFile(String groupId, Path file, String caption) {
+    return onContext(() -> fileContent(file, caption).compose(content -> outbox.sendGroup(groupId, content)));
+  }
+
+  /** Encrypts and uploads {@code file}: the content that carries its pointer. */
+  private Future<Content> fileContent(Path file, String caption) {
+    return vertx.executeBlocking(() -> {
       String type = Files.probeContentType(file);
       return type == null ? "application/octet-stream" : type;
     }, false)
         .compose(type -> attachments.upload(file, type))
-        .compose(pointer -> outbox.send(to,
-            Content.newBuilder().setText(caption == null ? "" : caption).addAttachments(pointer).build())));
+        .map(pointer -> Content.newBuilder().setText(caption == null ? "" : caption).addAttachments(pointer).build());
   }
 
   /**
@@ -449,7 +461,7 @@ public final class SealpostClient {
    * Sends of one client (1:1 and group) go out one after another, in call order.
    */
   public Future<SentMessage> sendGroup(String groupId, String text) {
-    return onContext(() -> outbox.sendGroup(groupId, text));
+    return onContext(() -> outbox.sendGroup(groupId, Content.newBuilder().setText(text).build()));
   }
 
   /** The group's name as this device knows it (no server round trip), or its id when unknown. */

@@ -131,12 +131,11 @@ final class WebMessenger implements ClientListener {
   Future<ChatMessage> sendFile(String conversationId, Path upload, String fileName, String contentType, String caption,
       String localId) {
     Conversation conversation = conversation(conversationId);
-    if (conversation.isGroup()) {
-      return Future.failedFuture(new IllegalArgumentException("files go to one person at a time for now"));
-    }
     return checkNotBlocked(conversation)
+        .compose(v -> knowMembers(conversation))
         .compose(v -> vertx.executeBlocking(() -> Files.size(upload)))
-        .compose(size -> client.sendFile(conversation.id, upload, caption)
+        .compose(size -> (conversation.isGroup() ? client.sendGroupFile(conversation.id, upload, caption)
+            : client.sendFile(conversation.id, upload, caption))
             .compose(sent -> recordSent(conversation, sent, caption == null ? "" : caption,
                 List.of(new ChatAttachment(0, fileName, contentType, size, Optional.empty(),
                     Optional.of(state.relativize(upload).toString()))), localId)));

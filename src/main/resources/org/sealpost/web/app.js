@@ -12,7 +12,6 @@ const TYPING_RESEND_MS = 3000;
 const TYPING_STOP_MS = 5000;
 const RECONNECT_MS = 2000;
 const READ_COOLDOWN_MS = 2000;
-const GROUP_ATTACH_TITLE = 'Files go to one person at a time for now: open a direct chat to send a file';
 
 const state = {
   token: null,
@@ -449,14 +448,11 @@ function renderHeader() {
 
 function renderComposerState(c) {
   const blocked = Boolean(c.blocked);
-  const group = c.kind === 'group';
   $('#chat').classList.toggle('blocked', blocked);
   $('#message-input').disabled = blocked;
   $('#send').disabled = blocked;
-  $('#attach').disabled = blocked || group;
-  const label = $('#attach-label');
-  label.classList.toggle('disabled', blocked || group);
-  label.title = group ? GROUP_ATTACH_TITLE : 'Attach a file';
+  $('#attach').disabled = blocked;
+  $('#attach-label').classList.toggle('disabled', blocked);
   const note = $('#composer-note');
   note.textContent = blocked ? 'You blocked this contact. Unblock to send and receive messages.' : '';
   note.hidden = !blocked;
@@ -1217,7 +1213,7 @@ function wire() {
     const files = [...event.target.files];
     event.target.value = ''; // so the same file can be chosen again
     const c = state.convs.get(state.openId);
-    if (!c || c.kind === 'group') throw new Error(GROUP_ATTACH_TITLE);
+    if (!c) return;
     await Promise.all(files.map((file) => sendFile(c.id, file)));
   }));
 

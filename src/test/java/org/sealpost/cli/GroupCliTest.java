@@ -13,7 +13,7 @@ import org.sealpost.Main;
 import org.sealpost.testing.TestServer;
 import picocli.CommandLine;
 
-/** Group chat from the command line: group create/add/remove, send --group, receive. */
+/** Group chat from the command line: group create/add/remove, send --group (text and a file), receive. */
 class GroupCliTest {
   @TempDir Path dir;
   private TestServer server;
@@ -58,7 +58,7 @@ class GroupCliTest {
   }
 
   @Test
-  void groupChatWithTheCommandLine() {
+  void groupChatWithTheCommandLine() throws Exception {
     String alice = register("alice");
     String bob = register("bob");
     String carol = register("carol");
@@ -88,6 +88,16 @@ class GroupCliTest {
     // Carol's device learns the key with the first message; the events before it wait for it.
     assertThat(atCarol.out().lines()).containsSubsequence("[Book club] * " + alice + " added " + carol,
         "[Book club] " + alice + ": first chapter tonight");
+
+    byte[] agenda = "1. chapter one\n2. snacks\n".repeat(2_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.file.Files.write(dir.resolve("agenda.txt"), agenda);
+    Run file = run("send", "--state", state("alice"), "--group", group, "--file", dir.resolve("agenda.txt").toString(),
+        "--text", "agenda");
+    assertThat(file.exit()).as(file.err()).isZero();
+    Path bobFiles = dir.resolve("bob-files");
+    Run fileAtBob = run("receive", "--state", state("bob"), "--download-dir", bobFiles.toString());
+    assertThat(fileAtBob.out()).contains("[Book club] " + alice + ": agenda").contains("[file agenda.txt");
+    assertThat(java.nio.file.Files.readAllBytes(bobFiles.resolve("agenda.txt"))).isEqualTo(agenda);
 
     Run removed = run("group", "remove", "--state", state("alice"), "--group", group, "--member", carol);
     assertThat(removed.exit()).as(removed.err()).isZero();

@@ -85,6 +85,36 @@ class AttachmentsTest {
   }
 
   @Test
+  void aFileToAGroupIsUploadedOnceAndEveryMemberSavesIt() throws Exception {
+    server = new TestServer(dir.resolve("server"));
+    RecordingListener aliceEvents = new RecordingListener();
+    RecordingListener bobEvents = new RecordingListener();
+    RecordingListener carolEvents = new RecordingListener();
+    SealpostClient alice = register("alice", aliceEvents);
+    SealpostClient bob = register("bob", bobEvents);
+    SealpostClient carol = register("carol", carolEvents);
+    String group = await(alice.createGroup("Trip", List.of(bob.number(), carol.number()))).id();
+    Path plan = file("plan.pdf", 300_000);
+
+    await(alice.sendGroupFile(group, plan, "the plan"), 60);
+    IncomingMessage atBob = bobEvents.nextMessage();
+    IncomingMessage atCarol = carolEvents.nextMessage();
+
+    for (SealpostClient member : List.of(bob, carol)) {
+      IncomingMessage message = member == bob ? atBob : atCarol;
+      assertThat(message.group()).contains(group);
+      assertThat(message.sender()).isEqualTo(alice.number());
+      assertThat(message.text()).isEqualTo("the plan");
+      assertThat(message.attachments()).hasSize(1);
+      Path saved = await(member.saveAttachment(message.attachments().get(0),
+          dir.resolve("downloads-" + member.number())), 60);
+      assertThat(Files.readAllBytes(saved)).isEqualTo(Files.readAllBytes(plan));
+    }
+    assertThat(atBob.attachments().get(0).getBlobId()).as("one upload for the whole group")
+        .isEqualTo(atCarol.attachments().get(0).getBlobId());
+  }
+
+  @Test
   void tamperedBlobIsRefusedByTheRecipient() throws Exception {
     server = new TestServer(dir.resolve("server"));
     RecordingListener bobEvents = new RecordingListener();

@@ -18,8 +18,9 @@ import org.sealpost.testing.TestServer;
 /**
  * Two people chat through `sealpost web` in two real browsers (headless Chromium), against one
  * server, with a third on the SDK for the group: send and receive, ticks to blue, typing and
- * online, a file that arrives byte-identical, a group of three, safety numbers that match,
- * blocking, and the banner when the server goes away. Any JavaScript error fails the test.
+ * online, files that arrive byte-identical (1:1 and in a group), a group of three, safety
+ * numbers that match, blocking, and the banner when the server goes away. Any JavaScript error
+ * fails the test.
  */
 class WebChatBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -125,6 +126,21 @@ class WebChatBrowserTest {
           alice.waitFor("Carol's message at Alice", WAIT, shown("I am in", false));
           bob.waitFor("Carol's message at Bob", WAIT, shown("I am in", false));
           assertThat((String) bob.evaluate(bubble("I am in", false) + ".textContent")).contains(carolAccount.number());
+
+          // A file to the group, encrypted and uploaded once: Bob downloads it, Carol's SDK saves it.
+          byte[] minutes = new byte[40_000];
+          new Random(11).nextBytes(minutes);
+          alice.setFiles("#attach", Files.write(dir.resolve("minutes.bin"), minutes));
+          IncomingMessage fileAtCarol = carolInbox.next();
+          assertThat(fileAtCarol.group()).contains(groupId);
+          assertThat(fileAtCarol.attachments()).hasSize(1);
+          Path carolFiles = Files.createDirectories(dir.resolve("carol-files"));
+          assertThat(Files.readAllBytes(await(carol.saveAttachment(fileAtCarol.attachments().get(0), carolFiles))))
+              .isEqualTo(minutes);
+          String minutesLink = "#messages [data-outgoing=\"false\"] a.attachment[download=\"minutes.bin\"]";
+          bob.waitFor("the group's file at Bob", WAIT, "document.querySelector(" + js(minutesLink) + ") !== null");
+          bob.click(minutesLink);
+          assertThat(Files.readAllBytes(bob.awaitDownload("minutes.bin", WAIT))).isEqualTo(minutes);
 
           // Alice takes Carol out of the group; Bob's list shows two members left.
           alice.click("#group-info-open");
