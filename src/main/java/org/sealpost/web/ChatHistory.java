@@ -26,6 +26,8 @@ final class ChatHistory {
   private final HistoryJournal journal;
   private final Map<String, Conversation> conversations = new LinkedHashMap<>();
   private final Map<MessageId, ChatMessage> messages = new HashMap<>();
+  /** Texts waiting for the server, by localId, in the order typed. */
+  private final Map<String, QueuedMessage> queued = new LinkedHashMap<>();
 
   private ChatHistory(HistoryJournal journal) {
     this.journal = journal;
@@ -38,7 +40,7 @@ final class ChatHistory {
       HistoryJournal journal = HistoryJournal.open(vertx, state.resolve(FILE), records);
       ChatHistory history = new ChatHistory(journal);
       records.forEach(history::replay);
-      int live = history.conversations.size() + history.messages.size();
+      int live = history.conversations.size() + history.messages.size() + history.queued.size();
       if (records.size() > 2 * live + 1000) {
         journal.rewrite(history.snapshot());
       }
@@ -56,6 +58,8 @@ final class ChatHistory {
         }
       }
       case "message" -> place(ChatMessage.fromJournal(record));
+      case "queued" -> queued.put(record.getString("localId"), QueuedMessage.fromJournal(record));
+      case "dequeued" -> queued.remove(record.getString("localId"));
       default -> { } // "closed" marks a clean stop
     }
   }
@@ -66,6 +70,7 @@ final class ChatHistory {
       records.add(conversation.toJournal().put("type", "conversation"));
       conversation.messages.values().forEach(m -> records.add(m.toJournal().put("type", "message")));
     }
+    queued.values().forEach(q -> records.add(q.toJournal()));
     return records;
   }
 
@@ -104,6 +109,31 @@ final class ChatHistory {
       place(message);
     }
     return journal.append(message.toJournal().put("type", "message")).map(message);
+  }
+
+  /** The texts waiting for the server, oldest first (not those it refused for good). */
+  List<QueuedMessage> queued() {
+    return queued.values().stream().filter(q -> !q.failed()).toList();
+  }
+
+  Optional<QueuedMessage> queuedAs(String localId) {
+    return Optional.ofNullable(queued.get(localId));
+  }
+
+  List<QueuedMessage> queued(String conversation) {
+    return queued.values().stream().filter(q -> q.conversation().equals(conversation)).toList();
+  }
+
+  /** Keeps a text to send when the server is back, or, with its error, one it refused. */
+  Future<QueuedMessage> queue(QueuedMessage message) {
+    queued.put(message.localId(), message);
+    return journal.append(message.toJournal()).map(message);
+  }
+
+  /** The text went out, or will be sent anew: it waits no more. */
+  Future<Void> dequeue(QueuedMessage message) {
+    queued.remove(message.localId());
+    return journal.append(new JsonObject().put("type", "dequeued").put("localId", message.localId()));
   }
 
   Future<Void> close() {

@@ -51,11 +51,10 @@ final class ChatRoutes {
     router.post("/api/conversations").handler(ctx -> answer(ctx,
         () -> messenger.startChat(body(ctx).getString("number")).map(Conversation::toJson)));
     router.get("/api/conversations/:id/messages").handler(ctx -> answer(ctx,
-        () -> Future.succeededFuture(messages(messenger.messages(id(ctx))))));
+        () -> Future.succeededFuture(messenger.messagesJson(id(ctx)))));
     router.post("/api/conversations/:id/messages").handler(ctx -> answer(ctx, () -> {
       JsonObject body = body(ctx);
-      return messenger.send(id(ctx), body.getString("text"), body.getString("localId"))
-          .map(sent -> withLocalId(sent, body.getString("localId")));
+      return messenger.send(id(ctx), body.getString("text"), body.getString("localId"));
     }));
     router.get("/api/conversations/:id/messages/:message/attachments/:index").handler(routes::download);
     router.post("/api/conversations/:id/read").handler(ctx -> answer(ctx,
@@ -98,8 +97,7 @@ final class ChatRoutes {
       return files.receive(ctx, name)
           .compose(upload -> messenger.sendFile(id(ctx), upload, WebFiles.safeName(name),
               type == null ? "application/octet-stream" : type, ctx.request().getParam("caption"), localId)
-              .onFailure(err -> files.discard(upload)))
-          .map(sent -> withLocalId(sent, localId));
+              .onFailure(err -> files.discard(upload)));
     });
   }
 
@@ -161,20 +159,8 @@ final class ChatRoutes {
     }
   }
 
-  private static JsonObject withLocalId(ChatMessage message, String localId) {
-    JsonObject json = message.toJson();
-    if (localId != null) {
-      json.put("localId", localId);
-    }
-    return json;
-  }
-
   private static JsonArray conversations(Collection<Conversation> all) {
     return map(all, Conversation::toJson);
-  }
-
-  private static JsonArray messages(Collection<ChatMessage> all) {
-    return map(all, ChatMessage::toJson);
   }
 
   private static <T> JsonArray map(Collection<T> items, Function<T, JsonObject> toJson) {

@@ -66,7 +66,8 @@ final class Conversation {
         .put("identityChanged", identityChanged)
         .put("last", last().map(m -> new JsonObject().put("text", m.text).put("at", m.at).put("outgoing", m.outgoing)
             .put("fileName", m.attachments.isEmpty() ? null : m.attachments.get(0).fileName())).orElse(null))
-        .put("presence", presence.map(p -> new JsonObject().put("online", p.online()).put("lastSeen", p.lastSeen()))
+        .put("presence", presence.map(p -> new JsonObject().put("online", p.online()).put("lastSeen", p.lastSeen())
+            .put("at", p.serverTimestamp()))
             .orElse(null));
     if (isGroup()) {
       json.put("members", new JsonArray(members));

@@ -4,6 +4,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.sealpost.client.Presence;
 
 /**
  * The open pages, each on its WebSocket, and what the web client tells them: new and changed
@@ -40,9 +41,9 @@ final class LiveEvents {
         .put("composing", composing));
   }
 
-  void presence(String number, boolean online, long lastSeen) {
-    publish(new JsonObject().put("type", "presence").put("number", number).put("online", online)
-        .put("lastSeen", lastSeen));
+  void presence(Presence presence) {
+    publish(new JsonObject().put("type", "presence").put("number", presence.number()).put("online", presence.online())
+        .put("lastSeen", presence.lastSeen()).put("at", presence.serverTimestamp()));
   }
 
   void connection(boolean connected) {
@@ -51,6 +52,13 @@ final class LiveEvents {
 
   void identityChanged(String number) {
     publish(new JsonObject().put("type", "identity").put("number", number));
+  }
+
+  /** A queued text the server refused for good; the page shows it failed, with its error. */
+  void unsent(QueuedMessage message) {
+    publish(new JsonObject().put("type", "unsent").put("localId", message.localId())
+        .put("conversation", message.conversation()).put("text", message.text()).put("at", message.at())
+        .put("error", message.error()));
   }
 
   void alert(String text) {

@@ -37,6 +37,8 @@ final class WebMessenger implements ClientListener {
   private static final Logger log = LoggerFactory.getLogger(WebMessenger.class);
   /** Receipts for messages not recorded yet (a receipt can overtake its send's answer); the oldest go first. */
   private static final int EARLY_RECEIPTS = 4096;
+  /** When queued texts failed to go although connected (the server answered 502-504), the next try. */
+  private static final long QUEUE_RETRY_MS = 5_000;
 
   private final Vertx vertx;
   private final SealpostClient client;
@@ -51,6 +53,9 @@ final class WebMessenger implements ClientListener {
   };
   /** Null until the first connect attempt ends: the page shows no "unreachable" banner while it is made. */
   private Boolean connected;
+  /** A send of the queued texts is under way. */
+  private boolean flushing;
+  private long queueTimer = -1;
 
   WebMessenger(Vertx vertx, SealpostClient client, ChatHistory history, LiveEvents events, Path state) {
     this.vertx = vertx;
@@ -112,23 +117,109 @@ final class WebMessenger implements ClientListener {
     });
   }
 
-  List<ChatMessage> messages(String conversationId) {
-    return List.copyOf(conversation(conversationId).messages.values());
+  /** The conversation's messages, then the texts still waiting for the server, as the page shows them. */
+  JsonArray messagesJson(String conversationId) {
+    JsonArray all = new JsonArray();
+    conversation(conversationId).messages.values().forEach(m -> all.add(m.toJson()));
+    history.queued(conversationId).forEach(q -> all.add(q.toJson(client.number())));
+    return all;
   }
 
-  Future<ChatMessage> send(String conversationId, String text, String localId) {
+  /**
+   * Sends a text: answers with the message at its single tick, or, when the server cannot be
+   * reached, with the text queued ({@code "queued": true}) to go out in order once it is back.
+   */
+  Future<JsonObject> send(String conversationId, String text, String localId) {
     if (text == null || text.isBlank()) {
       return Future.failedFuture(new IllegalArgumentException("a message needs some text"));
     }
     Conversation conversation = conversation(conversationId);
-    return checkNotBlocked(conversation)
-        .compose(v -> knowMembers(conversation))
+    String local = localId == null || localId.isBlank() ? MessageId.random().hex() : localId;
+    if (conversation.blocked) {
+      return Future.failedFuture(new WebErrors.BlockedException(conversation.id));
+    }
+    Optional<QueuedMessage> refused = history.queuedAs(local).filter(QueuedMessage::failed);
+    if (refused.isPresent()) {
+      // Sent again from the page: the refused copy makes way for this send.
+      return history.dequeue(refused.get()).compose(v -> send(conversationId, text, local));
+    }
+    if (!history.queued().isEmpty()) {
+      // Behind the texts still waiting: the order typed is the order sent.
+      return queue(conversation, text, local).onSuccess(queued -> flushQueue());
+    }
+    return sendNow(conversation, text, local).map(sent -> withLocalId(sent.toJson(), local))
+        .recover(err -> WebErrors.isUnreachable(err)
+            ? queue(conversation, text, local).onSuccess(queued -> retryQueueLater())
+            : Future.failedFuture(err));
+  }
+
+  private Future<ChatMessage> sendNow(Conversation conversation, String text, String localId) {
+    return knowMembers(conversation)
         .compose(v -> conversation.isGroup() ? client.sendGroup(conversation.id, text) : client.send(conversation.id, text))
         .compose(sent -> recordSent(conversation, sent, text, List.of(), localId));
   }
 
+  private Future<JsonObject> queue(Conversation conversation, String text, String localId) {
+    return history.queue(new QueuedMessage(localId, conversation.id, text, System.currentTimeMillis(), null))
+        .map(queued -> queued.toJson(client.number()));
+  }
+
+  /** Sends the queued texts, oldest first, until one cannot reach the server. */
+  void flushQueue() {
+    if (flushing || history.queued().isEmpty()) {
+      return;
+    }
+    flushing = true;
+    flushNext().onComplete(done -> {
+      flushing = false;
+      if (done.failed()) {
+        log.error("cannot send the queued messages: {}", done.cause().toString());
+      }
+    });
+  }
+
+  private Future<Void> flushNext() {
+    List<QueuedMessage> waiting = history.queued();
+    if (waiting.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    QueuedMessage next = waiting.get(0);
+    Future<ChatMessage> sent = history.conversation(next.conversation())
+        .map(conversation -> conversation.blocked
+            ? Future.<ChatMessage>failedFuture(new WebErrors.BlockedException(conversation.id))
+            : sendNow(conversation, next.text(), next.localId()))
+        .orElseGet(() -> Future.failedFuture(new NoSuchElementException("no conversation " + next.conversation())));
+    return sent.transform(result -> {
+      if (result.succeeded()) {
+        return history.dequeue(next).compose(v -> flushNext());
+      }
+      if (WebErrors.isUnreachable(result.cause())) {
+        retryQueueLater();
+        return Future.succeededFuture();
+      }
+      // It can never go as it is (a changed safety number, a block, a refusal): kept, shown failed with why.
+      QueuedMessage failed = next.failedWith(WebErrors.of(result.cause()).message());
+      return history.queue(failed).onSuccess(events::unsent).compose(v -> flushNext());
+    });
+  }
+
+  private void retryQueueLater() {
+    if (queueTimer < 0) {
+      queueTimer = vertx.setTimer(QUEUE_RETRY_MS, id -> {
+        queueTimer = -1;
+        if (connected()) {
+          flushQueue();
+        }
+      });
+    }
+  }
+
+  private static JsonObject withLocalId(JsonObject message, String localId) {
+    return localId == null ? message : message.put("localId", localId);
+  }
+
   /** Sends the file the page uploaded to {@code upload}; it stays there as this side's copy. */
-  Future<ChatMessage> sendFile(String conversationId, Path upload, String fileName, String contentType, String caption,
+  Future<JsonObject> sendFile(String conversationId, Path upload, String fileName, String contentType, String caption,
       String localId) {
     Conversation conversation = conversation(conversationId);
     return checkNotBlocked(conversation)
@@ -138,7 +229,8 @@ final class WebMessenger implements ClientListener {
             : client.sendFile(conversation.id, upload, caption))
             .compose(sent -> recordSent(conversation, sent, caption == null ? "" : caption,
                 List.of(new ChatAttachment(0, fileName, contentType, size, Optional.empty(),
-                    Optional.of(state.relativize(upload).toString()))), localId)));
+                    Optional.of(state.relativize(upload).toString()))), localId)))
+        .map(sent -> withLocalId(sent.toJson(), localId));
   }
 
   /** The plaintext of a message's file: fetched, checked and decrypted into the state directory when first asked for. */
@@ -322,6 +414,7 @@ final class WebMessenger implements ClientListener {
   @Override
   public void onQueueEmpty() {
     connected(true);
+    flushQueue();
     List<String> numbers = history.conversations().stream().filter(c -> !c.isGroup()).map(c -> c.id).toList();
     if (!numbers.isEmpty()) {
       subscribePresence(numbers);
@@ -338,7 +431,7 @@ final class WebMessenger implements ClientListener {
         return; // an older state that overtook a newer one
       }
       conversation.presence = Optional.of(presence);
-      events.presence(presence.number(), presence.online(), presence.lastSeen());
+      events.presence(presence);
       events.conversation(conversation);
     });
   }

@@ -313,6 +313,8 @@ function upsertConversation(c) {
   const merged = { ...prev, ...c };
   // A message event may have told us about a newer last message than this snapshot.
   if (prev?.last && c.last && prev.last.at > c.last.at) merged.last = prev.last;
+  // Likewise presence: an HTTP answer made before a presence event must not undo it.
+  if (prev?.presence && (!c.presence || (c.presence.at ?? 0) < (prev.presence.at ?? 0))) merged.presence = prev.presence;
   state.convs.set(c.id, merged);
   if (merged.identityChanged && !prev?.identityChanged) noticeIdentity(merged.id);
   scheduleListRender();
@@ -521,7 +523,10 @@ async function loadMessages(id) {
   if (!Array.isArray(list)) return;
   // The first load draws everything at once; later ones (reconnects) only touch what changed.
   const batch = !state.loaded.has(id);
-  for (const m of list) upsertMessage({ ...m, conversation: m.conversation || id }, !batch);
+  for (const m of list) {
+    if (m.queued) keepQueued({ ...m, conversation: m.conversation || id }, !batch);
+    else upsertMessage({ ...m, conversation: m.conversation || id }, !batch);
+  }
   state.loaded.add(id);
   if (batch && state.openId === id) drawAll(id);
 }
@@ -705,6 +710,23 @@ function addPending(convId, fields) {
   if (convId === state.openId) drawMessage(key, msg);
 }
 
+/** A text the local process keeps until the server is back: a pending bubble that stays after reloads. */
+function keepQueued(m, draw = true) {
+  const key = `local:${m.localId}`;
+  const store = messageStore(m.conversation);
+  if (store.has(key)) return;
+  const msg = { ...m, tick: m.error ? 'failed' : 'pending', pending: true, attachments: [] };
+  store.set(key, msg);
+  if (draw && m.conversation === state.openId) drawMessage(key, msg);
+}
+
+/** The local process gave up on a queued text (a changed safety number, a block): shown failed, with why. */
+function onUnsent(event) {
+  keepQueued({ localId: event.localId, conversation: event.conversation, text: event.text, at: event.at,
+    outgoing: true, sender: state.me?.number || '' });
+  setPending(event.conversation, event.localId, 'failed', event.error);
+}
+
 function setPending(convId, localId, tick, error = null) {
   const key = `local:${localId}`;
   const store = messageStore(convId);
@@ -732,7 +754,9 @@ async function sendComposer() {
 async function postText(convId, text, localId) {
   try {
     const msg = await api(`${convPath(convId)}/messages`, { method: 'POST', json: { text, localId } });
-    upsertMessage({ ...msg, conversation: msg.conversation || convId, localId });
+    // Queued: the server is out of reach; the clock stays until the message event replaces it.
+    if (msg.queued) setPending(convId, localId, 'pending');
+    else upsertMessage({ ...msg, conversation: msg.conversation || convId, localId });
   } catch (err) {
     if (!err.auth) console.error(err);
     setPending(convId, localId, 'failed', err.message);
@@ -904,6 +928,7 @@ function handleEvent(event) {
     case 'connection': setConnected(event.connected); break;
     case 'identity': onIdentity(event.number); break;
     case 'alert': addNotice({ kind: 'alert', text: String(event.text || 'Alert') }); break;
+    case 'unsent': onUnsent(event); break;
     default: console.warn('unknown event', event);
   }
 }
@@ -921,10 +946,11 @@ function onMessageEvent(m) {
   if (isNew && !m.outgoing && m.conversation === state.openId) maybeMarkRead(true);
 }
 
-function onPresence({ number, online, lastSeen }) {
+function onPresence({ number, online, lastSeen, at }) {
   const c = state.convs.get(number);
   if (!c || c.kind === 'group') return;
-  c.presence = { online: Boolean(online), lastSeen: lastSeen ?? c.presence?.lastSeen ?? null };
+  if ((c.presence?.at ?? 0) > (at ?? 0)) return; // an older state that overtook a newer one
+  c.presence = { online: Boolean(online), lastSeen: lastSeen ?? c.presence?.lastSeen ?? null, at: at ?? 0 };
   scheduleListRender();
   if (number === state.openId) renderHeader();
 }

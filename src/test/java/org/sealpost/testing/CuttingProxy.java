@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP proxy to a local port that cuts one connection mid-transfer: the first connection to
  * move more than {@code cutAfter} bytes in the watched direction gets exactly that many through
  * and is then closed (both sides), as a dropped mobile link would. Counts the bytes it forwarded
- * each way.
+ * each way. It can also take the target away altogether ({@link #down}) and bring it back.
  */
 public final class CuttingProxy implements AutoCloseable {
   private final NetServer server;
@@ -28,23 +28,37 @@ public final class CuttingProxy implements AutoCloseable {
   private volatile long cutDownstreamAfter = Long.MAX_VALUE;
 
   private volatile int targetPort;
+  /** While set, the target is "unreachable": every connection is closed as it comes. */
+  private volatile boolean down;
+  private final java.util.Set<NetSocket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A proxy on a free port; it forwards to {@link #forwardTo} (set before the first connection). */
   public CuttingProxy(Vertx vertx) {
     this.client = vertx.createNetClient();
     this.server = vertx.createNetServer().connectHandler(in -> {
+      if (down) {
+        in.close();
+        return;
+      }
       in.pause();
       connections.incrementAndGet();
+      open.add(in);
       client.connect(targetPort, "127.0.0.1").onSuccess(out -> {
         long[] up = {0};
         long[] down = {0};
         boolean[] severed = {false};
         in.handler(buffer -> forward(buffer, up, upstream, cutUpstreamAfter, severed, in, out));
         out.handler(buffer -> forward(buffer, down, downstream, cutDownstreamAfter, severed, out, in));
-        in.closeHandler(v -> out.close());
+        in.closeHandler(v -> {
+          open.remove(in);
+          out.close();
+        });
         out.closeHandler(v -> in.close());
         in.resume();
-      }).onFailure(err -> in.close());
+      }).onFailure(err -> {
+        open.remove(in);
+        in.close();
+      });
     });
     Await.await(server.listen(0, "127.0.0.1"));
   }
@@ -98,6 +112,19 @@ public final class CuttingProxy implements AutoCloseable {
     cut.set(false);
     cutUpstreamAfter = Long.MAX_VALUE;
     cutDownstreamAfter = bytes;
+    return this;
+  }
+
+  /** The target goes away: open connections are closed and new ones closed as they come, until {@link #up}. */
+  public CuttingProxy down() {
+    down = true;
+    java.util.List.copyOf(open).forEach(NetSocket::close);
+    return this;
+  }
+
+  /** The target is back. */
+  public CuttingProxy up() {
+    down = false;
     return this;
   }
 

@@ -3,6 +3,8 @@ package org.sealpost.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.sealpost.testing.Await.await;
 
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,18 +14,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.client.IncomingMessage;
 import org.sealpost.client.SealpostClient;
+import org.sealpost.testing.Await;
 import org.sealpost.testing.Browser;
+import org.sealpost.testing.CuttingProxy;
 import org.sealpost.testing.TestServer;
 
 /**
  * Two people chat through `sealpost web` in two real browsers (headless Chromium), against one
  * server, with a third on the SDK for the group: send and receive, ticks to blue, typing and
  * online, files that arrive byte-identical (1:1 and in a group), a group of three, safety
- * numbers that match, blocking, and the banner when the server goes away. Any JavaScript error
- * fails the test.
+ * numbers that match, blocking, and, when the server cannot be reached, a banner and a text that
+ * waits and goes out once it is back. Any JavaScript error fails the test.
  */
 class WebChatBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
+  /** The SDK reconnects with a backoff of up to 10 s. */
+  private static final Duration RECONNECT = Duration.ofSeconds(40);
 
   @Test
   void twoPeopleChatInTwoBrowsers(@TempDir Path dir) throws Exception {
@@ -39,9 +45,12 @@ class WebChatBrowserTest {
       WebHistoryTest.Inbox carolInbox = new WebHistoryTest.Inbox();
       carol.listener(carolInbox);
       await(carol.connect());
-      WebFixture.Web aliceWeb = fixture.start(aliceAccount);
+      // Alice reaches the server through a proxy the test can take down.
+      CuttingProxy link = new CuttingProxy(server.clients()).forwardTo(server.server().httpPort());
+      WebFixture.Web aliceWeb = fixture.start(aliceAccount, List.of(URI.create("http://127.0.0.1:" + link.port())));
       WebFixture.Web bobWeb = fixture.start(bobAccount);
-      try (Browser alice = Browser.launch(dir.resolve("browser-alice"));
+      try (link;
+          Browser alice = Browser.launch(dir.resolve("browser-alice"));
           Browser bob = Browser.launch(dir.resolve("browser-bob"))) {
         try {
           open(alice, aliceWeb);
@@ -152,10 +161,25 @@ class WebChatBrowserTest {
           bob.waitFor("two members in Bob's header", WAIT, "!document.querySelector('#chat-status').textContent.includes("
               + js(carolAccount.number()) + ")");
 
-          // The server goes away: the page says so.
-          server.stop();
+          // Alice loses the server: the page says so, and what she types waits, with its clock.
+          link.down();
           alice.waitFor("the offline banner", WAIT, "!document.querySelector('#banner').hidden && "
               + "document.querySelector('#banner').dataset.kind === 'offline'");
+          alice.click("#conversations li[data-conversation=\"" + bobNumber + "\"] button");
+          alice.waitFor("Bob's chat", WAIT, "document.querySelector('#chat').dataset.conversation === " + js(bobNumber));
+          alice.type("#message-input", "Typed while offline");
+          alice.press("#message-input", "Enter");
+          Await.until("the text queued", WAIT, () -> aliceWeb.messages(bobNumber).stream()
+              .anyMatch(m -> ((JsonObject) m).getBoolean("queued", false)));
+          assertThat(alice.evaluate(bubble("Typed while offline", true) + ".dataset.tick")).isEqualTo("pending");
+
+          // The server is back: the banner goes and the text goes out by itself.
+          link.up();
+          alice.waitFor("the banner gone", RECONNECT, "document.querySelector('#banner').hidden");
+          alice.waitFor("the queued text sent", WAIT, "['sent', 'delivered', 'read'].includes("
+              + bubble("Typed while offline", true) + "?.dataset.tick)");
+          bob.click("#conversations li[data-conversation=\"" + aliceNumber + "\"] button");
+          bob.waitFor("the queued text at Bob", WAIT, shown("Typed while offline", false));
 
           alice.assertNoJsErrors();
           bob.assertNoJsErrors();

@@ -59,7 +59,12 @@ final class WebFixture implements AutoCloseable {
   }
 
   Web start(Account account) {
-    WebClient web = new WebClient(account.state(), List.of(), 0);
+    return start(account, List.of());
+  }
+
+  /** A web client that reaches the server at {@code servers} (a proxy, say) instead of the state's URL. */
+  Web start(Account account, List<URI> servers) {
+    WebClient web = new WebClient(account.state(), servers, 0);
     String deployment = await(server.clients().deployVerticle(web), 30);
     deployments.add(deployment);
     return new Web(account, web, deployment);

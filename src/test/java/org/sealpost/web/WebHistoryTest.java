@@ -6,6 +6,7 @@ import static org.sealpost.testing.Await.await;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,14 @@ import org.sealpost.client.MessageId;
 import org.sealpost.client.Receipt;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.testing.Await;
+import org.sealpost.testing.CuttingProxy;
 import org.sealpost.testing.TestServer;
 
 /**
  * The web client's API against a real server and a second account on the SDK: ticks follow the
  * receipts, unread counts follow what the page read, and the history (with what arrived while
- * the web client was stopped) is all there after a restart, even one that tore the last record.
+ * the web client was stopped) is all there after a restart, even one that tore the last record;
+ * texts typed while the server is out of reach wait, survive a restart, and go out in order.
  */
 class WebHistoryTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -91,6 +94,63 @@ class WebHistoryTest {
     }
   }
 
+  @Test
+  void textsTypedWhileTheServerIsOutOfReachWaitAcrossARestartAndGoOutInOrder(@TempDir Path dir) throws Exception {
+    try (TestServer server = new TestServer(dir.resolve("server"));
+        WebFixture fixture = new WebFixture(server, dir);
+        CuttingProxy link = new CuttingProxy(server.clients()).forwardTo(server.server().httpPort())) {
+      WebFixture.Account aliceAccount = fixture.register("alice");
+      WebFixture.Account bobAccount = fixture.register("bob");
+      SealpostClient bob = fixture.open(bobAccount);
+      Inbox bobInbox = new Inbox();
+      bob.listener(bobInbox);
+      await(bob.connect());
+      String bobNumber = bobAccount.number();
+      List<URI> viaLink = List.of(URI.create("http://127.0.0.1:" + link.port()));
+      try {
+        WebFixture.Web alice = fixture.start(aliceAccount, viaLink);
+        alice.ok("POST", "/api/conversations", new JsonObject().put("number", bobNumber));
+        String messages = "/api/conversations/" + WebFixture.encode(bobNumber) + "/messages";
+
+        link.down();
+        JsonObject first = (JsonObject) alice.ok("POST", messages, new JsonObject().put("text", "one").put("localId", "l1"));
+        JsonObject second = (JsonObject) alice.ok("POST", messages, new JsonObject().put("text", "two").put("localId", "l2"));
+        assertThat(first.getBoolean("queued")).isTrue();
+        assertThat(first.getString("tick")).isEqualTo("pending");
+        assertThat(second.getBoolean("queued")).isTrue();
+
+        // Stopped and started again while the server is still out of reach: the texts still wait.
+        fixture.stop(alice);
+        WebFixture.Web again = fixture.start(aliceAccount, viaLink);
+        assertThat(again.messages(bobNumber).stream().map(m -> ((JsonObject) m).getString("localId")))
+            .containsExactly("l1", "l2");
+
+        link.up();
+        assertThat(bobInbox.next().text()).isEqualTo("one");
+        assertThat(bobInbox.next().text()).isEqualTo("two");
+        Await.until("both sent and none waiting", WAIT, () -> again.messages(bobNumber).stream()
+            .noneMatch(m -> ((JsonObject) m).getBoolean("queued", false)) && again.messages(bobNumber).size() == 2);
+        assertThat(again.messages(bobNumber).stream().map(m -> ((JsonObject) m).getString("text")))
+            .containsExactly("one", "two");
+
+        // One the server refuses for good (Bob blocked Alice meanwhile) stays, failed, with why.
+        await(bob.block(aliceAccount.number()));
+        link.down();
+        assertThat(((JsonObject) again.ok("POST", messages, new JsonObject().put("text", "three").put("localId", "l3")))
+            .getBoolean("queued")).isTrue();
+        link.up();
+        Await.until("the refusal recorded", WAIT, () -> again.messages(bobNumber).stream()
+            .anyMatch(m -> "failed".equals(((JsonObject) m).getString("tick"))));
+        JsonObject refused = again.messages(bobNumber).stream().map(m -> (JsonObject) m)
+            .filter(m -> "l3".equals(m.getString("localId"))).findFirst().orElseThrow();
+        assertThat(refused.getString("error")).contains("The server refused");
+        assertThat(bobInbox.receivesNothingFor(Duration.ofMillis(500))).isTrue();
+      } finally {
+        await(bob.close());
+      }
+    }
+  }
+
   private static String tick(WebFixture.Web web, String conversation, int index) throws Exception {
     return web.messages(conversation).getJsonObject(index).getString("tick");
   }
@@ -115,6 +175,11 @@ class WebHistoryTest {
       IncomingMessage message = messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(message).as("a message within %s", WAIT).isNotNull();
       return message;
+    }
+
+    /** True when no message comes for {@code quiet}: only for asserting an absence. */
+    boolean receivesNothingFor(Duration quiet) throws InterruptedException {
+      return messages.poll(quiet.toMillis(), TimeUnit.MILLISECONDS) == null;
     }
 
     Receipt nextReceipt(Receipt.Kind kind) throws InterruptedException {
