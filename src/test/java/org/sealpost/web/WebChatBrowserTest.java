@@ -41,10 +41,8 @@ class WebChatBrowserTest {
       WebFixture.Account carolAccount = fixture.register("carol");
       String bobNumber = bobAccount.number();
       String aliceNumber = aliceAccount.number();
-      SealpostClient carol = fixture.open(carolAccount);
       WebHistoryTest.Inbox carolInbox = new WebHistoryTest.Inbox();
-      carol.listener(carolInbox);
-      await(carol.connect());
+      SealpostClient carol = fixture.connect(carolAccount, carolInbox);
       // Alice reaches the server through a proxy the test can take down.
       CuttingProxy link = new CuttingProxy(server.clients()).forwardTo(server.server().httpPort());
       WebFixture.Web aliceWeb = fixture.start(aliceAccount, List.of(URI.create("http://127.0.0.1:" + link.port())));

@@ -58,6 +58,14 @@ final class WebFixture implements AutoCloseable {
     return await(SealpostClient.open(server.clients(), account.state()));
   }
 
+  /** {@code account} on the SDK, connected, telling {@code listener}. */
+  SealpostClient connect(Account account, org.sealpost.client.ClientListener listener) {
+    SealpostClient client = open(account);
+    client.listener(listener);
+    await(client.connect());
+    return client;
+  }
+
   Web start(Account account) {
     return start(account, List.of());
   }

@@ -42,10 +42,8 @@ class WebHistoryTest {
         WebFixture fixture = new WebFixture(server, dir)) {
       WebFixture.Account aliceAccount = fixture.register("alice");
       WebFixture.Account bobAccount = fixture.register("bob");
-      SealpostClient bob = fixture.open(bobAccount);
       Inbox bobInbox = new Inbox();
-      bob.listener(bobInbox);
-      await(bob.connect());
+      SealpostClient bob = fixture.connect(bobAccount, bobInbox);
       String bobNumber = bobAccount.number();
       String aliceNumber = aliceAccount.number();
       try {
@@ -101,10 +99,8 @@ class WebHistoryTest {
         CuttingProxy link = new CuttingProxy(server.clients()).forwardTo(server.server().httpPort())) {
       WebFixture.Account aliceAccount = fixture.register("alice");
       WebFixture.Account bobAccount = fixture.register("bob");
-      SealpostClient bob = fixture.open(bobAccount);
       Inbox bobInbox = new Inbox();
-      bob.listener(bobInbox);
-      await(bob.connect());
+      SealpostClient bob = fixture.connect(bobAccount, bobInbox);
       String bobNumber = bobAccount.number();
       List<URI> viaLink = List.of(URI.create("http://127.0.0.1:" + link.port()));
       try {
