@@ -147,16 +147,22 @@ final class WebMessenger implements ClientListener {
       // Behind the texts still waiting: the order typed is the order sent.
       return queue(conversation, text, local).onSuccess(queued -> flushQueue());
     }
-    return sendNow(conversation, text, local).map(sent -> withLocalId(sent.toJson(), local))
-        .recover(err -> WebErrors.isUnreachable(err)
-            ? queue(conversation, text, local).onSuccess(queued -> retryQueueLater())
-            : Future.failedFuture(err));
+    // Only the send itself decides between sent and queued: a sent message that could not be
+    // recorded is an error here, never a reason to send it again.
+    return sendNow(conversation, text).transform(sent -> {
+      if (sent.succeeded()) {
+        return recordSent(conversation, sent.result(), text, List.of(), local)
+            .map(message -> withLocalId(message.toJson(), local));
+      }
+      return WebErrors.isUnreachable(sent.cause())
+          ? queue(conversation, text, local).onSuccess(queued -> retryQueueLater())
+          : Future.failedFuture(sent.cause());
+    });
   }
 
-  private Future<ChatMessage> sendNow(Conversation conversation, String text, String localId) {
+  private Future<SentMessage> sendNow(Conversation conversation, String text) {
     return knowMembers(conversation)
-        .compose(v -> conversation.isGroup() ? client.sendGroup(conversation.id, text) : client.send(conversation.id, text))
-        .compose(sent -> recordSent(conversation, sent, text, List.of(), localId));
+        .compose(v -> conversation.isGroup() ? client.sendGroup(conversation.id, text) : client.send(conversation.id, text));
   }
 
   private Future<JsonObject> queue(Conversation conversation, String text, String localId) {
@@ -184,14 +190,16 @@ final class WebMessenger implements ClientListener {
       return Future.succeededFuture();
     }
     QueuedMessage next = waiting.get(0);
-    Future<ChatMessage> sent = history.conversation(next.conversation())
-        .map(conversation -> conversation.blocked
-            ? Future.<ChatMessage>failedFuture(new WebErrors.BlockedException(conversation.id))
-            : sendNow(conversation, next.text(), next.localId()))
+    Optional<Conversation> conversation = history.conversation(next.conversation());
+    Future<SentMessage> sent = conversation
+        .map(c -> c.blocked ? Future.<SentMessage>failedFuture(new WebErrors.BlockedException(c.id)) : sendNow(c, next.text()))
         .orElseGet(() -> Future.failedFuture(new NoSuchElementException("no conversation " + next.conversation())));
     return sent.transform(result -> {
       if (result.succeeded()) {
-        return history.dequeue(next).compose(v -> flushNext());
+        // Out of the queue first: whatever happens next, it is never sent twice.
+        return history.dequeue(next)
+            .compose(v -> recordSent(conversation.get(), result.result(), next.text(), List.of(), next.localId()))
+            .compose(v -> flushNext());
       }
       if (WebErrors.isUnreachable(result.cause())) {
         retryQueueLater();

@@ -70,7 +70,7 @@ class WebChatBrowserTest {
               + js("#conversations li[data-conversation=\"" + aliceNumber + "\"] .unread") + ")?.textContent.trim() === '1'");
           assertThat(alice.evaluate(bubble("Hello Bob", true) + ".dataset.tick"))
               .as("not read while Bob has not opened the chat").isEqualTo("delivered");
-          bob.click("#conversations li[data-conversation=\"" + aliceNumber + "\"] button");
+          openChat(bob, aliceNumber);
           bob.waitFor("Alice's message shown", WAIT, shown("Hello Bob", false));
           alice.waitFor("blue ticks", WAIT, bubble("Hello Bob", true) + ".dataset.tick === 'read'");
 
@@ -125,7 +125,7 @@ class WebChatBrowserTest {
           String groupId = atCarol.group().orElseThrow();
           bob.waitFor("the group in Bob's list", WAIT, "[...document.querySelectorAll('#conversations li')]"
               + ".some(li => li.dataset.conversation === " + js(groupId) + " && li.querySelector('.title').textContent.includes('Book club'))");
-          bob.click("#conversations li[data-conversation=\"" + groupId + "\"] button");
+          openChat(bob, groupId);
           bob.waitFor("Alice's group message", WAIT, shown("First chapter tonight", false));
           await(carol.markRead(aliceNumber, List.of(atCarol.id())));
           alice.waitFor("blue ticks once both read", WAIT, bubble("First chapter tonight", true) + ".dataset.tick === 'read'");
@@ -163,8 +163,7 @@ class WebChatBrowserTest {
           link.down();
           alice.waitFor("the offline banner", WAIT, "!document.querySelector('#banner').hidden && "
               + "document.querySelector('#banner').dataset.kind === 'offline'");
-          alice.click("#conversations li[data-conversation=\"" + bobNumber + "\"] button");
-          alice.waitFor("Bob's chat", WAIT, "document.querySelector('#chat').dataset.conversation === " + js(bobNumber));
+          openChat(alice, bobNumber);
           alice.type("#message-input", "Typed while offline");
           alice.press("#message-input", "Enter");
           Await.until("the text queued", WAIT, () -> aliceWeb.messages(bobNumber).stream()
@@ -176,7 +175,7 @@ class WebChatBrowserTest {
           alice.waitFor("the banner gone", RECONNECT, "document.querySelector('#banner').hidden");
           alice.waitFor("the queued text sent", WAIT, "['sent', 'delivered', 'read'].includes("
               + bubble("Typed while offline", true) + "?.dataset.tick)");
-          bob.click("#conversations li[data-conversation=\"" + aliceNumber + "\"] button");
+          openChat(bob, aliceNumber);
           bob.waitFor("the queued text at Bob", WAIT, shown("Typed while offline", false));
 
           alice.assertNoJsErrors();
@@ -209,7 +208,7 @@ class WebChatBrowserTest {
       try (Browser alice = Browser.launch(dir.resolve("browser-alice"))) {
         try {
           open(alice, aliceWeb);
-          alice.click("#conversations li[data-conversation=\"" + carolNumber + "\"] button");
+          openChat(alice, carolNumber);
           alice.waitFor("Carol's first message", WAIT, shown("from my old phone", false));
 
           // Carol registers her number again on a new phone: new identity key, new safety number.
@@ -240,6 +239,15 @@ class WebChatBrowserTest {
     browser.waitFor("the page to show the account", WAIT,
         "document.querySelector('#me-number').textContent.trim() === " + js(web.account.number()));
     browser.waitFor("the token to leave the address bar", WAIT, "!location.hash.includes('token')");
+  }
+
+  /** Opens the chat {@code id} from the list, once the list has it. */
+  private static void openChat(Browser browser, String id) {
+    String item = "#conversations li[data-conversation=\"" + id + "\"] button";
+    browser.waitFor("the chat " + id + " in the list", WAIT, "document.querySelector(" + js(item) + ") !== null");
+    browser.click(item);
+    browser.waitFor("the chat " + id + " open", WAIT, "document.querySelector('#chat').dataset.conversation === "
+        + js(id) + " && !document.querySelector('#chat').hidden");
   }
 
   /** True once that bubble is on the page. */
