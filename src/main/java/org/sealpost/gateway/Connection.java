@@ -259,10 +259,13 @@ final class Connection implements DeliveryConnection {
   private Future<Boolean> onDeviceEvent(DeviceEvent event) {
     switch (event.getKindCase()) {
       case ENVELOPE -> {
+        if (state == State.CLOSED) {
+          return NOT_TAKEN; // the router finds the device's next connection, or pushes
+        }
         if (delivery != null && state == State.OPEN) {
           delivery.onLive(event.getEnvelope());
         }
-        return TAKEN;
+        return TAKEN; // still authenticating: its first read of the queue finds it
       }
       case CLOSE -> {
         if (activeRequests > 0) {
@@ -279,13 +282,14 @@ final class Connection implements DeliveryConnection {
       case PRESENCE -> notify("PUT", PRESENCE_PATH, event.getPresence());
       case TYPING -> notify("PUT", TYPING_PATH, event.getTyping());
       default -> {
-        return Future.succeededFuture(false);
+        return NOT_TAKEN;
       }
     }
     return TAKEN;
   }
 
   private static final Future<Boolean> TAKEN = Future.succeededFuture(true);
+  private static final Future<Boolean> NOT_TAKEN = Future.succeededFuture(false);
 
   private void dispatch(Request request) {
     if (request.getVerb().equals("PUT") && request.getPath().equals(AUTH_PATH)) {
@@ -534,7 +538,11 @@ final class Connection implements DeliveryConnection {
     }
     pending.values().forEach(p -> p.tryFail("connection closed"));
     pending.clear();
-    release().onComplete(done -> closed.tryComplete());
+    Future<Void> released = release();
+    if (delivery != null && delivery.owesWake()) {
+      ctx.router().wake(device); // once out of the node's devices, so a newer connection is told apart
+    }
+    released.onComplete(done -> closed.tryComplete());
   }
 
   private void releasePreAuthSlot() {

@@ -4,6 +4,7 @@ import java.util.List;
 import org.sealpost.api.ApiRoutes;
 import org.sealpost.api.DeviceKey;
 import org.sealpost.protocol.Envelope;
+import org.sealpost.routing.Router;
 import org.sealpost.store.MessageQueueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,10 @@ final class DeviceDelivery {
   private boolean dirty = true;
   private boolean drained;
   private boolean stopped;
+  /** The newest position the router said holds an envelope that wakes the device. */
+  private long wakingHint;
+  /** A delivery that wakes the device went out and the connection closed before its answer. */
+  private boolean wakingUnanswered;
 
   DeviceDelivery(DeviceKey device, MessageQueueStore queues, int window, int maxUnackedBytes, UnackedBytes node,
       long ackTimeoutNanos, DeliveryConnection connection) {
@@ -80,6 +85,14 @@ final class DeviceDelivery {
     stopped = true;
   }
 
+  /**
+   * Once stopped: whether the device never answered an envelope that wakes it, written or still
+   * to be read (a close that raced the router's hint); such a device is owed a push.
+   */
+  boolean owesWake() {
+    return wakingUnanswered || wakingHint > cursor;
+  }
+
   /** The connection drained its outbound bytes: carry on. */
   void resume() {
     pump();
@@ -96,6 +109,9 @@ final class DeviceDelivery {
     }
     if (envelope.getSeq() <= cursor) {
       return;
+    }
+    if (Router.wakesDevice(envelope)) {
+      wakingHint = Math.max(wakingHint, envelope.getSeq());
     }
     if (drained && !reading && !dirty && mayTakeMore() && envelope.getSeq() == cursor + 1 && fits(envelope)
         && send(envelope)) {
@@ -176,7 +192,11 @@ final class DeviceDelivery {
     inflightBytes += size;
     connection.delivered();
     Envelope acked = withoutContent(envelope);
+    boolean waking = Router.wakesDevice(envelope);
     connection.request("PUT", MESSAGE_PATH, envelope).onComplete(ar -> {
+      if (ar.failed() && waking) {
+        wakingUnanswered = true; // only a closed connection fails a request
+      }
       inflight--;
       inflightBytes -= size;
       budgetFull = false;

@@ -53,14 +53,23 @@ public final class LocalDevices {
    * Hands an event to the device's connection here without waiting for it; false when the device
    * has none on this node. Always as a task of the connection's context, even from that context:
    * whoever stored the envelope answers its own caller first (a sender's single tick goes out
-   * before the 1,023 deliveries of its group message).
+   * before the 1,023 deliveries of its group message). {@code missed} (if not null) runs on that
+   * context when the connection could not take the event after all: it closed in between.
    */
-  public boolean offer(DeviceKey device, DeviceEvent event) {
+  public boolean offer(DeviceKey device, DeviceEvent event, Runnable missed) {
     Endpoint endpoint = endpoints.get(device);
     if (endpoint == null) {
       return false;
     }
-    endpoint.context().runOnContext(v -> endpoint.onEvent(event));
+    if (missed == null) {
+      endpoint.context().runOnContext(v -> endpoint.onEvent(event));
+    } else {
+      endpoint.context().runOnContext(v -> endpoint.onEvent(event).onSuccess(took -> {
+        if (!took) {
+          missed.run();
+        }
+      }));
+    }
     return true;
   }
 

@@ -63,7 +63,10 @@ public final class Router {
   private void deliver(Envelope envelope, int attempt) {
     DeviceKey device = new DeviceKey(envelope.getDestination(), envelope.getDestinationDevice());
     DeviceEvent event = DeviceEvent.newBuilder().setEnvelope(envelope).build();
-    handOff(device, event).onComplete(ar -> {
+    // A connection here that closed before the envelope reached it hands it back: routed afresh,
+    // it finds the device's next connection, or none and a push.
+    Runnable missed = envelope.getEphemeral() ? null : () -> deliver(envelope, attempt);
+    handOff(device, event, missed).onComplete(ar -> {
       HandOff outcome = ar.succeeded() ? ar.result() : HandOff.FAILED;
       if (outcome == HandOff.DELIVERED || envelope.getEphemeral()) {
         return;
@@ -73,18 +76,39 @@ public final class Router {
         return;
       }
       if (wakesDevice(envelope)) {
-        vertx.eventBus().send(Addresses.PUSH_NOTIFY, PushRequest.newBuilder()
-            .setNumber(device.number()).setDeviceId(device.deviceId()).build());
+        push(device);
       }
     });
   }
 
   /**
    * Messages and group events wake a sleeping device; receipts wait for its next connection
-   * (a tick is not worth a wake-up), and ephemeral envelopes never reach this point.
+   * (a tick is not worth a wake-up), and ephemeral envelopes never wake anyone.
    */
-  private static boolean wakesDevice(Envelope envelope) {
-    return envelope.getType() == Envelope.Type.MESSAGE || envelope.getType() == Envelope.Type.GROUP_EVENT;
+  public static boolean wakesDevice(Envelope envelope) {
+    return !envelope.getEphemeral()
+        && (envelope.getType() == Envelope.Type.MESSAGE || envelope.getType() == Envelope.Type.GROUP_EVENT);
+  }
+
+  /**
+   * A connection of the device closed while it still owed the device envelopes that wake it
+   * (written but never answered): unless the device is connected again somewhere, it gets a push,
+   * as it would have had they arrived a moment later.
+   */
+  public void wake(DeviceKey device) {
+    if (local.contains(device)) {
+      return; // its newer connection here reads the queue itself
+    }
+    sessions.lookup(device).onComplete(ar -> {
+      if (ar.failed() || ar.result().isEmpty() || ar.result().get().equals(nodeId)) {
+        push(device);
+      }
+    });
+  }
+
+  private void push(DeviceKey device) {
+    vertx.eventBus().send(Addresses.PUSH_NOTIFY, PushRequest.newBuilder()
+        .setNumber(device.number()).setDeviceId(device.deviceId()).build());
   }
 
   /**
@@ -127,7 +151,7 @@ public final class Router {
 
   /** Sends an event to the device's connection wherever it is; true when some node took it. */
   public Future<Boolean> send(DeviceKey device, DeviceEvent event) {
-    return handOff(device, event).map(outcome -> outcome == HandOff.DELIVERED);
+    return handOff(device, event, null).map(outcome -> outcome == HandOff.DELIVERED);
   }
 
   /** What became of one hand-off. */
@@ -140,8 +164,9 @@ public final class Router {
     FAILED
   }
 
-  private Future<HandOff> handOff(DeviceKey device, DeviceEvent event) {
-    if (local.offer(device, event)) {
+  /** {@code missed} (if any) runs when a connection here took the event but had closed meanwhile. */
+  private Future<HandOff> handOff(DeviceKey device, DeviceEvent event, Runnable missed) {
+    if (local.offer(device, event, missed)) {
       return Future.succeededFuture(HandOff.DELIVERED);
     }
     return sessions.lookup(device).compose(node -> {

@@ -105,6 +105,51 @@ class DeviceDeliveryTest {
     assertThat(client.acked()).hasSize(stored.size());
   }
 
+  @Test
+  void aConnectionClosedBeforeItsDeviceAnsweredAMessageOwesItAWake() {
+    await(queue.append(List.of(envelope("a"), receipt())));
+    delivery.start();
+    completeRead();
+    assertThat(client.deliveries()).hasSize(2);
+    client.answerAll(200);
+    assertThat(delivery.owesWake()).as("everything answered").isFalse();
+
+    // A receipt left unanswered is not worth a wake-up; a message is.
+    Envelope late = await(queue.append(List.of(receipt()))).get(0);
+    delivery.onLive(late);
+    delivery.stop();
+    client.failAll();
+    assertThat(delivery.owesWake()).as("an unanswered receipt").isFalse();
+
+    DeviceDelivery next = new DeviceDelivery(BOB, queue, 10, 1024 * 1024, node, ACK_TIMEOUT, client);
+    next.start();
+    completeRead();
+    client.answerAll(200); // what the first connection never acked, answered on this one
+    Envelope message = await(queue.append(List.of(envelope("b")))).get(0);
+    next.onLive(message);
+    assertThat(client.deliveries()).extracting(Envelope::getSeq).endsWith(message.getSeq());
+    next.stop();
+    client.failAll();
+    assertThat(next.owesWake()).as("a message written and never answered").isTrue();
+  }
+
+  @Test
+  void aMessageHintedWhileTheQueueWasReadIsOwedIfTheConnectionClosesFirst() {
+    await(queue.append(List.of(envelope("a"))));
+    delivery.start();
+    // The hint finds a read in flight: the message waits for the next read, which never comes.
+    Envelope message = await(queue.append(List.of(envelope("b")))).get(0);
+    delivery.onLive(message);
+    delivery.stop();
+    completeRead();
+    assertThat(client.deliveries()).as("nothing written once stopped").isEmpty();
+    assertThat(delivery.owesWake()).isTrue();
+  }
+
+  private static Envelope receipt() {
+    return envelope("receipt").toBuilder().setType(Envelope.Type.DELIVERY_RECEIPT).build();
+  }
+
   /** Lets the oldest held read complete; the delivery takes its batch on this thread. */
   private void completeRead() {
     HeldRead read = reads.remove();
@@ -173,6 +218,13 @@ class DeviceDeliveryTest {
 
     List<Envelope> acked() {
       return acked;
+    }
+
+    /** The connection closed: every request still waiting fails, as {@link Connection} fails them. */
+    void failAll() {
+      List<Promise<Response>> failing = List.copyOf(unanswered);
+      unanswered.clear();
+      failing.forEach(answer -> answer.fail("connection closed"));
     }
 
     void answerAll(int status) {
