@@ -211,7 +211,7 @@ final class Calls {
       CallSignal kind) {
     byte[] plaintext = ContentCodec.encode(Content.newBuilder().setCall(signal.setCallId(call.callId)).build());
     Future<org.sealpost.protocol.SendMessageResponse> next = tail.transform(ignored ->
-        sender.send(call.peer, plaintext, MessageId.random(), clock.millis(), kind));
+        sender.send(call.peer, plaintext, MessageId.random(), clock.millis(), kind, true));
     tail = next;
     return next;
   }

@@ -103,8 +103,7 @@ final class GroupMessenger {
    * member (own other devices included) that lacks the current one, over 1:1 sessions; then one
    * Sender-Key ciphertext for the server to fan out. Completes at the single tick.
    */
-  Future<SentMessage> send(String groupId, Content content) {
-    MessageId id = MessageId.random();
+  Future<SentMessage> send(String groupId, Content content, MessageId id, boolean newId) {
     long now = clock.millis();
     return distribute(groupId)
         .compose(members -> crypto.run(() -> {
@@ -112,10 +111,10 @@ final class GroupMessenger {
           return groups.encrypt(groupId, ContentCodec.encode(
             heads.stamp(content.toBuilder().setGroupId(groupId).build())));
         }))
-        // One request per message id (a failed send is a new message), so it is always the first attempt.
+        // A random id is the first attempt; one the caller chose may have been sent before.
         .compose(ciphertext -> api.call("PUT", "/v1/groups/" + groupId + "/messages", GroupSendRequest.newBuilder()
             .setMessageId(id.bytes()).setTimestamp(now).setContent(ByteString.copyFrom(ciphertext))
-            .setFirstAttempt(true).build(),
+            .setFirstAttempt(newId).build(),
             GroupSendResponse.parser()))
         .map(tick -> new SentMessage(id, groupId, now, tick.getServerTimestamp(), tick.getDuplicate()));
   }

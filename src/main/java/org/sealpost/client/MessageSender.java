@@ -69,13 +69,17 @@ final class MessageSender {
    * answer: the single tick.
    */
   Future<SendMessageResponse> send(String destination, byte[] plaintext, MessageId id, long timestamp) {
-    return send(destination, plaintext, id, timestamp, CallSignal.CALL_SIGNAL_NONE);
+    return send(destination, plaintext, id, timestamp, CallSignal.CALL_SIGNAL_NONE, true);
   }
 
-  /** As {@link #send(String, byte[], MessageId, long)}, marked as a call signal for the server. */
+  /**
+   * As {@link #send(String, byte[], MessageId, long)}, marked as a call signal for the server.
+   * {@code newId}: no earlier send used {@code id}, so the server need not look for one; false
+   * for a send again of a message that may have been stored already (it is then stored once).
+   */
   Future<SendMessageResponse> send(String destination, byte[] plaintext, MessageId id, long timestamp,
-      CallSignal call) {
-    return startSessions(destination).compose(v -> attempt(destination, plaintext, id, timestamp, call, 1));
+      CallSignal call, boolean newId) {
+    return startSessions(destination).compose(v -> attempt(destination, plaintext, id, timestamp, call, newId, 1));
   }
 
   /**
@@ -93,8 +97,8 @@ final class MessageSender {
   }
 
   private Future<SendMessageResponse> attempt(String destination, byte[] plaintext, MessageId id, long timestamp,
-      CallSignal call, int attempt) {
-    return crypto.run(() -> encrypt(destination, plaintext, id, timestamp, call, attempt == 1))
+      CallSignal call, boolean newId, int attempt) {
+    return crypto.run(() -> encrypt(destination, plaintext, id, timestamp, call, newId && attempt == 1))
         .compose(request -> api.call("PUT", "/v1/messages", request, SendMessageResponse.parser()))
         .recover(error -> {
           if (!(error instanceof RequestFailedException failed) || attempt >= MAX_ATTEMPTS) {
@@ -104,13 +108,13 @@ final class MessageSender {
             log.debug("{} - device list of {} changed: {}", Redact.device(ownNumber, ownDevice),
                 Redact.number(destination), failed.error().getMismatchedDevices());
             return reconcile(destination, failed.error().getMismatchedDevices())
-                .compose(v -> attempt(destination, plaintext, id, timestamp, call, attempt + 1));
+                .compose(v -> attempt(destination, plaintext, id, timestamp, call, newId, attempt + 1));
           }
           if (failed.status() == STALE_DEVICES && failed.error().hasStaleDevices()) {
             log.debug("{} - stale devices of {}: {}", Redact.device(ownNumber, ownDevice),
                 Redact.number(destination), failed.error().getStaleDevices().getStaleDevicesList());
             return refresh(destination, failed.error().getStaleDevices())
-                .compose(v -> attempt(destination, plaintext, id, timestamp, call, attempt + 1));
+                .compose(v -> attempt(destination, plaintext, id, timestamp, call, newId, attempt + 1));
           }
           return Future.failedFuture(error);
         });

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 import org.sealpost.client.proto.Content;
+import org.sealpost.protocol.CallSignal;
 import org.sealpost.protocol.ReadReceiptRequest;
 
 /**
@@ -39,12 +40,22 @@ final class Outbox {
 
   /** Sends {@code content} to {@code to} after the sends before it. */
   Future<SentMessage> send(String to, Content content) {
-    return enqueue(() -> sendNow(to, content));
+    return enqueue(() -> sendNow(to, content, MessageId.random(), true));
+  }
+
+  /** As {@link #send(String, Content)}, as message {@code id}, which an earlier send may have stored already. */
+  Future<SentMessage> send(String to, Content content, MessageId id) {
+    return enqueue(() -> sendNow(to, content, id, false));
   }
 
   /** Sends {@code content} to the group after the sends before it. */
   Future<SentMessage> sendGroup(String groupId, Content content) {
-    return enqueue(() -> groups.send(groupId, content));
+    return enqueue(() -> groups.send(groupId, content, MessageId.random(), true));
+  }
+
+  /** As {@link #sendGroup(String, Content)}, as message {@code id}, which an earlier send may have stored already. */
+  Future<SentMessage> sendGroup(String groupId, Content content, MessageId id) {
+    return enqueue(() -> groups.send(groupId, content, id, false));
   }
 
   /** Tells {@code to}'s devices that these messages of theirs were read here. */
@@ -71,15 +82,15 @@ final class Outbox {
    * it), sends the transcript to this account's other devices, then the message: in that order,
    * so another device has the transcript in its queue before any receipt of the message.
    */
-  private Future<SentMessage> sendNow(String to, Content content) {
-    MessageId id = MessageId.random();
+  private Future<SentMessage> sendNow(String to, Content content, MessageId id, boolean newId) {
     long now = clock.millis();
     return crypto.run(() -> {
       sent.record(id, List.of(to));
       return heads.stamp(content); // the recipient compares this device's view of the key log with its own
-    }).compose(stamped -> sender.send(number, ContentCodec.encode(stamped.toBuilder().setSentTo(to).build()), id, now)
+    }).compose(stamped -> sender.send(number, ContentCodec.encode(stamped.toBuilder().setSentTo(to).build()), id, now,
+            CallSignal.CALL_SIGNAL_NONE, newId)
         .compose(own -> (to.equals(number) ? Future.succeededFuture(own)
-            : sender.send(to, ContentCodec.encode(stamped), id, now))
+            : sender.send(to, ContentCodec.encode(stamped), id, now, CallSignal.CALL_SIGNAL_NONE, newId))
             .map(tick -> new SentMessage(id, to, now, tick.getServerTimestamp(), tick.getDuplicate()))));
   }
 }

@@ -334,6 +334,19 @@ public final class SealpostClient {
   }
 
   /**
+   * As {@link #send(String, String)}, as message {@code id} chosen by the caller, so a send can be
+   * made again safely: when a broken connection left it unknown whether the server stored the
+   * first one, sending the same id again (within {@code messages.dedupeTtl}) is stored once and
+   * the recipient gets one message; {@link SentMessage#isDuplicate()} then says the server had it.
+   */
+  public Future<SentMessage> send(String to, String text, MessageId id) {
+    if (!isNumber(to)) {
+      return Future.failedFuture(new IllegalArgumentException("not an E.164 number: " + to));
+    }
+    return onContext(() -> outbox.send(to, Content.newBuilder().setText(text).build(), id));
+  }
+
+  /**
    * Sends a file: encrypts it with a fresh key (AES-256-CBC + HMAC-SHA256), uploads the
    * ciphertext to the media server (resuming after broken connections), then sends the key,
    * digest and size to {@code to} inside an end-to-end encrypted message with {@code caption}
@@ -462,6 +475,11 @@ public final class SealpostClient {
    */
   public Future<SentMessage> sendGroup(String groupId, String text) {
     return onContext(() -> outbox.sendGroup(groupId, Content.newBuilder().setText(text).build()));
+  }
+
+  /** As {@link #sendGroup(String, String)}, as message {@code id}, safe to send again as {@link #send(String, String, MessageId)} is. */
+  public Future<SentMessage> sendGroup(String groupId, String text, MessageId id) {
+    return onContext(() -> outbox.sendGroup(groupId, Content.newBuilder().setText(text).build(), id));
   }
 
   /** The group's name as this device knows it (no server round trip), or its id when unknown. */

@@ -59,6 +59,12 @@ final class ChatMessage {
     return kind == Receipt.Kind.READ ? readBy.add(by) : deliveredTo.add(by);
   }
 
+  /** With the {@code localId} the page sent it under, so the page swaps its pending copy for it. */
+  JsonObject toJson(String localId) {
+    JsonObject json = toJson();
+    return localId == null ? json : json.put("localId", localId);
+  }
+
   JsonObject toJson() {
     JsonArray files = new JsonArray();
     attachments.forEach(a -> files.add(a.toJson()));

@@ -11,7 +11,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Function;
 import org.sealpost.client.MessageId;
 
 /**
@@ -160,12 +159,8 @@ final class ChatRoutes {
   }
 
   private static JsonArray conversations(Collection<Conversation> all) {
-    return map(all, Conversation::toJson);
-  }
-
-  private static <T> JsonArray map(Collection<T> items, Function<T, JsonObject> toJson) {
     JsonArray array = new JsonArray();
-    items.forEach(item -> array.add(toJson.apply(item)));
+    all.forEach(conversation -> array.add(conversation.toJson()));
     return array;
   }
 

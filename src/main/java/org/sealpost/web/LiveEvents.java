@@ -25,11 +25,7 @@ final class LiveEvents {
   }
 
   void message(ChatMessage message, String localId) {
-    JsonObject json = message.toJson();
-    if (localId != null) {
-      json.put("localId", localId);
-    }
-    publish(new JsonObject().put("type", "message").put("message", json));
+    publish(new JsonObject().put("type", "message").put("message", message.toJson(localId)));
   }
 
   void conversation(Conversation conversation) {

@@ -143,30 +143,33 @@ final class WebMessenger implements ClientListener {
       // Sent again from the page: the refused copy makes way for this send.
       return history.dequeue(refused.get()).compose(v -> send(conversationId, text, local));
     }
+    MessageId id = MessageId.random();
     if (!history.queued().isEmpty()) {
       // Behind the texts still waiting: the order typed is the order sent.
-      return queue(conversation, text, local).onSuccess(queued -> flushQueue());
+      return queue(conversation, text, local, id).onSuccess(queued -> flushQueue());
     }
     // Only the send itself decides between sent and queued: a sent message that could not be
-    // recorded is an error here, never a reason to send it again.
-    return sendNow(conversation, text).transform(sent -> {
+    // recorded is an error here, never a reason to send it again. One that may or may not have
+    // reached the server is queued under its id, so the server keeps one copy.
+    return sendNow(conversation, text, id).transform(sent -> {
       if (sent.succeeded()) {
         return recordSent(conversation, sent.result(), text, List.of(), local)
-            .map(message -> withLocalId(message.toJson(), local));
+            .map(message -> message.toJson(local));
       }
       return WebErrors.isUnreachable(sent.cause())
-          ? queue(conversation, text, local).onSuccess(queued -> retryQueueLater())
+          ? queue(conversation, text, local, id).onSuccess(queued -> retryQueueLater())
           : Future.failedFuture(sent.cause());
     });
   }
 
-  private Future<SentMessage> sendNow(Conversation conversation, String text) {
-    return knowMembers(conversation)
-        .compose(v -> conversation.isGroup() ? client.sendGroup(conversation.id, text) : client.send(conversation.id, text));
+  private Future<SentMessage> sendNow(Conversation conversation, String text, MessageId id) {
+    return knowMembers(conversation).compose(v -> conversation.isGroup()
+        ? client.sendGroup(conversation.id, text, id)
+        : client.send(conversation.id, text, id));
   }
 
-  private Future<JsonObject> queue(Conversation conversation, String text, String localId) {
-    return history.queue(new QueuedMessage(localId, conversation.id, text, System.currentTimeMillis(), null))
+  private Future<JsonObject> queue(Conversation conversation, String text, String localId, MessageId id) {
+    return history.queue(new QueuedMessage(localId, id, conversation.id, text, System.currentTimeMillis(), null))
         .map(queued -> queued.toJson(client.number()));
   }
 
@@ -192,7 +195,7 @@ final class WebMessenger implements ClientListener {
     QueuedMessage next = waiting.get(0);
     Optional<Conversation> conversation = history.conversation(next.conversation());
     Future<SentMessage> sent = conversation
-        .map(c -> c.blocked ? Future.<SentMessage>failedFuture(new WebErrors.BlockedException(c.id)) : sendNow(c, next.text()))
+        .map(c -> c.blocked ? Future.<SentMessage>failedFuture(new WebErrors.BlockedException(c.id)) : sendNow(c, next.text(), next.id()))
         .orElseGet(() -> Future.failedFuture(new NoSuchElementException("no conversation " + next.conversation())));
     return sent.transform(result -> {
       if (result.succeeded()) {
@@ -222,10 +225,6 @@ final class WebMessenger implements ClientListener {
     }
   }
 
-  private static JsonObject withLocalId(JsonObject message, String localId) {
-    return localId == null ? message : message.put("localId", localId);
-  }
-
   /** Sends the file the page uploaded to {@code upload}; it stays there as this side's copy. */
   Future<JsonObject> sendFile(String conversationId, Path upload, String fileName, String contentType, String caption,
       String localId) {
@@ -238,7 +237,7 @@ final class WebMessenger implements ClientListener {
             .compose(sent -> recordSent(conversation, sent, caption == null ? "" : caption,
                 List.of(new ChatAttachment(0, fileName, contentType, size, Optional.empty(),
                     Optional.of(state.relativize(upload).toString()))), localId)))
-        .map(sent -> withLocalId(sent.toJson(), localId));
+        .map(sent -> sent.toJson(localId));
   }
 
   /** The plaintext of a message's file: fetched, checked and decrypted into the state directory when first asked for. */

@@ -172,6 +172,29 @@ class EndToEndTest {
   }
 
   @Test
+  void aMessageSentAgainUnderItsIdIsStoredOnce() {
+    Device alice = register("alice");
+    Device bob = register("bob");
+    Device alicesLaptop = link(alice, "alice-laptop");
+    MessageId id = MessageId.random();
+
+    // As after a broken connection: the first send was stored, the sender never learned it.
+    SentMessage first = await(alice.client().send(bob.number(), "just once", id), 30);
+    SentMessage again = await(alice.client().send(bob.number(), "just once", id), 30);
+    await(alice.client().send(bob.number(), "next"), 30);
+
+    assertThat(first.isDuplicate()).isFalse();
+    assertThat(again.isDuplicate()).as("the server had it").isTrue();
+    assertThat(again.serverTimestamp()).isEqualTo(first.serverTimestamp());
+    IncomingMessage once = bob.events().nextMessage();
+    assertThat(once.text()).isEqualTo("just once");
+    assertThat(once.id()).isEqualTo(id);
+    assertThat(bob.events().nextMessage().text()).as("the next one, not a second copy").isEqualTo("next");
+    assertThat(alicesLaptop.events().nextMessage().id()).as("one transcript").isEqualTo(id);
+    assertThat(alicesLaptop.events().nextMessage().text()).isEqualTo("next");
+  }
+
+  @Test
   void messagesArriveInTheOrderTheyWereSentOverEitherTransport() {
     Device alice = register("alice");
     Device bob = register("bob", TestServer.newNumber(), true);

@@ -84,6 +84,26 @@ class GroupChatTest {
   }
 
   @Test
+  void aGroupMessageSentAgainUnderItsIdReachesEveryMemberOnce() {
+    Member alice = register("alice");
+    Member bob = register("bob");
+    GroupInfo group = await(alice.client().createGroup("Retry", List.of(bob.number())), 30);
+    MessageId id = MessageId.random();
+
+    SentMessage first = await(alice.client().sendGroup(group.id(), "once", id), 30);
+    SentMessage again = await(alice.client().sendGroup(group.id(), "once", id), 30);
+    await(alice.client().sendGroup(group.id(), "after"), 30);
+
+    assertThat(first.isDuplicate()).isFalse();
+    assertThat(again.isDuplicate()).as("the server had it").isTrue();
+    assertThat(again.serverTimestamp()).isEqualTo(first.serverTimestamp());
+    IncomingMessage once = bob.events().nextMessage();
+    assertThat(once.text()).isEqualTo("once");
+    assertThat(once.id()).isEqualTo(id);
+    assertThat(bob.events().nextMessage().text()).as("the next one, not a second copy").isEqualTo("after");
+  }
+
+  @Test
   void aRemovedMemberGetsNothingAndCannotDecryptNewMessages() {
     Member alice = register("alice");
     Member bob = register("bob");

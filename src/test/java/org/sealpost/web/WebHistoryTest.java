@@ -117,13 +117,19 @@ class WebHistoryTest {
 
         // Stopped and started again while the server is still out of reach: the texts still wait.
         fixture.stop(alice);
+        List<String> queuedIds = Files.readAllLines(aliceAccount.state().resolve("web/history.jsonl")).stream()
+            .map(JsonObject::new).filter(record -> "queued".equals(record.getString("type")))
+            .map(record -> record.getString("id")).toList();
         WebFixture.Web again = fixture.start(aliceAccount, viaLink);
         assertThat(again.messages(bobNumber).stream().map(m -> ((JsonObject) m).getString("localId")))
             .containsExactly("l1", "l2");
 
         link.up();
-        assertThat(bobInbox.next().text()).isEqualTo("one");
-        assertThat(bobInbox.next().text()).isEqualTo("two");
+        // Under the ids their first sends had: had one of those reached the server, it would be stored once.
+        IncomingMessage one = bobInbox.next();
+        IncomingMessage two = bobInbox.next();
+        assertThat(List.of(one.text(), two.text())).containsExactly("one", "two");
+        assertThat(List.of(one.id().hex(), two.id().hex())).isEqualTo(queuedIds);
         Await.until("both sent and none waiting", WAIT, () -> again.messages(bobNumber).stream()
             .noneMatch(m -> ((JsonObject) m).getBoolean("queued", false)) && again.messages(bobNumber).size() == 2);
         assertThat(again.messages(bobNumber).stream().map(m -> ((JsonObject) m).getString("text")))
