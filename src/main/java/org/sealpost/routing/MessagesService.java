@@ -207,8 +207,10 @@ public final class MessagesService {
         return Future.failedFuture(SealpostException.badRequest("every message id must be 16 bytes"));
       }
     }
+    // A receipt is queued for every device of the destination like a message: it spends the same budget.
     // Read receipts off on either side: accepted, and nothing is sent (reciprocal, as in WhatsApp).
-    return destination(request.getDestination())
+    return limits.check(Limit.MESSAGES_PER_DEVICE, reader.id())
+        .compose(v -> destination(request.getDestination()))
         .compose(account -> policy.readReceiptsAllowed(reader.number(), account.getNumber())
             .compose(allowed -> !allowed ? Future.<Void>succeededFuture()
                 : receipts(Envelope.Type.READ_RECEIPT, reader, account.getNumber(),

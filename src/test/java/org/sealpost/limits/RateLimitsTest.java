@@ -26,6 +26,7 @@ import org.sealpost.protocol.DeviceCredentials;
 import org.sealpost.protocol.Envelope;
 import org.sealpost.protocol.ErrorBody;
 import org.sealpost.protocol.LinkCode;
+import org.sealpost.protocol.ReadReceiptRequest;
 import org.sealpost.protocol.Response;
 import org.sealpost.testing.TestDevice;
 import org.sealpost.testing.TestServer;
@@ -81,6 +82,32 @@ class RateLimitsTest {
       received.add(envelope.getMessageId());
     }
     assertThat(received).as("everything bob got before carol's message").containsExactlyElementsOf(sent);
+  }
+
+  @Test
+  void readReceiptsSpendTheMessageBudgetSoTheyCannotFloodAQueue() throws Exception {
+    TestDevice alice = server.device(server.register());
+    TestDevice carol = server.device(server.register());
+    TestDevice bob = server.device(server.register());
+    for (int i = 0; i < 3; i++) {
+      await(alice.connection().call("PUT", "/v1/receipts/read", readReceipt(bob.number()), Empty.parser()));
+    }
+
+    Response refused = await(alice.connection().request("PUT", "/v1/receipts/read", readReceipt(bob.number())));
+    assertRateLimited(refused.getStatus(), ErrorBody.parseFrom(refused.getBody()));
+    Response message = await(alice.sendRaw(
+        TestDevice.request(bob.number(), List.of(1), TestDevice.newMessageId(), "over budget", false)));
+    assertThat(message.getStatus()).as("a message after them, from the same budget").isEqualTo(429);
+    ByteString control = TestDevice.newMessageId();
+    carol.send(bob.number(), List.of(1), control, "another sender's budget is its own");
+    assertThat(bob.take(4, 10)).extracting(Envelope::getType).as("three receipts, then carol's message")
+        .containsExactly(Envelope.Type.READ_RECEIPT, Envelope.Type.READ_RECEIPT, Envelope.Type.READ_RECEIPT,
+            Envelope.Type.MESSAGE);
+  }
+
+  private static ReadReceiptRequest readReceipt(String destination) {
+    return ReadReceiptRequest.newBuilder().setDestination(destination)
+        .addMessageIds(TestDevice.newMessageId()).setTimestamp(1).build();
   }
 
   @Test
