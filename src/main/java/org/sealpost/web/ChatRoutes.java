@@ -55,6 +55,8 @@ final class ChatRoutes {
       JsonObject body = body(ctx);
       return messenger.send(id(ctx), body.getString("text"), body.getString("localId"));
     }));
+    router.delete("/api/conversations/:id/unsent/:localId").handler(ctx -> answer(ctx,
+        () -> messenger.dismiss(id(ctx), ctx.pathParam("localId"))));
     router.get("/api/conversations/:id/messages/:message/attachments/:index").handler(routes::download);
     router.post("/api/conversations/:id/read").handler(ctx -> answer(ctx,
         () -> messenger.read(id(ctx)).map(Conversation::toJson)));

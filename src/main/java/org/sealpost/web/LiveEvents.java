@@ -57,6 +57,12 @@ final class LiveEvents {
         .put("error", message.error()));
   }
 
+  /** A refused queued text was deleted (on this page or another): gone from every page. */
+  void dismissed(QueuedMessage message) {
+    publish(new JsonObject().put("type", "dismissed").put("localId", message.localId())
+        .put("conversation", message.conversation()));
+  }
+
   void alert(String text) {
     publish(new JsonObject().put("type", "alert").put("text", text));
   }

@@ -48,6 +48,8 @@ final class WebErrors {
       return new Problem(400, "bad_request", err.getMessage());
     } else if (err instanceof BlockedException) {
       return new Problem(409, "blocked", err.getMessage());
+    } else if (err instanceof StillQueuedException) {
+      return new Problem(409, "still_queued", err.getMessage());
     } else if (err instanceof IdentityChangedException changed) {
       return new Problem(409, "identity_changed", "The safety number with " + changed.number()
           + " changed. Compare it with theirs, then choose Trust to send again.");
@@ -72,6 +74,14 @@ final class WebErrors {
     return (err instanceof IOException && !(err instanceof java.nio.file.FileSystemException))
         || err instanceof VertxException || err instanceof java.util.concurrent.TimeoutException
         || (err instanceof RequestFailedException refused && refused.status() >= 502 && refused.status() <= 504);
+  }
+
+  /** Deleting a queued text that may be on its way already. */
+  static final class StillQueuedException extends RuntimeException {
+    StillQueuedException() {
+      super("This text is still waiting to go out and may be on its way; only a text that was not sent can be deleted.",
+          null, false, false);
+    }
   }
 
   /** Sending to a number this account blocked. */

@@ -173,6 +173,21 @@ final class WebMessenger implements ClientListener {
         .map(queued -> queued.toJson(client.number()));
   }
 
+  /**
+   * Drops a queued text the server refused for good (the page's Delete): it never reached anyone,
+   * so it goes from the history and from every open page. One still waiting to go out cannot be
+   * dropped: it may be on its way already.
+   */
+  Future<JsonObject> dismiss(String conversationId, String localId) {
+    QueuedMessage queued = history.queuedAs(localId).filter(q -> q.conversation().equals(conversationId))
+        .orElseThrow(() -> new NoSuchElementException("no unsent text " + localId + " in this chat"));
+    if (!queued.failed()) {
+      return Future.failedFuture(new WebErrors.StillQueuedException());
+    }
+    return history.dequeue(queued).onSuccess(v -> events.dismissed(queued))
+        .map(v -> new JsonObject().put("conversation", conversationId).put("localId", localId));
+  }
+
   /** Sends the queued texts, oldest first, until one cannot reach the server. */
   void flushQueue() {
     if (flushing || history.queued().isEmpty()) {

@@ -261,7 +261,9 @@ async function api(path, { method = 'GET', json, body, headers = {} } = {}) {
     try { data = JSON.parse(text); } catch { data = null; }
   }
   if (!response.ok) {
-    throw new Error(data?.message || `${response.status} ${response.statusText || 'error'}`.trim());
+    const err = new Error(data?.message || `${response.status} ${response.statusText || 'error'}`.trim());
+    err.status = response.status;
+    throw err;
   }
   return data;
 }
@@ -666,7 +668,9 @@ function fillBubble(node, msg) {
   if (msg.tick === 'failed') {
     bubble.append(h('div', { class: 'send-error' },
       h('span', { text: msg.error || 'Not sent' }),
-      h('button', { type: 'button', class: 'retry', onclick: guard(() => retry(msg.conversation, msg.localId)) }, 'Retry')));
+      h('button', { type: 'button', class: 'retry', onclick: guard(() => retry(msg.conversation, msg.localId)) }, 'Retry'),
+      h('button', { type: 'button', class: 'dismiss', onclick: guard(() => dismiss(msg.conversation, msg.localId)) },
+        'Delete')));
   }
   node.replaceChildren(bubble);
   return node;
@@ -723,18 +727,45 @@ function keepQueued(m, draw = true) {
 /** The local process gave up on a queued text (a changed safety number, a block): shown failed, with why. */
 function onUnsent(event) {
   keepQueued({ localId: event.localId, conversation: event.conversation, text: event.text, at: event.at,
-    outgoing: true, sender: state.me?.number || '' });
-  setPending(event.conversation, event.localId, 'failed', event.error);
+    outgoing: true, sender: state.me?.number || '', queued: true });
+  setPending(event.conversation, event.localId, 'failed', event.error, { queued: true });
 }
 
-function setPending(convId, localId, tick, error = null) {
+/** {@code extra.queued}: the local process keeps the text (and must be told when it is deleted). */
+function setPending(convId, localId, tick, error = null, extra = {}) {
   const key = `local:${localId}`;
   const store = messageStore(convId);
   const msg = store.get(key);
   if (!msg) return; // the real message already replaced it
-  const next = { ...msg, tick, error };
+  const next = { ...msg, tick, error, ...extra };
   store.set(key, next);
   if (convId === state.openId) drawMessage(key, next);
+}
+
+/** Deletes a text that was not sent: from the local process's queue if it keeps it, then from the page. */
+async function dismiss(convId, localId) {
+  const msg = messageStore(convId).get(`local:${localId}`);
+  if (!msg) return;
+  if (msg.queued) {
+    try {
+      await api(`${convPath(convId)}/unsent/${enc(localId)}`, { method: 'DELETE' });
+    } catch (err) {
+      if (err.status !== 404) throw err; // 404: another page deleted it already
+    }
+  }
+  dropPending(convId, localId);
+}
+
+/** A pending or failed bubble goes (deleted here or on another page). */
+function dropPending(convId, localId) {
+  const key = `local:${localId}`;
+  messageStore(convId).delete(key);
+  const node = convId === state.openId ? state.bubbles.get(key) : null;
+  if (node) {
+    node.remove();
+    state.bubbles.delete(key);
+    fixDaySeparators();
+  }
 }
 
 async function sendComposer() {
@@ -755,7 +786,7 @@ async function postText(convId, text, localId) {
   try {
     const msg = await api(`${convPath(convId)}/messages`, { method: 'POST', json: { text, localId } });
     // Queued: the server is out of reach; the clock stays until the message event replaces it.
-    if (msg.queued) setPending(convId, localId, 'pending');
+    if (msg.queued) setPending(convId, localId, 'pending', null, { queued: true });
     else upsertMessage({ ...msg, conversation: msg.conversation || convId, localId });
   } catch (err) {
     if (!err.auth) console.error(err);
@@ -929,6 +960,7 @@ function handleEvent(event) {
     case 'identity': onIdentity(event.number); break;
     case 'alert': addNotice({ kind: 'alert', text: String(event.text || 'Alert') }); break;
     case 'unsent': onUnsent(event); break;
+    case 'dismissed': dropPending(event.conversation, event.localId); break;
     default: console.warn('unknown event', event);
   }
 }

@@ -103,12 +103,14 @@ class WebChatBrowserTest {
           alice.press("#safety-dialog", "Escape");
           bob.press("#safety-dialog", "Escape");
 
-          // Bob blocks Alice: her message is refused and shown as not sent; unblocked, it goes.
+          // Bob blocks Alice: her message is refused and shown as not sent, until she deletes it.
           bob.click("#block-toggle");
           bob.waitFor("the Unblock button", WAIT, "document.querySelector('#block-toggle').textContent.trim() === 'Unblock'");
           alice.type("#message-input", "Are you there?");
           alice.press("#message-input", "Enter");
           alice.waitFor("the refusal shown", WAIT, "document.querySelector('#messages [data-tick=\"failed\"]') !== null");
+          alice.click("#messages [data-tick=\"failed\"] .dismiss");
+          alice.waitFor("the unsent text deleted", WAIT, "document.querySelector('#messages [data-tick=\"failed\"]') === null");
           bob.click("#block-toggle");
           bob.waitFor("the Block button", WAIT, "document.querySelector('#block-toggle').textContent.trim() === 'Block'");
 

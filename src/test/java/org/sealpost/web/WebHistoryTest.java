@@ -147,6 +147,20 @@ class WebHistoryTest {
             .filter(m -> "l3".equals(m.getString("localId"))).findFirst().orElseThrow();
         assertThat(refused.getString("error")).contains("The server refused");
         assertThat(bobInbox.receivesNothingFor(Duration.ofMillis(500))).isTrue();
+
+        // Deleted, it is gone for good; one still waiting to go out cannot be deleted, nor one already sent.
+        String unsent = "/api/conversations/" + WebFixture.encode(bobNumber) + "/unsent/";
+        link.down();
+        again.ok("POST", messages, new JsonObject().put("text", "four").put("localId", "l4"));
+        assertThat(again.call("DELETE", unsent + "l4", null).statusCode()).as("still waiting").isEqualTo(409);
+        assertThat(again.call("DELETE", unsent + "l1", null).statusCode()).as("sent long ago").isEqualTo(404);
+        again.ok("DELETE", unsent + "l3", null);
+        assertThat(again.messages(bobNumber).stream().map(m -> ((JsonObject) m).getString("localId")))
+            .as("after the delete").doesNotContain("l3").contains("l4");
+        fixture.stop(again);
+        WebFixture.Web restarted = fixture.start(aliceAccount, viaLink);
+        assertThat(restarted.messages(bobNumber).stream().map(m -> ((JsonObject) m).getString("localId")))
+            .as("after a restart").doesNotContain("l3").contains("l4");
       } finally {
         await(bob.close());
       }
