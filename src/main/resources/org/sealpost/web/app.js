@@ -731,7 +731,7 @@ function onUnsent(event) {
   setPending(event.conversation, event.localId, 'failed', event.error, { queued: true });
 }
 
-/** {@code extra.queued}: the local process keeps the text (and must be told when it is deleted). */
+/** `extra.queued`: the local process keeps the text (and must be told when it is deleted). */
 function setPending(convId, localId, tick, error = null, extra = {}) {
   const key = `local:${localId}`;
   const store = messageStore(convId);
